@@ -1,0 +1,64 @@
+// The `vps` entry point and the one place errors become exit codes:
+// 0 ok, 1 a gate failed, 2 invalid input or usage, 3 an external tool failed, 70 a bug.
+import { Command, CommanderError } from "commander";
+import { EXIT, ExternalError, GateError, InputError } from "../util/errors";
+import { registerBench } from "./bench";
+import { packageVersion } from "./paths";
+import { registerPlan } from "./plan";
+import { registerSchema } from "./schema";
+import { registerSimulate } from "./simulate";
+
+function program(): Command {
+  const p = new Command("vps")
+    .description("video processing pipeline scheduler: plan and simulate a fixed encoding farm")
+    .version(packageVersion())
+    .exitOverride()
+    .showHelpAfterError("(run vps --help for usage)");
+  registerPlan(p);
+  registerSimulate(p);
+  registerSchema(p);
+  registerBench(p);
+  return p;
+}
+
+function report(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // Help and --version are not errors; commander already printed what it had to say.
+    return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? EXIT.ok : EXIT.input;
+  }
+  if (e instanceof InputError) {
+    for (const line of e.lines()) process.stderr.write(`${line}\n`);
+    return EXIT.input;
+  }
+  if (e instanceof GateError) {
+    process.stderr.write(`vps: ${e.message}\n`);
+    for (const line of e.details) process.stderr.write(`${line}\n`);
+    return EXIT.gate;
+  }
+  if (e instanceof ExternalError) {
+    process.stderr.write(`vps: ${e.message}\n`);
+    return EXIT.external;
+  }
+  process.stderr.write(`vps: internal error (a bug in vps; please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+  return EXIT.bug;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await program().parseAsync([...argv], { from: "user" });
+    return EXIT.ok;
+  } catch (e) {
+    return report(e);
+  }
+}
+
+/** Runs `vps` on this process's arguments (called by bin/vps). */
+export function cli(): void {
+  // A reader that goes away (`vps plan … | head`) is not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(EXIT.ok);
+  });
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,28 @@
+// Parsers for option values: a bad value is a usage error (exit 2) that says what was expected.
+import { InvalidArgumentError } from "commander";
+import { POLICY_NAMES, type PolicyName } from "../sched/policy";
+
+export function parsePolicy(value: string): PolicyName {
+  if ((POLICY_NAMES as readonly string[]).includes(value)) return value as PolicyName;
+  throw new InvalidArgumentError(`expected one of ${POLICY_NAMES.join(", ")}, found "${value}"`);
+}
+
+export function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected an integer seed, found "${value}"`);
+  return n;
+}
+
+export function parseRatio(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new InvalidArgumentError(`expected a share between 0 and 1 (0.99 = 99%), found "${value}"`);
+  }
+  return n;
+}
+
+export function parsePositive(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, found "${value}"`);
+  return n;
+}

@@ -1,0 +1,27 @@
+// Writing results: stdout, or a file written whole (temp file + rename) so a reader never sees a
+// half-written plan and a failed run leaves no file behind.
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { InputError } from "../util/errors";
+
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new InputError(`cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, undefined, 2) + "\n";
+}
+
+/** JSON when asked for, or when stdout is not a terminal (piped to jq, redirected to a file). */
+export function wantsJson(json: boolean | undefined, table: boolean | undefined): boolean {
+  if (json) return true;
+  if (table) return false;
+  return !process.stdout.isTTY;
+}

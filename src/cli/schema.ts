@@ -1,0 +1,27 @@
+// `vps schema workload|recipes|scenario|plan`: the JSON Schema of each input and of the plan.
+import { type Command, InvalidArgumentError } from "commander";
+import { planSchema, recipeFileSchema, workloadSchema } from "../load/schemas";
+import { scenarioSchema } from "../scenario/schema";
+import { stableJson } from "./output";
+
+const SCHEMAS: Record<string, object> = {
+  workload: workloadSchema,
+  recipes: recipeFileSchema,
+  scenario: scenarioSchema,
+  plan: planSchema,
+};
+
+function parseName(value: string): string {
+  if (value in SCHEMAS) return value;
+  throw new InvalidArgumentError(`expected one of ${Object.keys(SCHEMAS).join(", ")}, found "${value}"`);
+}
+
+export function registerSchema(program: Command): void {
+  program
+    .command("schema")
+    .description("print the JSON Schema of an input file or of the plan")
+    .argument("<name>", `one of ${Object.keys(SCHEMAS).join(", ")}`, parseName)
+    .action((name: string) => {
+      process.stdout.write(stableJson(SCHEMAS[name]));
+    });
+}

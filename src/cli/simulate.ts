@@ -1,0 +1,82 @@
+// `vps simulate`: generate a synthetic workload from a scenario and a seed, simulate it under one
+// policy or compare `value` with the `fifo` baseline side by side.
+import type { Command } from "commander";
+import { loadRecipeDir } from "../load/recipes";
+import { workloadToYaml } from "../load/write";
+import type { Plan, RecipeBook, Workload } from "../model";
+import { assemblePlan, buildPlan, createSimulator } from "../plan/build";
+import { comparePlans, formatComparison } from "../plan/compare";
+import { headline } from "../plan/format";
+import { generateWorkload } from "../scenario/generate";
+import { loadScenarioFile, resolveScenario } from "../scenario/load";
+import type { PolicyName } from "../sched/policy";
+import { InputError } from "../util/errors";
+import { checkCompliance } from "./gate";
+import { parsePolicy, parsePositive, parseSeed } from "./options";
+import { stableJson, wantsJson, writeFileAtomic } from "./output";
+import { type PlanFlags, addPlanOutputOptions, emitPlan } from "./plan";
+import { recipesDir, scenariosDir } from "./paths";
+import { runPaced, stderrReporter, wallClock } from "./realtime";
+
+export interface SimulateFlags extends Omit<PlanFlags, "policy"> {
+  scenario: string;
+  seed: number;
+  policy?: PolicyName;
+  accelerate?: number;
+  workloadOut?: string;
+}
+
+/** A scenario may name deliverables a user's own recipe library lacks: say so, never crash. */
+function checkDeliverables(workload: Workload, book: RecipeBook, scenario: string): void {
+  const served = new Set(book.recipes.map((r) => r.deliverable));
+  const missing = [...new Set(workload.titles.flatMap((t) => t.deliverables))].filter((d) => !served.has(d)).sort();
+  if (missing.length > 0) {
+    throw new InputError(`${scenario}: the scenario asks for deliverable(s) ${missing.join(", ")}, which no recipe in the library serves`);
+  }
+}
+
+async function simulatePlans(workload: Workload, book: RecipeBook, policies: PolicyName[], flags: SimulateFlags): Promise<Plan[]> {
+  const options = (policy: PolicyName) => ({ policy, seed: flags.seed, trace: null });
+  if (flags.accelerate === undefined) return policies.map((p) => buildPlan(workload, book, options(p)));
+  const sims = policies.map((p) => ({ name: p, sim: createSimulator(workload, book, options(p)) }));
+  await runPaced(sims, flags.accelerate, wallClock, stderrReporter());
+  return sims.map(({ name, sim }) => assemblePlan(workload, sim.state, options(name)));
+}
+
+function emitComparison(plans: Plan[], flags: SimulateFlags, scenario: string): void {
+  const comparison = comparePlans(plans);
+  const doc = { schemaVersion: 1, scenario, seed: flags.seed, comparison, plans: Object.fromEntries(plans.map((p) => [p.policy, p])) };
+  if (flags.output) writeFileAtomic(flags.output, stableJson(doc));
+  if (wantsJson(flags.json, flags.table)) {
+    if (!flags.output || flags.json) process.stdout.write(stableJson(doc));
+    return;
+  }
+  const heads = plans.map((p) => headline(p)).join("\n");
+  process.stdout.write(`${heads}\n${formatComparison(comparison)}\n`);
+}
+
+export async function runSimulate(flags: SimulateFlags): Promise<void> {
+  const scenarioPath = resolveScenario(flags.scenario, scenariosDir());
+  const scenario = loadScenarioFile(scenarioPath);
+  const book = loadRecipeDir(flags.recipes ?? recipesDir());
+  const workload = generateWorkload(scenario, flags.seed);
+  checkDeliverables(workload, book, scenarioPath);
+  if (flags.workloadOut) writeFileAtomic(flags.workloadOut, workloadToYaml(workload));
+  const policies: PolicyName[] = flags.policy ? [flags.policy] : ["value", "fifo"];
+  const plans = await simulatePlans(workload, book, policies, flags);
+  if (plans.length === 1) emitPlan(plans[0]!, { ...flags, policy: plans[0]!.policy as PolicyName });
+  else emitComparison(plans, flags, scenarioPath);
+  checkCompliance(plans[0]!, flags.minCompliance, `${plans[0]!.policy}: `);
+}
+
+export function registerSimulate(program: Command): void {
+  const cmd = program
+    .command("simulate")
+    .description("generate a synthetic workload from a scenario and simulate it; compares value with fifo unless --policy is given")
+    .option("--scenario <name|file>", "a shipped scenario name or a scenario YAML file", "default")
+    .option("--seed <n>", "random seed of the synthetic workload", parseSeed, 42)
+    .option("--policy <name>", "simulate only this policy (value or fifo)", parsePolicy)
+    .option("--accelerate <x>", "pace virtual time at x times wall-clock speed, with live progress on stderr", parsePositive)
+    .option("--workload-out <file>", "write the generated workload as YAML that `vps plan` accepts");
+  addPlanOutputOptions(cmd).action((flags: SimulateFlags) => runSimulate(flags));
+}

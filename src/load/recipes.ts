@@ -1,0 +1,200 @@
+// Loading the recipe library: one YAML file per deliverable (recipes/*.yaml), each with a
+// generic recipe and per-class ones. Problems of every file are reported together.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Codec, ContentClass, DowngradeStep, Recipe, RecipeBook, Rendition } from "../model";
+import { InputError, type Problem } from "../util/errors";
+import { ProblemList, isRecord, list, num, rec, str, type Path } from "./problems";
+import { recipeFileSchema } from "./schemas";
+import { parseYaml, posOf, validateSchema } from "./yaml";
+
+const RECIPE_FILE = /\.ya?ml$/;
+
+/** Every *.yaml / *.yml in `dir`, sorted by file name, as one book. */
+export function loadRecipeDir(dir: string): RecipeBook {
+  const files = listRecipeFiles(dir);
+  const recipes: Recipe[] = [];
+  const problems: Problem[] = [];
+  const owner = new Map<string, string>();
+  for (const name of files) {
+    const file = join(dir, name);
+    const result = checkRecipeFile(file, readText(file));
+    problems.push(...result.problems);
+    const deliverable = result.recipes[0]?.deliverable;
+    if (deliverable === undefined) continue;
+    const first = owner.get(deliverable);
+    if (first !== undefined) {
+      problems.push({ pos: result.deliverablePos, message: `expected each deliverable in one file only, found "${deliverable}" also in ${first}` });
+      continue;
+    }
+    owner.set(deliverable, name);
+    recipes.push(...result.recipes);
+  }
+  if (problems.length > 0) throw new InputError(`${dir}: invalid recipe library (${problems.length} problems)`, problems);
+  return { recipes };
+}
+
+function listRecipeFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such directory" : code === "ENOTDIR" ? "not a directory" : (e as Error).message;
+    throw new InputError(`cannot read recipe library ${dir}: ${reason}`);
+  }
+  // Sorted by code unit, not locale, so every machine loads the files in the same order.
+  const files = names.filter((n) => RECIPE_FILE.test(n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (files.length === 0) throw new InputError(`no recipe files (*.yaml, *.yml) in ${dir}`);
+  return files;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read recipe file ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** The recipes of one file; throws one InputError with every problem in it. */
+export function loadRecipeText(file: string, text: string): Recipe[] {
+  const result = checkRecipeFile(file, text);
+  if (result.problems.length > 0) throw new InputError(`${file}: invalid recipe file`, result.problems);
+  return result.recipes;
+}
+
+interface FileResult {
+  recipes: Recipe[];
+  problems: Problem[];
+  deliverablePos: Problem["pos"];
+}
+
+function checkRecipeFile(file: string, text: string): FileResult {
+  let parsed: ReturnType<typeof parseYaml>;
+  try {
+    parsed = parseYaml(file, text);
+  } catch (e) {
+    if (e instanceof InputError) return { recipes: [], problems: e.problems, deliverablePos: { file, line: 1, col: 1, path: "deliverable" } };
+    throw e;
+  }
+  const { source, data } = parsed;
+  const problems = new ProblemList(source, validateSchema(source, data, recipeFileSchema));
+  const recipes = isRecord(data) ? normaliseFile(data) : [];
+  if (isRecord(data)) checkFile(data, recipes, problems);
+  try {
+    problems.throwIfAny("recipe file");
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return { recipes: [], problems: e.problems, deliverablePos: posOf(source, ["deliverable"]) };
+  }
+  return { recipes, problems: [], deliverablePos: posOf(source, ["deliverable"]) };
+}
+
+function normaliseFile(data: Record<string, unknown>): Recipe[] {
+  const deliverable = str(data.deliverable, "");
+  return list(data.recipes).map((raw) => {
+    const r = rec(raw);
+    const contentClass = str(r.class, "generic") as ContentClass;
+    return {
+      id: `${deliverable}/${contentClass}`,
+      deliverable,
+      contentClass,
+      codec: str(data.codec, "h264") as Codec,
+      encoder: str(data.encoder, ""),
+      preset: str(r.preset, ""),
+      pool: str(data.pool, ""),
+      hdr: data.hdr === true,
+      bitDepth: num(data.bitDepth, 8),
+      // Copied: YAML aliases make recipes share one settings object otherwise.
+      settings: { ...rec(r.settings) } as Recipe["settings"],
+      reason: str(r.reason, ""),
+      ladder: sortLadder(list(r.ladder).map((x) => rendition(rec(x)))),
+      downgrades: list(r.downgrades).map((d) => downgrade(rec(d))),
+    };
+  });
+}
+
+function rendition(r: Record<string, unknown>): Rendition {
+  return { name: str(r.name, ""), width: num(r.width, 0), height: num(r.height, 0), bitrateKbps: num(r.bitrateKbps, 0) };
+}
+
+/** Highest resolution first (ties: higher bitrate first); authors may list rungs in any order. */
+function sortLadder(ladder: Rendition[]): Rendition[] {
+  return [...ladder].sort((a, b) => b.width * b.height - a.width * a.height || b.bitrateKbps - a.bitrateKbps);
+}
+
+function downgrade(d: Record<string, unknown>): DowngradeStep {
+  const qualityCost = num(d.qualityCost, 0);
+  if (d.step === "faster-preset") return { step: "faster-preset", preset: str(d.preset, ""), workFactor: num(d.workFactor, 1), qualityCost };
+  if (d.step === "defer-rendition") return { step: "defer-rendition", rendition: str(d.rendition, ""), qualityCost };
+  return { step: "drop-top-rung", qualityCost };
+}
+
+// ---- rules ---------------------------------------------------------------------------------
+
+function checkFile(data: Record<string, unknown>, recipes: Recipe[], problems: ProblemList): void {
+  checkHdrFile(data, problems);
+  checkClasses(recipes, problems);
+  recipes.forEach((r, i) => {
+    if (!problems.ok(["recipes", i])) return;
+    checkRungNames(rec(list(data.recipes)[i]), i, problems);
+    checkDowngrades(r, i, problems);
+  });
+}
+
+/** HDR10/HLG carry 10-bit BT.2020 video; H.264 and VP9 profiles are not how we ship HDR. */
+function checkHdrFile(data: Record<string, unknown>, problems: ProblemList): void {
+  if (data.hdr !== true || !problems.ok(["hdr"], ["bitDepth"], ["codec"])) return;
+  if (data.bitDepth !== 10) problems.add(["hdr"], `expected bitDepth: 10 with hdr: true, found bitDepth ${String(data.bitDepth ?? 8)}`, true);
+  if (data.codec !== "hevc" && data.codec !== "av1") problems.add(["hdr"], `expected codec hevc or av1 with hdr: true, found ${String(data.codec)}`, true);
+}
+
+function checkClasses(recipes: Recipe[], problems: ProblemList): void {
+  if (!problems.ok(["recipes"])) return;
+  const seen = new Set<string>();
+  recipes.forEach((r, i) => {
+    if (!problems.ok(["recipes", i, "class"])) return;
+    if (seen.has(r.contentClass)) {
+      const what = r.contentClass === "generic" ? "exactly one generic recipe" : "one recipe per class";
+      problems.add(["recipes", i, "class"], `expected ${what}, found class ${r.contentClass} again`);
+    }
+    seen.add(r.contentClass);
+  });
+  if (!seen.has("generic") && recipes.every((_, i) => problems.ok(["recipes", i, "class"]))) {
+    problems.add(["recipes"], "expected exactly one recipe with class: generic (it serves every other class), found none");
+  }
+}
+
+/** Checked on the ladder as written, not the sorted one, so the position is the rung's own. */
+function checkRungNames(written: Record<string, unknown>, i: number, problems: ProblemList): void {
+  const seen = new Set<string>();
+  list(written.ladder).forEach((raw, j) => {
+    const name = str(rec(raw).name, "");
+    if (seen.has(name)) problems.add(["recipes", i, "ladder", j, "name"], `expected unique rung names, found "${name}" again`);
+    seen.add(name);
+  });
+}
+
+function checkDowngrades(r: Recipe, i: number, problems: ProblemList): void {
+  const names = r.ladder.map((x) => x.name);
+  const deferred = new Set<string>();
+  let dropped = 0;
+  r.downgrades.forEach((d, j) => {
+    const at: Path = ["recipes", i, "downgrades", j];
+    if (!problems.ok(at)) return;
+    if (d.step === "defer-rendition") {
+      if (!names.includes(d.rendition)) {
+        problems.add([...at, "rendition"], `expected a rung of this ladder (${names.join(", ")}), found "${d.rendition}"`);
+      } else if (deferred.has(d.rendition)) {
+        problems.add([...at, "rendition"], `expected each rung deferred once, found "${d.rendition}" again`);
+      }
+      deferred.add(d.rendition);
+    }
+    if (d.step === "drop-top-rung") {
+      dropped += 1;
+      // Dropping every rung would leave nothing to publish.
+      if (dropped >= names.length) problems.add(at, `expected at least one rung left, found ${dropped} drop-top-rung steps for ${names.length} rungs`);
+    }
+  });
+}

@@ -1,0 +1,389 @@
+// JSON Schemas (draft-07) of the written formats, printed by `vps schema workload|recipes|plan`.
+// `x-expected` is our own annotation: the phrase an error message uses for that value
+// (see src/load/yaml.ts). Shared pieces are plain objects spread in, not $refs, so every error's
+// schema path can be walked back to its annotation and the printed schema reads top to bottom.
+import { CONTENT_CLASSES } from "../model";
+
+const DRAFT = "http://json-schema.org/draft-07/schema#";
+
+/** Same grammar as parseDuration in src/util/time.ts: at least one of d, h, m, s, in that order. */
+export const DURATION_PATTERN = "^(?=\\d)(\\d+(\\.\\d+)?d)?(\\d+(\\.\\d+)?h)?(\\d+(\\.\\d+)?m)?(\\d+(\\.\\d+)?s)?$";
+/** Same as parseIso in src/util/time.ts: the zone is required. */
+export const ISO_PATTERN = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$";
+const OFFSET_PATTERN = `^\\+${DURATION_PATTERN.slice(1)}`;
+export const RESOLUTION_PATTERN = "^[1-9]\\d*x[1-9]\\d*$";
+export const FPS_PATTERN = "^\\d+(\\.\\d+)?(/\\d+(\\.\\d+)?)?$";
+const ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+
+const id = (description: string) => ({
+  type: "string",
+  pattern: ID_PATTERN,
+  description,
+  "x-expected": 'an id of letters, digits, ".", "_" or "-" (quote numbers: "101")',
+});
+
+const timePoint = (description: string) => ({
+  description,
+  "x-expected": "seconds after the epoch (a number), an offset like +90m or +1h30m, or an ISO-8601 time with a zone like 2026-11-24T18:00:00Z",
+  oneOf: [
+    { type: "number" },
+    { type: "string", pattern: OFFSET_PATTERN },
+    { type: "string", pattern: ISO_PATTERN },
+  ],
+});
+
+const nonNegative = (description: string) => ({ type: "number", minimum: 0, description });
+
+const poolSchema = {
+  description: "A pool: its slot count, or a mapping with slots and memoryGiB. 0 slots switches the pool off.",
+  oneOf: [
+    { type: "integer", minimum: 0, description: "the number of slots (a whole number >= 0)" },
+    {
+      type: "object",
+      description: "a mapping { slots, memoryGiB }",
+      additionalProperties: false,
+      required: ["slots"],
+      properties: {
+        slots: { type: "integer", minimum: 0, description: "Number of identical slots (a whole number >= 0)." },
+        memoryGiB: { type: "number", exclusiveMinimum: 0, description: "Memory of the whole pool in GiB; omit for unlimited." },
+      },
+    },
+  ],
+};
+
+const stageSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "kind"],
+  description: "One stage of a custom pipeline.",
+  properties: {
+    id: id("Stage name, unique within the pipeline."),
+    kind: {
+      enum: ["analyse", "encode", "package", "publish", "custom"],
+      description: "analyse | encode | package | publish expand as in the default pipeline; custom is a plain task.",
+    },
+    after: { type: "array", items: { type: "string" }, uniqueItems: true, description: "Stages of the same pipeline that must finish first." },
+    pool: { type: "string", minLength: 1, description: "Custom stages: the pool the task runs on (required for custom stages)." },
+    workPerSecond: nonNegative("Custom stages: slot-seconds of work per second of source duration (default 0)."),
+    slots: { type: "integer", minimum: 1, description: "Custom stages: slots the task holds (a whole number >= 1, default 1)." },
+  },
+};
+
+const contentSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["duration", "fps"],
+  description: "What the source is like; drives encode work and recipe choice.",
+  properties: {
+    duration: {
+      description: "Length of the source: seconds (a number > 0) or a duration like 45m, 1h30m, 90s.",
+      "x-expected": "seconds (a number > 0) or a duration like 45m, 1h30m, 90s",
+      oneOf: [
+        { type: "number", exclusiveMinimum: 0 },
+        { type: "string", pattern: DURATION_PATTERN },
+      ],
+    },
+    resolution: {
+      type: "string",
+      pattern: RESOLUTION_PATTERN,
+      description: "WIDTHxHEIGHT like 1920x1080 (or give width and height).",
+      "x-expected": "a resolution like 1920x1080",
+    },
+    width: { type: "integer", minimum: 1, description: "Width in pixels (with height, instead of resolution)." },
+    height: { type: "integer", minimum: 1, description: "Height in pixels (with width, instead of resolution)." },
+    fps: {
+      description: "Frames per second: a number (24, 29.97) or a fraction like 30000/1001.",
+      "x-expected": "frames per second as a number (24, 29.97) or a fraction like 30000/1001",
+      oneOf: [
+        { type: "number", exclusiveMinimum: 0 },
+        { type: "string", pattern: FPS_PATTERN },
+      ],
+    },
+    bitDepth: { enum: [8, 10, 12], description: "Bits per sample (default 8)." },
+    hdr: { enum: ["sdr", "pq", "hlg"], description: "Transfer: sdr | pq | hlg (default sdr)." },
+    class: { enum: [...CONTENT_CLASSES], description: "Content class for recipe choice (default generic)." },
+    complexity: { type: "number", minimum: 0, maximum: 1, description: "0 (static slides) .. 1 (confetti in the rain); default 0.5." },
+    source: { type: "string", minLength: 1, description: "Path of the source file, relative to the workload file." },
+  },
+};
+
+const titleSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "content", "deliverables"],
+  description: "One source video to process.",
+  properties: {
+    id: id("Unique title id."),
+    arrival: timePoint("When the title becomes available (default: the epoch)."),
+    tier: { type: "string", minLength: 1, description: "A tier name: premium, partner, standard, ugc or one from `tiers` (default standard)." },
+    value: {
+      type: "object",
+      additionalProperties: false,
+      description: "Analytics figures; all optional, zero when unknown.",
+      properties: {
+        expectedViews: nonNegative("Views expected over the title's life."),
+        viewsSoFar: nonNegative("Views already counted."),
+        subscribers: nonNegative("Subscribers of the channel or show."),
+        revenuePerView: nonNegative("Revenue per view."),
+      },
+    },
+    content: contentSchema,
+    deliverables: {
+      type: "array",
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: "string", minLength: 1 },
+      description: "Deliverables to produce, each served by a recipe file (h264-sdr, hevc-hdr10, av1, …).",
+    },
+    deadline: timePoint("When the title must be published; not before arrival. Omit for none."),
+    work: { type: "number", exclusiveMinimum: 0, description: "Explicit slot-seconds of encode work (overrides the cost model)." },
+    pipeline: { type: "string", minLength: 1, description: "A key of `pipelines` (default: the standard pipeline)." },
+  },
+};
+
+export const workloadSchema = {
+  $schema: DRAFT,
+  title: "vps workload",
+  description: "Titles to encode, the capacity to encode them on, tiers and custom pipelines.",
+  type: "object",
+  additionalProperties: false,
+  required: ["epoch", "capacity", "titles"],
+  properties: {
+    epoch: {
+      type: "string",
+      pattern: ISO_PATTERN,
+      description: "Time zero of the plan, ISO-8601 with a zone (2026-11-24T00:00:00Z).",
+      "x-expected": "an ISO-8601 time with a zone like 2026-11-24T00:00:00Z",
+    },
+    capacity: {
+      type: "object",
+      additionalProperties: false,
+      required: ["pools"],
+      description: "The fixed encoder resources.",
+      properties: {
+        pools: { type: "object", additionalProperties: poolSchema, description: "Pools by id: slots, or { slots, memoryGiB }." },
+        scratchGiB: {
+          type: "number",
+          exclusiveMinimum: 0,
+          description: "Intermediate storage limit in GiB (a number, no unit); omit for unlimited.",
+          "x-expected": "a number of GiB like 500 (no unit)",
+        },
+      },
+    },
+    tiers: {
+      type: "object",
+      additionalProperties: nonNegative("Base weight of the tier."),
+      description: "Tier weights, merged over the defaults premium 8, partner 4, standard 2, ugc 1.",
+    },
+    pipelines: {
+      type: "object",
+      additionalProperties: { type: "array", minItems: 1, items: stageSchema, description: "The stages of one pipeline." },
+      description: "Custom pipelines by name; `after` names stages of the same pipeline.",
+    },
+    titles: { type: "array", items: titleSchema, description: "The titles, in arrival order or any order." },
+  },
+} as const;
+
+// ---- recipes -------------------------------------------------------------------------------
+
+const renditionSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "width", "height", "bitrateKbps"],
+  description: "One rung of the ladder.",
+  properties: {
+    name: id("Rung name, unique in the ladder (1080p)."),
+    width: { type: "integer", minimum: 1, description: "Width in pixels." },
+    height: { type: "integer", minimum: 1, description: "Height in pixels." },
+    bitrateKbps: { type: "number", exclusiveMinimum: 0, description: "Target bitrate in kbit/s." },
+  },
+};
+
+const qualityCost = nonNegative("Quality lost in VMAF-like points (0..100 scale) when the step is applied.");
+
+const downgradeSchema = {
+  type: "object",
+  description: "A step that trades quality for time.",
+  required: ["step"],
+  properties: { step: { enum: ["faster-preset", "drop-top-rung", "defer-rendition"], description: "Which kind of step." } },
+  discriminator: { propertyName: "step" },
+  oneOf: [
+    {
+      type: "object",
+      additionalProperties: false,
+      required: ["step", "preset", "workFactor", "qualityCost"],
+      properties: {
+        step: { const: "faster-preset", description: "Switch to a faster preset." },
+        preset: { type: "string", minLength: 1, description: "The faster preset." },
+        workFactor: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1, description: "Encode work relative to the recipe's preset, in (0, 1)." },
+        qualityCost,
+      },
+    },
+    {
+      type: "object",
+      additionalProperties: false,
+      required: ["step", "qualityCost"],
+      properties: { step: { const: "drop-top-rung", description: "Do not produce the highest rung." }, qualityCost },
+    },
+    {
+      type: "object",
+      additionalProperties: false,
+      required: ["step", "rendition", "qualityCost"],
+      properties: {
+        step: { const: "defer-rendition", description: "Produce one rung after the release instead of before." },
+        rendition: { type: "string", minLength: 1, description: "The rung to defer (a ladder name)." },
+        qualityCost,
+      },
+    },
+  ],
+};
+
+const recipeSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["class", "preset", "reason", "ladder"],
+  description: "Encoder settings for one content class.",
+  properties: {
+    class: { enum: [...CONTENT_CLASSES], description: "The content class this recipe is tuned for; generic serves the rest." },
+    preset: { type: "string", minLength: 1, description: 'Encoder preset (a string; SVT-AV1 presets are numbers as strings, "8").' },
+    reason: { type: "string", minLength: 1, description: "Why these settings, in one line." },
+    settings: {
+      type: "object",
+      additionalProperties: { type: ["string", "number", "boolean"] },
+      description: "Encoder options by name.",
+    },
+    ladder: { type: "array", minItems: 1, items: renditionSchema, description: "Renditions (sorted highest resolution first on load)." },
+    downgrades: { type: "array", items: downgradeSchema, description: "Ordered: a step is available once the previous one is applied." },
+  },
+};
+
+export const recipeFileSchema = {
+  $schema: DRAFT,
+  title: "vps recipe file",
+  description: "One deliverable: its codec, encoder, pool and one recipe per content class.",
+  type: "object",
+  additionalProperties: false,
+  required: ["deliverable", "codec", "encoder", "pool", "recipes"],
+  properties: {
+    deliverable: id("The deliverable this file serves (h264-sdr)."),
+    codec: { enum: ["h264", "hevc", "av1", "vp9"], description: "Output codec." },
+    encoder: { type: "string", minLength: 1, description: "ffmpeg encoder name (libx264)." },
+    pool: { type: "string", minLength: 1, description: "The pool its encode tasks run on." },
+    hdr: { type: "boolean", description: "true: needs an HDR (pq/hlg) source and bitDepth 10 (default false)." },
+    bitDepth: { enum: [8, 10, 12], description: "Output bits per sample (default 8)." },
+    recipes: { type: "array", minItems: 1, items: recipeSchema, description: "Exactly one generic recipe plus any per-class recipes." },
+  },
+} as const;
+
+// ---- plan ----------------------------------------------------------------------------------
+
+const seconds = (description: string) => ({ type: "number", description });
+const nullableSeconds = (description: string) => ({ type: ["number", "null"], description });
+const ratio = (description: string) => ({ type: "number", minimum: 0, maximum: 1, description });
+const strings = (description: string) => ({ type: "array", items: { type: "string" }, description });
+
+const planTitleSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "tier", "arrival", "deadline", "finish", "onTime", "lateBy", "downgrades"],
+  properties: {
+    id: { type: "string" },
+    tier: { type: "string" },
+    arrival: seconds("Seconds after the epoch."),
+    deadline: nullableSeconds("Seconds after the epoch; null without a deadline."),
+    finish: nullableSeconds("End of the title's last task; null if it never finished."),
+    onTime: { type: ["boolean", "null"], description: "finish <= deadline; null without a deadline." },
+    lateBy: nullableSeconds("Seconds past the deadline; 0 when on time."),
+    downgrades: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["step", "at", "deliverable", "timeSaved", "qualityCost"],
+        properties: {
+          step: { enum: ["faster-preset", "drop-top-rung", "defer-rendition"] },
+          at: seconds("When the step was applied."),
+          deliverable: { type: "string" },
+          rendition: { type: "string" },
+          preset: { type: "string" },
+          timeSaved: seconds("Predicted seconds taken off the title's finish."),
+          qualityCost: { type: "number", description: "VMAF-like points lost." },
+        },
+      },
+    },
+    deferredFrom: { type: "string", description: "The title whose deferred renditions this follow-up carries." },
+  },
+};
+
+const planTaskSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "title", "kind", "pool", "slots", "start", "end", "after"],
+  properties: {
+    id: { type: "string" },
+    title: { type: "string" },
+    kind: { enum: ["analyse", "encode", "join", "package", "publish", "custom"] },
+    pool: { type: "string" },
+    slots: { type: "integer", minimum: 1 },
+    start: seconds("Seconds after the epoch."),
+    end: seconds("Seconds after the epoch."),
+    after: strings("Task ids that ended before this one started."),
+    deliverable: { type: "string" },
+    rendition: { type: "string" },
+    chunk: { type: "integer", minimum: 0 },
+    preset: { type: "string" },
+  },
+};
+
+const perPool = (item: object, description: string) => ({ type: "object", additionalProperties: item, description });
+
+export const planSchema = {
+  $schema: DRAFT,
+  title: "vps plan",
+  description: "A plan: which task runs where and when, and which titles meet their deadlines (schemaVersion 1).",
+  type: "object",
+  additionalProperties: false,
+  required: ["schemaVersion", "epoch", "policy", "seed", "pools", "titles", "tasks", "metrics"],
+  properties: {
+    schemaVersion: { const: 1 },
+    epoch: { type: "string", description: "Time zero, ISO-8601." },
+    policy: { type: "string", description: "The ordering policy used (fifo, value, …)." },
+    seed: { type: ["integer", "null"], description: "Seed of a synthetic workload, or null." },
+    pools: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["id", "slots"],
+        properties: { id: { type: "string" }, slots: { type: "integer", minimum: 0 } },
+      },
+    },
+    titles: { type: "array", items: planTitleSchema },
+    tasks: { type: "array", items: planTaskSchema },
+    metrics: {
+      type: "object",
+      additionalProperties: false,
+      required: ["deadlineCompliance", "makespan", "utilization", "titles", "tasks", "late", "downgraded", "turnaround", "peakRunning", "peakScratchGiB"],
+      properties: {
+        deadlineCompliance: { type: ["number", "null"], minimum: 0, maximum: 1, description: "Share of titles with a deadline that are on time." },
+        makespan: seconds("End of the last task."),
+        utilization: perPool(ratio("Busy slot-seconds over available slot-seconds."), "Per pool."),
+        titles: { type: "integer", minimum: 0 },
+        tasks: { type: "integer", minimum: 0 },
+        late: { type: "integer", minimum: 0 },
+        downgraded: { type: "integer", minimum: 0 },
+        turnaround: perPool(
+          {
+            type: "object",
+            additionalProperties: false,
+            required: ["count", "mean", "p95", "max"],
+            properties: { count: { type: "integer", minimum: 0 }, mean: { type: "number" }, p95: { type: "number" }, max: { type: "number" } },
+          },
+          "Per tier: arrival → finish.",
+        ),
+        peakRunning: perPool({ type: "integer", minimum: 0 }, "Per pool: most slots held at once."),
+        peakScratchGiB: { type: "number", minimum: 0 },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,182 @@
+// Loading a workload: parse → JSON Schema → normalise → rules. Every problem is collected and
+// thrown as one InputError, so a user sees all of them at once.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { Capacity, ContentClass, ContentProfile, HdrTransfer, PipelineStage, RecipeBook, Title, Workload } from "../model";
+import { InputError } from "../util/errors";
+import { parseDuration, parseIso, parseTimePoint } from "../util/time";
+import { ProblemList, isRecord, list, num, optNum, optStr, rec, str, type Path } from "./problems";
+import { workloadSchema } from "./schemas";
+import { checkCapacity, checkPipelines, checkTitles } from "./workload-rules";
+import { parseYaml, validateSchema } from "./yaml";
+
+/** Tier weights every workload starts from; a workload's `tiers` are merged over them. */
+export const DEFAULT_TIERS: Readonly<Record<string, number>> = Object.freeze({ premium: 8, partner: 4, standard: 2, ugc: 1 });
+
+const DEFAULT_TIER = "standard";
+const DEFAULT_COMPLEXITY = 0.5;
+
+export function loadWorkloadFile(path: string, book: RecipeBook): Workload {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+    throw new InputError(`cannot read workload ${path}: ${reason}`);
+  }
+  return loadWorkloadText(path, text, book);
+}
+
+export function loadWorkloadText(file: string, text: string, book: RecipeBook): Workload {
+  const { source, data } = parseYaml(file, text);
+  const problems = new ProblemList(source, validateSchema(source, data, workloadSchema));
+  // Nothing to normalise when the document is not even a mapping (a list, a scalar, empty).
+  if (!isRecord(data)) problems.throwIfAny("workload");
+  const workload = normaliseWorkload(rec(data), problems, dirname(file));
+  checkCapacity(workload, problems);
+  checkPipelines(workload, problems);
+  checkTitles(workload, book, problems);
+  problems.throwIfAny("workload");
+  return workload;
+}
+
+function normaliseWorkload(data: Record<string, unknown>, problems: ProblemList, baseDir: string): Workload {
+  const epoch = str(data.epoch, "");
+  // The schema checked the epoch's form; a well-formed but impossible date (month 13) lands here.
+  const epochMs = parseIso(epoch);
+  if (epochMs === null && problems.ok(["epoch"])) problems.add(["epoch"], `expected a real calendar time, found "${epoch}"`);
+  const env: TitleEnv = { problems, epochMs: epochMs ?? 0, baseDir };
+  return {
+    epoch,
+    capacity: normaliseCapacity(rec(data.capacity)),
+    tiers: { ...DEFAULT_TIERS, ...numbers(rec(data.tiers)) },
+    pipelines: normalisePipelines(rec(data.pipelines)),
+    titles: list(data.titles).map((t, i) => normaliseTitle(rec(t), i, env)),
+  };
+}
+
+function numbers(r: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, num(v, 0)]));
+}
+
+function normaliseCapacity(c: Record<string, unknown>): Capacity {
+  const pools = Object.entries(rec(c.pools)).map(([id, p]) => {
+    // Shorthand `cpu: 64` means 64 slots and no memory limit.
+    if (typeof p === "number") return { id, slots: p, memoryGiB: null };
+    return { id, slots: num(rec(p).slots, 0), memoryGiB: optNum(rec(p).memoryGiB) };
+  });
+  return { pools, scratchGiB: optNum(c.scratchGiB) };
+}
+
+function normalisePipelines(p: Record<string, unknown>): Record<string, PipelineStage[]> {
+  const out: Record<string, PipelineStage[]> = {};
+  for (const [name, stages] of Object.entries(p)) {
+    out[name] = list(stages).map((raw) => {
+      const s = rec(raw);
+      return {
+        id: str(s.id, ""),
+        kind: str(s.kind, "custom") as PipelineStage["kind"],
+        after: list(s.after).filter((a): a is string => typeof a === "string"),
+        pool: optStr(s.pool),
+        workPerSecond: num(s.workPerSecond, 0),
+        slots: num(s.slots, 1),
+      };
+    });
+  }
+  return out;
+}
+
+interface TitleEnv {
+  problems: ProblemList;
+  epochMs: number;
+  baseDir: string;
+}
+
+function normaliseTitle(t: Record<string, unknown>, i: number, env: TitleEnv): Title {
+  const at: Path = ["titles", i];
+  const arrival = t.arrival === undefined ? 0 : timePoint(t.arrival, [...at, "arrival"], env);
+  const deadline = t.deadline === undefined ? null : timePoint(t.deadline, [...at, "deadline"], env);
+  const value = rec(t.value);
+  return {
+    id: str(t.id, ""),
+    arrival,
+    tier: str(t.tier, DEFAULT_TIER),
+    value: {
+      expectedViews: num(value.expectedViews, 0),
+      viewsSoFar: num(value.viewsSoFar, 0),
+      subscribers: num(value.subscribers, 0),
+      revenuePerView: num(value.revenuePerView, 0),
+    },
+    content: normaliseContent(rec(t.content), [...at, "content"], env),
+    deliverables: list(t.deliverables).filter((d): d is string => typeof d === "string"),
+    deadline,
+    work: optNum(t.work),
+    pipeline: optStr(t.pipeline),
+  };
+}
+
+function timePoint(value: unknown, path: Path, env: TitleEnv): number {
+  if (!env.problems.ok(path, ["epoch"])) return 0;
+  const r = parseTimePoint(value, env.epochMs);
+  if (typeof r === "string") {
+    env.problems.add(path, r);
+    return 0;
+  }
+  return r;
+}
+
+function normaliseContent(c: Record<string, unknown>, at: Path, env: TitleEnv): ContentProfile {
+  const { width, height } = normaliseSize(c, at, env.problems);
+  return {
+    duration: normaliseDuration(c.duration, [...at, "duration"], env.problems),
+    width,
+    height,
+    fps: normaliseFps(c.fps, [...at, "fps"], env.problems),
+    bitDepth: num(c.bitDepth, 8),
+    hdr: str(c.hdr, "sdr") as HdrTransfer,
+    contentClass: str(c.class, "generic") as ContentClass,
+    complexity: num(c.complexity, DEFAULT_COMPLEXITY),
+    // Resolved against the workload's folder so `vps plan` can open it from any working directory.
+    source: typeof c.source === "string" ? resolve(env.baseDir, c.source) : null,
+  };
+}
+
+function normaliseDuration(v: unknown, path: Path, problems: ProblemList): number {
+  const seconds = typeof v === "number" ? v : typeof v === "string" ? parseDuration(v) : null;
+  if (seconds === null) return 0;
+  // The schema rejects numbers <= 0; a string like `0s` or `0h0m` gets here.
+  if (seconds <= 0 && problems.ok(path)) problems.add(path, `expected a duration > 0, found ${JSON.stringify(v)}`);
+  return seconds;
+}
+
+function normaliseFps(v: unknown, path: Path, problems: ProblemList): number {
+  if (typeof v === "number") return v;
+  if (typeof v !== "string" || !problems.ok(path)) return 0;
+  const [a, b] = v.split("/");
+  const fps = b === undefined ? Number(a) : Number(a) / Number(b);
+  if (!(fps > 0 && Number.isFinite(fps))) {
+    problems.add(path, `expected frames per second > 0 like 24 or 30000/1001, found "${v}"`);
+    return 0;
+  }
+  return fps;
+}
+
+/** `resolution: 1920x1080`, or `width:` and `height:` — exactly one of the two forms. */
+function normaliseSize(c: Record<string, unknown>, at: Path, problems: ProblemList): { width: number; height: number } {
+  const hasRes = typeof c.resolution === "string";
+  const hasW = typeof c.width === "number";
+  const hasH = typeof c.height === "number";
+  if (hasRes) {
+    if ((hasW || hasH) && problems.ok([...at, "resolution"])) {
+      problems.add([...at, hasW ? "width" : "height"], "expected either resolution or width and height, found both", true);
+    }
+    const [w, h] = String(c.resolution).split("x").map(Number);
+    return { width: w ?? 0, height: h ?? 0 };
+  }
+  if (hasW && hasH) return { width: c.width as number, height: c.height as number };
+  if (problems.ok([...at], [...at, "resolution"], [...at, "width"], [...at, "height"])) {
+    const found = hasW ? "only width" : hasH ? "only height" : "neither";
+    problems.add([...at], `expected resolution (like 1920x1080) or both width and height, found ${found}`);
+  }
+  return { width: num(c.width, 0), height: num(c.height, 0) };
+}

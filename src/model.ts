@@ -1,0 +1,231 @@
+// The normalised model every stage after `load` works on. Names follow the glossary in DESIGN.md:
+//   title        one source video to process (an episode, an upload)
+//   deliverable  an output family requested for a title (`h264-sdr`, `hevc-hdr10`, `av1`)
+//   recipe       encoder settings for a content class and deliverable, with its downgrade ladder
+//   rendition    one rung of a ladder (resolution, bitrate, codec settings)
+//   task         one unit of schedulable work on one pool
+//   pool         a fixed set of identical encoder resources counted in integer slots
+//   downgrade    a step that trades quality for time, recorded in the plan
+//   policy       the rule that orders ready tasks
+//   epoch        time zero of a plan; every time below is seconds after it
+// All times are seconds after the epoch; all work is slot-seconds.
+
+export type Seconds = number;
+
+/** Where a value came from in an input file, so later stages can still point at the YAML. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+  path: string;
+}
+
+export interface Pool {
+  id: string;
+  slots: number;
+  /** Memory of the whole pool in GiB; null when the user does not limit it. */
+  memoryGiB: number | null;
+}
+
+export interface Capacity {
+  pools: Pool[];
+  /** Scratch storage for intermediate files (encoded renditions awaiting packaging), GiB; null = unlimited. */
+  scratchGiB: number | null;
+}
+
+export const CONTENT_CLASSES = [
+  "animation",
+  "talking-head",
+  "high-motion",
+  "film-grain",
+  "screen",
+  "generic",
+] as const;
+export type ContentClass = (typeof CONTENT_CLASSES)[number];
+
+export type HdrTransfer = "sdr" | "pq" | "hlg";
+
+export interface ContentProfile {
+  duration: Seconds;
+  width: number;
+  height: number;
+  fps: number;
+  bitDepth: number;
+  hdr: HdrTransfer;
+  contentClass: ContentClass;
+  /** 0 (static slides) .. 1 (confetti in the rain); scales encode work and bitrate need. */
+  complexity: number;
+  /** Path of the source file, when the title has one. */
+  source: string | null;
+}
+
+/** Figures from the platform's analytics; all optional in YAML, zero when unknown. */
+export interface ValueFigures {
+  expectedViews: number;
+  viewsSoFar: number;
+  subscribers: number;
+  revenuePerView: number;
+}
+
+export interface Title {
+  id: string;
+  arrival: Seconds;
+  tier: string;
+  value: ValueFigures;
+  content: ContentProfile;
+  deliverables: string[];
+  deadline: Seconds | null;
+  /** Explicit work estimate (slot-seconds for all encodes) that overrides the cost model. */
+  work: number | null;
+  /** Name of a custom pipeline in `Workload.pipelines`; null = the default pipeline. */
+  pipeline: string | null;
+}
+
+export type TaskKind = "analyse" | "encode" | "join" | "package" | "publish" | "custom";
+
+/** One stage of a custom pipeline as the user writes it. */
+export interface PipelineStage {
+  id: string;
+  /** analyse | encode | package | publish expand as in the default pipeline; custom is a plain task. */
+  kind: "analyse" | "encode" | "package" | "publish" | "custom";
+  after: string[];
+  /** For custom stages: pool and work as a multiple of the title's duration (slot-seconds per second). */
+  pool: string | null;
+  workPerSecond: number;
+  slots: number;
+}
+
+export interface Workload {
+  epoch: string;
+  capacity: Capacity;
+  /** Base weight of each tier; the value policy scales priority by it. */
+  tiers: Record<string, number>;
+  titles: Title[];
+  pipelines: Record<string, PipelineStage[]>;
+}
+
+// ---- recipes -------------------------------------------------------------------------------
+
+export type Codec = "h264" | "hevc" | "av1" | "vp9";
+
+export interface Rendition {
+  name: string;
+  width: number;
+  height: number;
+  bitrateKbps: number;
+}
+
+export type DowngradeStep =
+  | { step: "faster-preset"; preset: string; workFactor: number; qualityCost: number }
+  | { step: "drop-top-rung"; qualityCost: number }
+  | { step: "defer-rendition"; rendition: string; qualityCost: number };
+
+export interface Recipe {
+  id: string;
+  deliverable: string;
+  /** The content class this recipe is tuned for; "generic" serves every class without its own. */
+  contentClass: ContentClass;
+  codec: Codec;
+  encoder: string;
+  preset: string;
+  pool: string;
+  /** HDR deliverables need a 10-bit HDR source; SDR ones tone-map nothing and accept any source. */
+  hdr: boolean;
+  bitDepth: number;
+  settings: Record<string, string | number | boolean>;
+  /** Why these settings, in the recipe author's words. */
+  reason: string;
+  ladder: Rendition[];
+  /** Ordered: step n is only available once step n-1 is applied. */
+  downgrades: DowngradeStep[];
+}
+
+export interface RecipeBook {
+  recipes: Recipe[];
+}
+
+// ---- tasks and plans -----------------------------------------------------------------------
+
+export interface Task {
+  id: string;
+  title: string;
+  kind: TaskKind;
+  pool: string;
+  slots: number;
+  /** Predicted wall duration on `slots` slots. */
+  duration: Seconds;
+  memoryGiB: number;
+  /** Intermediate bytes this task writes to scratch (GiB), held until the title is packaged. */
+  scratchGiB: number;
+  after: string[];
+  deliverable: string | null;
+  rendition: string | null;
+  chunk: number | null;
+  /** Encoder preset of an encode task (downgrades may change it). */
+  preset: string | null;
+}
+
+export interface DowngradeRecord {
+  step: DowngradeStep["step"];
+  at: Seconds;
+  deliverable: string;
+  rendition?: string;
+  preset?: string;
+  /** Predicted seconds the step takes off the title's projected finish. */
+  timeSaved: Seconds;
+  qualityCost: number;
+}
+
+export interface PlanTitle {
+  id: string;
+  tier: string;
+  arrival: Seconds;
+  deadline: Seconds | null;
+  finish: Seconds | null;
+  onTime: boolean | null;
+  /** Seconds past the deadline; 0 when on time, null without a deadline or finish. */
+  lateBy: Seconds | null;
+  downgrades: DowngradeRecord[];
+  /** Set on a follow-up title that carries renditions deferred past the release of `deferredFrom`. */
+  deferredFrom?: string;
+}
+
+export interface PlanTask {
+  id: string;
+  title: string;
+  kind: TaskKind;
+  pool: string;
+  slots: number;
+  start: Seconds;
+  end: Seconds;
+  after: string[];
+  deliverable?: string;
+  rendition?: string;
+  chunk?: number;
+  preset?: string;
+}
+
+export interface PlanMetrics {
+  deadlineCompliance: number | null;
+  makespan: Seconds;
+  utilization: Record<string, number>;
+  titles: number;
+  tasks: number;
+  late: number;
+  downgraded: number;
+  /** Per tier: mean and p95 turnaround (arrival → finish). */
+  turnaround: Record<string, { count: number; mean: Seconds; p95: Seconds; max: Seconds }>;
+  peakRunning: Record<string, number>;
+  peakScratchGiB: number;
+}
+
+export interface Plan {
+  schemaVersion: 1;
+  epoch: string;
+  policy: string;
+  seed: number | null;
+  pools: { id: string; slots: number }[];
+  titles: PlanTitle[];
+  tasks: PlanTask[];
+  metrics: PlanMetrics;
+}

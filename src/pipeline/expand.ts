@@ -1,0 +1,232 @@
+// Expands a title into its task DAG: analyse → encode (a task per rendition, or per chunk of it
+// for long titles, then a join) → package (per deliverable) → publish. A custom pipeline reorders
+// or adds stages; its `encode`, `package` stages expand the same way.
+import type { Capacity, PipelineStage, RecipeBook, Recipe, Rendition, Task, Title, Workload } from "../model";
+import * as cost from "../cost/model";
+import { select } from "../recipes/select";
+import { InputError, InternalError } from "../util/errors";
+
+/** Titles longer than this are split into chunks that encode in parallel. */
+export const CHUNK_THRESHOLD = 600;
+/** Target chunk length: long enough that per-chunk encoder start-up and GOP edges stay negligible. */
+export const CHUNK_SECONDS = 240;
+
+export const DEFAULT_PIPELINE: PipelineStage[] = [
+  { id: "analyse", kind: "analyse", after: [], pool: null, workPerSecond: 0, slots: 1 },
+  { id: "encode", kind: "encode", after: ["analyse"], pool: null, workPerSecond: 0, slots: 1 },
+  { id: "package", kind: "package", after: ["encode"], pool: null, workPerSecond: 0, slots: 1 },
+  { id: "publish", kind: "publish", after: ["package"], pool: null, workPerSecond: 0, slots: 1 },
+];
+
+export interface RenditionTasks {
+  rendition: Rendition;
+  encodes: string[];
+  join: string | null;
+}
+
+export interface DeliverablePlan {
+  deliverable: string;
+  recipe: Recipe;
+  /** Highest rung first, as in the recipe's ladder. */
+  renditions: RenditionTasks[];
+}
+
+export interface TitlePipeline {
+  title: Title;
+  /** Topological order: every task comes after all of its `after` tasks. */
+  tasks: Task[];
+  deliverables: DeliverablePlan[];
+}
+
+/** The pool that runs the small stages (analyse, join, package, publish): `cpu` if there is one. */
+export function utilityPool(capacity: Capacity): string {
+  const cpu = capacity.pools.find((p) => p.id === "cpu");
+  const first = cpu ?? capacity.pools[0];
+  if (!first) throw new InternalError("capacity has no pools");
+  return first.id;
+}
+
+interface Ctx {
+  title: Title;
+  capacity: Capacity;
+  book: RecipeBook;
+  utility: string;
+  tasks: Task[];
+  deliverables: DeliverablePlan[];
+  /** Id of the pipeline's encode stage, so a package stage right after it can wait per deliverable. */
+  encodeStage: string | undefined;
+}
+
+function baseTask(ctx: Ctx, id: string, kind: Task["kind"], after: string[]): Task {
+  return {
+    id: `${ctx.title.id}/${id}`,
+    title: ctx.title.id,
+    kind,
+    pool: ctx.utility,
+    slots: 1,
+    duration: 0,
+    memoryGiB: 0.5,
+    scratchGiB: 0,
+    after,
+    deliverable: null,
+    rendition: null,
+    chunk: null,
+    preset: null,
+  };
+}
+
+function poolSlots(capacity: Capacity, pool: string): number {
+  return capacity.pools.find((p) => p.id === pool)?.slots ?? 1;
+}
+
+/** Chunk boundaries [start, length] for a title; one chunk for short titles. */
+export function chunksOf(duration: number): number[] {
+  if (duration <= CHUNK_THRESHOLD) return [duration];
+  const n = Math.ceil(duration / CHUNK_SECONDS);
+  const len = duration / n;
+  return Array.from({ length: n }, () => len);
+}
+
+function expandRendition(ctx: Ctx, recipe: Recipe, rendition: Rendition, after: string[]): RenditionTasks {
+  const chunks = chunksOf(ctx.title.content.duration);
+  const slots = Math.min(cost.encodeSlots(rendition), poolSlots(ctx.capacity, recipe.pool));
+  const stem = `encode/${recipe.deliverable}/${rendition.name}`;
+  const encodes = chunks.map((seconds, i) => {
+    const work = cost.encodeWork({
+      codec: recipe.codec,
+      preset: recipe.preset,
+      bitDepth: recipe.bitDepth,
+      rendition,
+      content: ctx.title.content,
+      seconds,
+    });
+    const task = baseTask(ctx, chunks.length > 1 ? `${stem}/c${String(i).padStart(3, "0")}` : stem, "encode", after);
+    task.pool = recipe.pool;
+    task.slots = slots;
+    task.duration = cost.durationOn(work, slots, rendition);
+    task.memoryGiB = cost.encodeMemoryGiB(recipe.codec, rendition);
+    task.scratchGiB = cost.outputGiB(rendition, seconds);
+    task.deliverable = recipe.deliverable;
+    task.rendition = rendition.name;
+    task.chunk = chunks.length > 1 ? i : null;
+    task.preset = recipe.preset;
+    ctx.tasks.push(task);
+    return task.id;
+  });
+  if (encodes.length === 1) return { rendition, encodes, join: null };
+  const join = baseTask(ctx, `join/${recipe.deliverable}/${rendition.name}`, "join", encodes);
+  join.duration = cost.joinDuration(ctx.title.content);
+  join.deliverable = recipe.deliverable;
+  join.rendition = rendition.name;
+  ctx.tasks.push(join);
+  return { rendition, encodes, join: join.id };
+}
+
+/** Encode stage: every rendition of every deliverable; returns the stage's exit tasks. */
+function expandEncode(ctx: Ctx, after: string[]): string[] {
+  for (const deliverable of ctx.title.deliverables) {
+    const { recipe, ladder } = select(ctx.book, deliverable, ctx.title);
+    const renditions = ladder.map((r) => expandRendition(ctx, recipe, r, after));
+    ctx.deliverables.push({ deliverable, recipe, renditions });
+  }
+  return ctx.deliverables.flatMap((d) => d.renditions.map((r) => r.join ?? r.encodes[0]!));
+}
+
+/**
+ * Package stage: one task per deliverable. Directly after `encode` each package waits only for its
+ * own deliverable's renditions, so HLS can ship while the AV1 ladder is still encoding.
+ */
+function expandPackage(ctx: Ctx, stage: PipelineStage, exits: Map<string, string[]>): string[] {
+  const others = stage.after.filter((a) => a !== ctx.encodeStage).flatMap((a) => exits.get(a) ?? []);
+  const viaEncode = ctx.encodeStage !== undefined && stage.after.includes(ctx.encodeStage);
+  return ctx.deliverables.map((d) => {
+    const own = viaEncode ? d.renditions.map((r) => r.join ?? r.encodes[0]!) : [];
+    const task = baseTask(ctx, `package/${d.deliverable}`, "package", [...others, ...own]);
+    task.duration = cost.packageDuration(ctx.title.content, d.renditions.length);
+    task.deliverable = d.deliverable;
+    ctx.tasks.push(task);
+    return task.id;
+  });
+}
+
+function stageOrder(stages: PipelineStage[]): PipelineStage[] {
+  const byId = new Map(stages.map((s) => [s.id, s]));
+  const done = new Set<string>();
+  const order: PipelineStage[] = [];
+  const visit = (s: PipelineStage, path: string[]): void => {
+    if (done.has(s.id)) return;
+    if (path.includes(s.id)) throw new InternalError(`pipeline cycle ${[...path, s.id].join(" → ")}`);
+    for (const a of s.after) {
+      const dep = byId.get(a);
+      if (dep) visit(dep, [...path, s.id]);
+    }
+    done.add(s.id);
+    order.push(s);
+  };
+  stages.forEach((s) => visit(s, []));
+  return order;
+}
+
+function expandStage(ctx: Ctx, stage: PipelineStage, exits: Map<string, string[]>): string[] {
+  const after = stage.after.flatMap((a) => exits.get(a) ?? []);
+  switch (stage.kind) {
+    case "encode":
+      return expandEncode(ctx, after);
+    case "package":
+      return expandPackage(ctx, stage, exits);
+    case "analyse":
+    case "publish":
+    case "custom": {
+      const task = baseTask(ctx, stage.kind === "custom" ? stage.id : stage.kind, stage.kind, after);
+      const content = ctx.title.content;
+      if (stage.kind === "analyse") task.duration = cost.analyseWork(content);
+      else if (stage.kind === "publish") task.duration = cost.PUBLISH_DURATION;
+      else {
+        task.pool = stage.pool ?? ctx.utility;
+        task.slots = Math.min(stage.slots, poolSlots(ctx.capacity, task.pool));
+        task.duration = Math.max(1, (stage.workPerSecond * content.duration) / task.slots);
+      }
+      ctx.tasks.push(task);
+      return [task.id];
+    }
+  }
+}
+
+/** Scales encode tasks so their total work equals the title's explicit estimate. */
+function applyExplicitWork(tasks: Task[], work: number): void {
+  const encodes = tasks.filter((t) => t.kind === "encode");
+  const total = encodes.reduce((s, t) => s + t.duration * t.slots, 0);
+  if (total <= 0) return;
+  const k = work / total;
+  for (const t of encodes) t.duration *= k;
+}
+
+export function expandTitle(title: Title, workload: Workload, book: RecipeBook): TitlePipeline {
+  const stages = title.pipeline ? workload.pipelines[title.pipeline] : DEFAULT_PIPELINE;
+  if (!stages) throw new InternalError(`unknown pipeline ${title.pipeline}`);
+  const ctx: Ctx = {
+    title,
+    capacity: workload.capacity,
+    book,
+    utility: utilityPool(workload.capacity),
+    tasks: [],
+    deliverables: [],
+    encodeStage: stages.find((s) => s.kind === "encode")?.id,
+  };
+  const exits = new Map<string, string[]>();
+  for (const stage of stageOrder(stages)) exits.set(stage.id, expandStage(ctx, stage, exits));
+  if (title.work !== null) applyExplicitWork(ctx.tasks, title.work);
+  checkMemory(ctx.tasks, workload.capacity);
+  return { title, tasks: ctx.tasks, deliverables: ctx.deliverables };
+}
+
+function checkMemory(tasks: Task[], capacity: Capacity): void {
+  for (const t of tasks) {
+    const pool = capacity.pools.find((p) => p.id === t.pool);
+    if (pool?.memoryGiB != null && t.memoryGiB > pool.memoryGiB) {
+      throw new InputError(
+        `task ${t.id} needs ${t.memoryGiB.toFixed(1)} GiB but pool ${pool.id} has only ${pool.memoryGiB} GiB: it could never run`,
+      );
+    }
+  }
+}

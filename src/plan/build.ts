@@ -1,0 +1,133 @@
+// The planner: expand every title into tasks, simulate them over the fixed capacity under a
+// policy, and assemble the plan contract of DESIGN.md. Pure: same inputs, same plan, byte for byte.
+import type { Plan, PlanTask, PlanTitle, RecipeBook, Workload } from "../model";
+import { expandTitle, type TitlePipeline } from "../pipeline/expand";
+import { criticalPath, totalWork } from "../pipeline/path";
+import { makePolicy, type PolicyName } from "../sched/policy";
+import { DEFAULT_REVIEW_INTERVAL, Simulator } from "../sched/simulator";
+import { type SimState, TaskState } from "../sched/state";
+import type { TraceSink } from "../sched/trace";
+import { InputError } from "../util/errors";
+import { computeMetrics, round } from "./metrics";
+
+export interface PlanOptions {
+  policy: PolicyName;
+  /** The seed the workload was generated from, if any (recorded in the plan). */
+  seed: number | null;
+  trace: TraceSink | null;
+  reviewInterval?: number;
+}
+
+export function expandAll(workload: Workload, book: RecipeBook): TitlePipeline[] {
+  const pipelines = workload.titles.map((t) => expandTitle(t, workload, book));
+  checkScratch(workload, pipelines);
+  return pipelines;
+}
+
+/** A title whose intermediate files cannot fit in scratch at all could never be encoded. */
+function checkScratch(workload: Workload, pipelines: TitlePipeline[]): void {
+  const limit = workload.capacity.scratchGiB;
+  if (limit === null) return;
+  const problems = pipelines
+    .map((p) => ({ id: p.title.id, need: p.tasks.reduce((s, t) => s + (t.kind === "encode" ? t.scratchGiB : 0), 0) }))
+    .filter((x) => x.need > limit);
+  if (problems.length > 0) {
+    const first = problems[0]!;
+    throw new InputError(
+      `capacity.scratchGiB is ${limit} GiB but title ${first.id} needs ${first.need.toFixed(1)} GiB of intermediate files` +
+        (problems.length > 1 ? ` (and ${problems.length - 1} more titles do not fit)` : ""),
+    );
+  }
+}
+
+export function planStats(pipelines: TitlePipeline[]): { meanWork: number; meanPath: number } {
+  const n = Math.max(1, pipelines.length);
+  return {
+    meanWork: pipelines.reduce((s, p) => s + totalWork(p.tasks), 0) / n,
+    meanPath: pipelines.reduce((s, p) => s + criticalPath(p.tasks), 0) / n,
+  };
+}
+
+/** Builds the simulator for a workload (the CLI's real-time driver steps it itself). */
+export function createSimulator(workload: Workload, book: RecipeBook, options: PlanOptions): Simulator {
+  const pipelines = expandAll(workload, book);
+  const policy = makePolicy(options.policy, planStats(pipelines));
+  return new Simulator(
+    { pools: workload.capacity.pools, scratchGiB: workload.capacity.scratchGiB, tiers: workload.tiers, pipelines },
+    { policy, reviewInterval: options.reviewInterval ?? DEFAULT_REVIEW_INTERVAL, trace: options.trace },
+  );
+}
+
+export function buildPlan(workload: Workload, book: RecipeBook, options: PlanOptions): Plan {
+  const sim = createSimulator(workload, book, options);
+  sim.run();
+  return assemblePlan(workload, sim.state, options);
+}
+
+const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function planTitles(state: SimState): PlanTitle[] {
+  return state.titles
+    .map((t): PlanTitle => {
+      const finish = t.finish === null ? null : round(t.finish);
+      const onTime = t.deadline === null || finish === null ? null : t.finish! <= t.deadline + 1e-9;
+      const title: PlanTitle = {
+        id: t.id,
+        tier: t.title.tier,
+        arrival: round(t.arrival),
+        deadline: t.deadline === null ? null : round(t.deadline),
+        finish,
+        onTime,
+        lateBy: onTime === null ? null : round(Math.max(0, t.finish! - t.deadline!)),
+        downgrades: t.downgrades.map((d) => ({ ...d, at: round(d.at), timeSaved: round(d.timeSaved) })),
+      };
+      if (t.deferredFrom !== null) title.deferredFrom = t.deferredFrom;
+      return title;
+    })
+    .sort(byId);
+}
+
+function planTasks(state: SimState): PlanTask[] {
+  return state.tasks
+    .filter((t) => t.state !== TaskState.Cancelled)
+    .map((t): PlanTask => {
+      const task: PlanTask = {
+        id: t.task.id,
+        title: t.task.title,
+        kind: t.task.kind,
+        pool: t.task.pool,
+        slots: t.task.slots,
+        start: round(t.start),
+        end: round(t.end),
+        after: t.after.map((a) => state.tasks[a]!.task.id).sort(),
+      };
+      if (t.task.deliverable !== null) task.deliverable = t.task.deliverable;
+      if (t.task.rendition !== null) task.rendition = t.task.rendition;
+      if (t.task.chunk !== null) task.chunk = t.task.chunk;
+      if (t.task.preset !== null) task.preset = t.task.preset;
+      return task;
+    })
+    .sort(byId);
+}
+
+export function assemblePlan(workload: Workload, state: SimState, options: PlanOptions): Plan {
+  const titles = planTitles(state);
+  const tasks = planTasks(state);
+  return {
+    schemaVersion: 1,
+    epoch: workload.epoch,
+    policy: options.policy,
+    seed: options.seed,
+    pools: workload.capacity.pools.map((p) => ({ id: p.id, slots: p.slots })),
+    titles,
+    tasks,
+    metrics: computeMetrics({
+      titles,
+      tasks,
+      pools: workload.capacity.pools,
+      busySlotSeconds: state.busySlotSeconds,
+      peakRunning: state.peakRunning,
+      peakScratchGiB: state.peakScratch,
+    }),
+  };
+}

@@ -1,0 +1,105 @@
+// Plans for people: tables (cli-table3) with colour (chalk) for a terminal. Pure: returns strings.
+import chalk from "chalk";
+import Table from "cli-table3";
+import type { Plan, PlanMetrics, PlanTitle } from "../model";
+import { formatDuration } from "../util/time";
+
+/** Above this many titles the titles table lists only those with a deadline or a downgrade. */
+export const TITLE_ROWS_LIMIT = 50;
+
+export interface FormatOptions {
+  /** List every title, however many. */
+  allTitles: boolean;
+  /** List every task (start, end, pool). */
+  tasks: boolean;
+}
+
+const pct = (x: number | null): string => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
+const dur = (x: number | null): string => (x === null ? "—" : formatDuration(x));
+
+function table(head: string[]): Table.Table {
+  return new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } });
+}
+
+function outcome(t: PlanTitle): string {
+  if (t.onTime === null) return chalk.dim("no deadline");
+  if (t.onTime) return chalk.green("on time");
+  return chalk.red(`late ${formatDuration(t.lateBy ?? 0)}`);
+}
+
+export function headline(plan: Plan): string {
+  const m = plan.metrics;
+  const compliance =
+    m.deadlineCompliance === null
+      ? "no deadlines"
+      : `${(m.late === 0 ? chalk.green : chalk.yellow)(pct(m.deadlineCompliance))} of deadlines met`;
+  return (
+    `${chalk.bold("vps plan")} — policy ${chalk.cyan(plan.policy)}` +
+    (plan.seed !== null ? `, seed ${plan.seed}` : "") +
+    `: ${m.titles} titles, ${m.tasks} tasks, makespan ${formatDuration(m.makespan)}, ${compliance}, ${m.downgraded} downgraded`
+  );
+}
+
+export function poolsTable(plan: Plan): string {
+  const t = table(["pool", "slots", "utilisation", "peak running"]);
+  for (const p of plan.pools) {
+    t.push([p.id, p.slots, pct(plan.metrics.utilization[p.id] ?? 0), plan.metrics.peakRunning[p.id] ?? 0]);
+  }
+  return t.toString();
+}
+
+export function turnaroundTable(metrics: PlanMetrics): string {
+  const t = table(["tier", "titles", "mean turnaround", "p95", "max"]);
+  for (const [tier, s] of Object.entries(metrics.turnaround)) t.push([tier, s.count, dur(s.mean), dur(s.p95), dur(s.max)]);
+  return t.toString();
+}
+
+function shownTitles(plan: Plan, all: boolean): PlanTitle[] {
+  const byArrival = [...plan.titles].sort((a, b) => a.arrival - b.arrival || (a.id < b.id ? -1 : 1));
+  if (all || byArrival.length <= TITLE_ROWS_LIMIT) return byArrival;
+  return byArrival.filter((t) => t.deadline !== null || t.downgrades.length > 0);
+}
+
+export function titlesTable(plan: Plan, all: boolean): string {
+  const rows = shownTitles(plan, all);
+  const t = table(["title", "tier", "arrival", "deadline", "finish", "outcome", "downgrades"]);
+  for (const x of rows) {
+    t.push([x.id, x.tier, dur(x.arrival), dur(x.deadline), dur(x.finish), outcome(x), x.downgrades.length || ""]);
+  }
+  const hidden = plan.titles.length - rows.length;
+  const note = hidden > 0 ? chalk.dim(`\n${hidden} more titles without deadline or downgrade (--all-titles lists them)`) : "";
+  return t.toString() + note;
+}
+
+export function downgradesTable(plan: Plan): string {
+  const t = table(["title", "at", "step", "deliverable", "detail", "quality cost", "time saved"]);
+  for (const x of plan.titles) {
+    for (const d of x.downgrades) {
+      t.push([x.id, dur(d.at), d.step, d.deliverable, d.rendition ?? d.preset ?? "", d.qualityCost, dur(d.timeSaved)]);
+    }
+  }
+  return t.toString();
+}
+
+export function tasksTable(plan: Plan): string {
+  const t = table(["task", "pool", "slots", "start", "end"]);
+  const tasks = [...plan.tasks].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
+  for (const x of tasks) t.push([x.id, x.pool, x.slots, dur(x.start), dur(x.end)]);
+  return t.toString();
+}
+
+export function formatPlan(plan: Plan, options: FormatOptions): string {
+  const parts = [headline(plan), poolsTable(plan), chalk.bold("Turnaround by tier"), turnaroundTable(plan.metrics)];
+  parts.push(chalk.bold("Titles"), titlesTable(plan, options.allTitles));
+  if (plan.metrics.downgraded > 0) parts.push(chalk.bold("Downgrades"), downgradesTable(plan));
+  if (options.tasks) parts.push(chalk.bold("Tasks"), tasksTable(plan));
+  return parts.join("\n") + "\n";
+}
+
+/** Late deadline titles, worst first, as lines for a failed CI gate. */
+export function lateLines(plan: Plan): string[] {
+  return plan.titles
+    .filter((t) => t.onTime === false)
+    .sort((a, b) => (b.lateBy ?? 0) - (a.lateBy ?? 0) || (a.id < b.id ? -1 : 1))
+    .map((t) => `  ${t.id} (${t.tier}): deadline ${dur(t.deadline)}, finished ${dur(t.finish)}, late by ${dur(t.lateBy)}`);
+}

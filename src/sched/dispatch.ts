@@ -1,0 +1,186 @@
+// The list scheduler's moves: a task becomes ready, a task starts, a task ends, a title finishes.
+// Dispatch takes, per pool, the head of the policy's order and starts it if it fits; a head that
+// does not fit blocks its pool (strict priority order, so a wide 4K encode is never starved by a
+// stream of narrow ones). The one exception is scratch: a title that cannot get its scratch is
+// parked until scratch frees, because blocking on it could deadlock the titles holding it.
+import { remainingPath } from "./projection";
+import { type SimState, type SimTask, type SimTitle, TaskState, taskWork } from "./state";
+
+/** Re-computes a title's policy key and moves it in every pool heap it is queued in. */
+export function rekey(state: SimState, title: SimTitle): void {
+  title.key = state.policy.key(title, state.now);
+  for (let p = 0; p < state.heaps.length; p++) {
+    if (state.heaps[p]!.has(title.idx)) state.heaps[p]!.update(title.idx, title.key);
+  }
+}
+
+/** Keeps `ready` sorted longest first (LPT inside a title shortens its critical path), then by index. */
+function insertReady(list: number[], state: SimState, idx: number): void {
+  const d = state.tasks[idx]!.task.duration;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const m = state.tasks[list[mid]!]!;
+    if (m.task.duration > d || (m.task.duration === d && m.idx < idx)) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, idx);
+}
+
+export function enqueue(state: SimState, title: SimTitle, p: number): void {
+  if (title.ready[p]!.length > 0 && !title.parked[p]) state.heaps[p]!.push(title.idx, title.key, title.idx);
+}
+
+export function makeReady(state: SimState, t: SimTask): void {
+  t.state = TaskState.Ready;
+  const title = state.titles[t.titleIdx]!;
+  insertReady(title.ready[t.poolIdx]!, state, t.idx);
+  enqueue(state, title, t.poolIdx);
+}
+
+/** Takes a ready task out of its title's queue (it starts, or a downgrade removes it). */
+export function unready(state: SimState, t: SimTask): void {
+  const title = state.titles[t.titleIdx]!;
+  const list = title.ready[t.poolIdx]!;
+  const at = list.indexOf(t.idx);
+  if (at >= 0) list.splice(at, 1);
+  if (list.length === 0) state.heaps[t.poolIdx]!.remove(title.idx);
+  t.state = TaskState.Waiting;
+}
+
+export function arrive(state: SimState, title: SimTitle): void {
+  title.arrived = true;
+  state.trace?.({ type: "title:arrive", at: state.now, title: title.id });
+  if (title.deadlineRank >= 0) {
+    state.activeDeadline.add(title.idx);
+    title.workByPool.forEach((w, p) => state.dueWork[p]!.add(title.deadlineRank, w));
+  }
+  title.remainingPath = remainingPath(state, title, null);
+  title.key = state.policy.key(title, state.now);
+  for (const idx of title.tasks) {
+    const t = state.tasks[idx]!;
+    if (t.pendingDeps === 0 && t.state === TaskState.Waiting) makeReady(state, t);
+  }
+}
+
+/** Removes `work` of pool `p` from a title's remaining work (started, dropped or moved away). */
+export function takeWork(state: SimState, title: SimTitle, p: number, work: number): void {
+  title.remainingWork -= work;
+  title.workByPool[p]! -= work;
+  if (title.deadlineRank >= 0 && title.arrived) state.dueWork[p]!.add(title.deadlineRank, -work);
+}
+
+function start(state: SimState, t: SimTask): void {
+  const title = state.titles[t.titleIdx]!;
+  unready(state, t);
+  t.state = TaskState.Running;
+  t.start = state.now;
+  t.end = state.now + t.task.duration;
+  const p = t.poolIdx;
+  state.freeSlots[p]! -= t.task.slots;
+  state.freeMemory[p]! -= t.task.memoryGiB;
+  state.running[p]! += 1;
+  state.peakRunning[p] = Math.max(state.peakRunning[p]!, state.running[p]!);
+  state.busySlotSeconds[p]! += taskWork(t);
+  state.runningSlotEnd[p]! += t.task.slots * t.end;
+  if (t.task.kind === "encode") {
+    state.runningEncodes++;
+    state.peakRunningEncodes = Math.max(state.peakRunningEncodes, state.runningEncodes);
+  }
+  takeWork(state, title, p, taskWork(t));
+  state.events.push(t.end, "end", t.idx);
+  state.trace?.({ type: "task:start", at: state.now, task: t.task.id, title: title.id, pool: t.task.pool, slots: t.task.slots });
+  rekey(state, title);
+}
+
+function admit(state: SimState, title: SimTitle): boolean {
+  if (title.admitted) return true;
+  if (title.scratchNeed > state.freeScratch + 1e-9) return false;
+  title.admitted = true;
+  state.freeScratch -= title.scratchNeed;
+  state.scratchUsed += title.scratchNeed;
+  state.peakScratch = Math.max(state.peakScratch, state.scratchUsed);
+  return true;
+}
+
+/** A title's intermediate files are packaged (or it finished): its scratch goes back. */
+export function releaseTitleScratch(state: SimState, title: SimTitle): void {
+  if (!title.admitted || title.scratchReleased) return;
+  title.scratchReleased = true;
+  releaseScratch(state, title.scratchNeed);
+}
+
+/** Gives scratch back (a title packaged, or a downgrade shrank its need) and wakes parked titles. */
+export function releaseScratch(state: SimState, amount: number): void {
+  if (amount <= 0) return;
+  state.freeScratch += amount;
+  state.scratchUsed -= amount;
+  state.parkedTitles.forEach((list, p) => {
+    for (const idx of list) {
+      const title = state.titles[idx]!;
+      title.parked[p] = false;
+      enqueue(state, title, p);
+    }
+    list.length = 0;
+  });
+}
+
+export function dispatchPool(state: SimState, p: number): void {
+  const heap = state.heaps[p]!;
+  for (;;) {
+    const titleIdx = heap.peek();
+    if (titleIdx === undefined) return;
+    const title = state.titles[titleIdx]!;
+    const t = state.tasks[title.ready[p]![0]!]!;
+    if (t.task.slots > state.freeSlots[p]! || t.task.memoryGiB > state.freeMemory[p]! + 1e-9) return;
+    if (t.task.kind === "encode" && !admit(state, title)) {
+      heap.remove(titleIdx);
+      title.parked[p] = true;
+      state.parkedTitles[p]!.push(titleIdx);
+      continue;
+    }
+    start(state, t);
+  }
+}
+
+export function dispatch(state: SimState): void {
+  for (let p = 0; p < state.pools.length; p++) dispatchPool(state, p);
+}
+
+function finishTitle(state: SimState, title: SimTitle): void {
+  title.finish = state.now;
+  state.activeDeadline.delete(title.idx);
+  releaseTitleScratch(state, title);
+  const onTime = title.deadline === null ? null : title.finish <= title.deadline + 1e-9;
+  state.titlesDone++;
+  if (onTime === false) state.lateTitles++;
+  state.trace?.({ type: "title:finish", at: state.now, title: title.id, onTime });
+}
+
+/** A task ended: free its resources, release what waited on it. Returns its title. */
+export function end(state: SimState, t: SimTask): SimTitle {
+  const title = state.titles[t.titleIdx]!;
+  const p = t.poolIdx;
+  t.state = TaskState.Done;
+  state.freeSlots[p]! += t.task.slots;
+  state.freeMemory[p]! += t.task.memoryGiB;
+  state.running[p]! -= 1;
+  state.runningSlotEnd[p]! -= t.task.slots * t.end;
+  state.tasksDone++;
+  if (t.task.kind === "encode") state.runningEncodes--;
+  state.trace?.({ type: "task:end", at: state.now, task: t.task.id, title: title.id, pool: t.task.pool });
+  for (const d of t.dependents) {
+    const dep = state.tasks[d]!;
+    dep.pendingDeps--;
+    if (dep.pendingDeps === 0 && dep.state === TaskState.Waiting && state.titles[dep.titleIdx]!.arrived) makeReady(state, dep);
+  }
+  title.remainingTasks--;
+  if (t.task.kind === "package") {
+    title.packagesLeft--;
+    // Every rendition is packaged: the intermediate files can go.
+    if (title.packagesLeft === 0) releaseTitleScratch(state, title);
+  }
+  if (title.remainingTasks === 0) finishTitle(state, title);
+  return title;
+}

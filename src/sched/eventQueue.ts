@@ -1,0 +1,76 @@
+// The simulator's event heap, ordered by (time, kind, sequence). Kind order makes simultaneous
+// events deterministic and sensible: a task that ends at t frees its slots before anything that
+// arrives at t is considered, and reviews see the state after both.
+
+export const EVENT_ORDER = { end: 0, arrive: 1, review: 2 } as const;
+export type EventType = keyof typeof EVENT_ORDER;
+
+export interface SimEventEntry {
+  time: number;
+  type: EventType;
+  /** Task index for `end`, title index for `arrive`, unused for `review`. */
+  ref: number;
+  seq: number;
+}
+
+export class EventQueue {
+  private heap: SimEventEntry[] = [];
+  private seq = 0;
+  private others = 0;
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(time: number, type: EventType, ref: number): void {
+    const e: SimEventEntry = { time, type, ref, seq: this.seq++ };
+    if (type !== "review") this.others++;
+    const h = this.heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  peekTime(): number | undefined {
+    return this.heap[0]?.time;
+  }
+
+  pop(): SimEventEntry | undefined {
+    const h = this.heap;
+    const top = h[0];
+    if (top !== undefined && top.type !== "review") this.others--;
+    const last = h.pop();
+    if (top === undefined || last === undefined || h.length === 0) return top;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && less(h[l]!, h[m]!)) m = l;
+      if (r < h.length && less(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+    return top;
+  }
+
+  /** True when only `review` events remain (reviews alone must not keep a finished run alive). */
+  onlyReviews(): boolean {
+    return this.others === 0;
+  }
+}
+
+function less(a: SimEventEntry, b: SimEventEntry): boolean {
+  if (a.time !== b.time) return a.time < b.time;
+  const ka = EVENT_ORDER[a.type];
+  const kb = EVENT_ORDER[b.type];
+  if (ka !== kb) return ka < kb;
+  return a.seq < b.seq;
+}

@@ -1,0 +1,144 @@
+// The discrete-event simulation in virtual time. Events come off the heap in (time, kind, seq)
+// order; after every event at an instant has been applied, the scheduler dispatches once. Nothing
+// here reads a clock: the real-time driver (src/cli) paces `step()` calls when asked to.
+import type { Pool } from "../model";
+import type { TitlePipeline } from "../pipeline/expand";
+import { InternalError } from "../util/errors";
+import { arrive, dispatch, end, rekey } from "./dispatch";
+import { reviewDeadline } from "./downgrade";
+import type { Policy } from "./policy";
+import { remainingPath } from "./projection";
+import { createState, type SimState, type SimTitle } from "./state";
+import type { TraceSink } from "./trace";
+
+export interface SimInput {
+  pools: Pool[];
+  scratchGiB: number | null;
+  tiers: Record<string, number>;
+  pipelines: TitlePipeline[];
+}
+
+export interface SimOptions {
+  policy: Policy;
+  /** Seconds between reviews of deadline titles (re-keying and downgrade checks). */
+  reviewInterval: number;
+  trace: TraceSink | null;
+}
+
+export const DEFAULT_REVIEW_INTERVAL = 120;
+
+export interface Progress {
+  now: number;
+  tasksDone: number;
+  tasks: number;
+  titlesDone: number;
+  titles: number;
+  /** Titles finished late plus deadline titles still running past their deadline. */
+  late: number;
+}
+
+export class Simulator {
+  readonly state: SimState;
+  private readonly reviewInterval: number;
+  private reviewPending = false;
+
+  constructor(input: SimInput, options: SimOptions) {
+    this.state = createState({ ...input, policy: options.policy, trace: options.trace });
+    this.reviewInterval = options.reviewInterval;
+    for (const t of this.state.titles) this.state.events.push(t.arrival, "arrive", t.idx);
+  }
+
+  get now(): number {
+    return this.state.now;
+  }
+
+  get done(): boolean {
+    return this.state.events.size === 0;
+  }
+
+  /** Virtual time of the next event, or undefined when the run is over. */
+  nextTime(): number | undefined {
+    return this.state.events.peekTime();
+  }
+
+  /** Applies every event of the next instant, then dispatches. False when nothing is left. */
+  step(): boolean {
+    const { events } = this.state;
+    const t = events.peekTime();
+    if (t === undefined) return false;
+    this.state.now = t;
+    while (events.peekTime() === t) {
+      const e = events.pop()!;
+      this.state.eventsProcessed++;
+      if (e.type === "end") this.onEnd(e.ref);
+      else if (e.type === "arrive") this.onArrive(e.ref);
+      else this.onReview();
+    }
+    dispatch(this.state);
+    this.scheduleReview();
+    return true;
+  }
+
+  run(): void {
+    while (this.step()) {
+      /* every step advances virtual time */
+    }
+    this.finish();
+  }
+
+  /** Counters for a live progress line. */
+  progress(): Progress {
+    const s = this.state;
+    let overdue = 0;
+    for (const idx of s.activeDeadline) if (s.titles[idx]!.deadline! < s.now) overdue++;
+    return {
+      now: s.now,
+      tasksDone: s.tasksDone,
+      tasks: s.tasks.length,
+      titlesDone: s.titlesDone,
+      titles: s.titles.length,
+      late: s.lateTitles + overdue,
+    };
+  }
+
+  private onArrive(idx: number): void {
+    const title = this.state.titles[idx]!;
+    arrive(this.state, title);
+    if (this.state.policy.downgrades) reviewDeadline(this.state, title);
+  }
+
+  private onEnd(taskIdx: number): void {
+    const title = end(this.state, this.state.tasks[taskIdx]!);
+    if (title.finish !== null || title.deadline === null) return;
+    this.refresh(title);
+  }
+
+  /** A deadline title's slack changed: re-key it, and downgrade it if it no longer fits. */
+  private refresh(title: SimTitle): void {
+    title.remainingPath = remainingPath(this.state, title, null);
+    rekey(this.state, title);
+    if (this.state.policy.downgrades) reviewDeadline(this.state, title);
+  }
+
+  private onReview(): void {
+    this.reviewPending = false;
+    for (const idx of this.state.activeDeadline) this.refresh(this.state.titles[idx]!);
+  }
+
+  /** Reviews only matter while deadline titles are active and the run has other work pending. */
+  private scheduleReview(): void {
+    const s = this.state;
+    if (this.reviewPending || !s.policy.timeDependent || s.activeDeadline.size === 0) return;
+    if (s.events.onlyReviews()) return;
+    s.events.push(s.now + this.reviewInterval, "review", 0);
+    this.reviewPending = true;
+  }
+
+  /** After the last step: every title must have finished, or the scheduler has a bug. */
+  finish(): void {
+    const stuck = this.state.titles.filter((t) => t.finish === null);
+    if (stuck.length > 0) {
+      throw new InternalError(`simulation ended with ${stuck.length} unfinished titles (first: ${stuck[0]!.id})`);
+    }
+  }
+}

@@ -1,0 +1,266 @@
+// The simulator's mutable state. Tasks and titles are addressed by dense integer indices so the
+// hot loop works on arrays, not string maps; ids are only for output.
+import type { DowngradeRecord, Pool, Recipe, Rendition, Task, Title } from "../model";
+import type { TitlePipeline } from "../pipeline/expand";
+import { titleWeight } from "../value/weight";
+import { EventQueue } from "./eventQueue";
+import { Fenwick } from "./fenwick";
+import { IndexedHeap } from "./heap";
+import type { Policy } from "./policy";
+import type { TraceSink } from "./trace";
+
+export const enum TaskState {
+  Waiting = 0,
+  Ready = 1,
+  Running = 2,
+  Done = 3,
+  Cancelled = 4,
+}
+
+export interface SimTask {
+  idx: number;
+  /** A private copy: downgrades change duration, preset, id and title. */
+  task: Task;
+  titleIdx: number;
+  poolIdx: number;
+  after: number[];
+  dependents: number[];
+  pendingDeps: number;
+  state: TaskState;
+  start: number;
+  end: number;
+}
+
+export interface RenditionState {
+  rendition: Rendition;
+  /** Encode tasks and the join, if any. */
+  tasks: number[];
+  status: "active" | "dropped" | "deferred";
+}
+
+export interface DeliverableState {
+  deliverable: string;
+  recipe: Recipe;
+  renditions: RenditionState[];
+  /** Index of the next downgrade step of the recipe's ladder. */
+  nextStep: number;
+}
+
+export interface SimTitle {
+  idx: number;
+  id: string;
+  title: Title;
+  weight: number;
+  arrival: number;
+  deadline: number | null;
+  /** Rank among deadline titles by (deadline, index); -1 without a deadline. */
+  deadlineRank: number;
+  tasks: number[];
+  remainingTasks: number;
+  remainingWork: number;
+  workByPool: number[];
+  remainingPath: number;
+  /** Ready tasks per pool, longest first. */
+  ready: number[][];
+  parked: boolean[];
+  arrived: boolean;
+  finish: number | null;
+  scratchNeed: number;
+  admitted: boolean;
+  scratchReleased: boolean;
+  packagesLeft: number;
+  downgrades: DowngradeRecord[];
+  deliverables: DeliverableState[];
+  followUp: number | null;
+  deferredFrom: string | null;
+  key: number;
+}
+
+export interface SimState {
+  now: number;
+  tasks: SimTask[];
+  titles: SimTitle[];
+  pools: Pool[];
+  poolIndex: Map<string, number>;
+  freeSlots: number[];
+  freeMemory: number[];
+  freeScratch: number;
+  heaps: IndexedHeap[];
+  parkedTitles: number[][];
+  /** Remaining work of deadline titles by deadline rank, one tree per pool. */
+  dueWork: Fenwick[];
+  events: EventQueue;
+  policy: Policy;
+  trace: TraceSink | null;
+  busySlotSeconds: number[];
+  /** Σ slots × end over running tasks per pool: with the busy slots it gives the work still running. */
+  runningSlotEnd: number[];
+  running: number[];
+  peakRunning: number[];
+  scratchUsed: number;
+  peakScratch: number;
+  activeDeadline: Set<number>;
+  eventsProcessed: number;
+  tasksDone: number;
+  titlesDone: number;
+  lateTitles: number;
+  runningEncodes: number;
+  peakRunningEncodes: number;
+}
+
+export function taskWork(t: SimTask): number {
+  return t.task.duration * t.task.slots;
+}
+
+function deadlineRanks(pipelines: TitlePipeline[]): Map<number, number> {
+  const withDeadline = pipelines
+    .map((p, i) => ({ i, d: p.title.deadline }))
+    .filter((x): x is { i: number; d: number } => x.d !== null)
+    .sort((a, b) => a.d - b.d || a.i - b.i);
+  return new Map(withDeadline.map((x, rank) => [x.i, rank]));
+}
+
+function newTitle(idx: number, title: Title, tiers: Record<string, number>, poolCount: number): SimTitle {
+  return {
+    idx,
+    id: title.id,
+    title,
+    weight: titleWeight(title, tiers),
+    arrival: title.arrival,
+    deadline: title.deadline,
+    deadlineRank: -1,
+    tasks: [],
+    remainingTasks: 0,
+    remainingWork: 0,
+    workByPool: new Array<number>(poolCount).fill(0),
+    remainingPath: 0,
+    ready: Array.from({ length: poolCount }, () => []),
+    parked: new Array<boolean>(poolCount).fill(false),
+    arrived: false,
+    finish: null,
+    scratchNeed: 0,
+    admitted: false,
+    scratchReleased: false,
+    packagesLeft: 0,
+    downgrades: [],
+    deliverables: [],
+    followUp: null,
+    deferredFrom: null,
+    key: 0,
+  };
+}
+
+export function addTask(state: SimState, title: SimTitle, task: Task): SimTask {
+  const poolIdx = state.poolIndex.get(task.pool);
+  if (poolIdx === undefined) throw new Error(`task ${task.id} names unknown pool ${task.pool}`);
+  const st: SimTask = {
+    idx: state.tasks.length,
+    task,
+    titleIdx: title.idx,
+    poolIdx,
+    after: [],
+    dependents: [],
+    pendingDeps: 0,
+    state: TaskState.Waiting,
+    start: -1,
+    end: -1,
+  };
+  state.tasks.push(st);
+  title.tasks.push(st.idx);
+  title.remainingTasks++;
+  const work = taskWork(st);
+  title.remainingWork += work;
+  title.workByPool[poolIdx]! += work;
+  if (task.kind === "encode") title.scratchNeed += task.scratchGiB;
+  if (task.kind === "package") title.packagesLeft++;
+  return st;
+}
+
+export function link(state: SimState, from: number, to: number): void {
+  const t = state.tasks[to]!;
+  t.after.push(from);
+  state.tasks[from]!.dependents.push(to);
+  const dep = state.tasks[from]!;
+  if (dep.state !== TaskState.Done) t.pendingDeps++;
+}
+
+function addPipeline(state: SimState, p: TitlePipeline, title: SimTitle): void {
+  const local = new Map<string, number>();
+  for (const task of p.tasks) local.set(task.id, addTask(state, title, { ...task, after: [...task.after] }).idx);
+  for (const task of p.tasks) {
+    for (const a of task.after) link(state, local.get(a)!, local.get(task.id)!);
+  }
+  title.deliverables = p.deliverables.map((d) => ({
+    deliverable: d.deliverable,
+    recipe: d.recipe,
+    nextStep: 0,
+    renditions: d.renditions.map((r) => ({
+      rendition: r.rendition,
+      tasks: [...r.encodes, ...(r.join ? [r.join] : [])].map((id) => local.get(id)!),
+      status: "active" as const,
+    })),
+  }));
+}
+
+export interface StateInput {
+  pools: Pool[];
+  scratchGiB: number | null;
+  tiers: Record<string, number>;
+  pipelines: TitlePipeline[];
+  policy: Policy;
+  trace: TraceSink | null;
+}
+
+export function createState(input: StateInput): SimState {
+  const pools = input.pools;
+  const ranks = deadlineRanks(input.pipelines);
+  const state: SimState = {
+    now: 0,
+    tasks: [],
+    titles: [],
+    pools,
+    poolIndex: new Map(pools.map((p, i) => [p.id, i])),
+    freeSlots: pools.map((p) => p.slots),
+    freeMemory: pools.map((p) => p.memoryGiB ?? Infinity),
+    freeScratch: input.scratchGiB ?? Infinity,
+    heaps: pools.map(() => new IndexedHeap()),
+    parkedTitles: pools.map(() => []),
+    dueWork: pools.map(() => new Fenwick(ranks.size)),
+    events: new EventQueue(),
+    policy: input.policy,
+    trace: input.trace,
+    busySlotSeconds: pools.map(() => 0),
+    runningSlotEnd: pools.map(() => 0),
+    running: pools.map(() => 0),
+    peakRunning: pools.map(() => 0),
+    scratchUsed: 0,
+    peakScratch: 0,
+    activeDeadline: new Set(),
+    eventsProcessed: 0,
+    tasksDone: 0,
+    titlesDone: 0,
+    lateTitles: 0,
+    runningEncodes: 0,
+    peakRunningEncodes: 0,
+  };
+  input.pipelines.forEach((p, i) => {
+    const title = newTitle(i, p.title, input.tiers, pools.length);
+    title.deadlineRank = ranks.get(i) ?? -1;
+    state.titles.push(title);
+    addPipeline(state, p, title);
+  });
+  return state;
+}
+
+/** A follow-up title that carries renditions deferred past `from`'s release. */
+export function createFollowUp(state: SimState, from: SimTitle): SimTitle {
+  const id = `${from.id}+deferred`;
+  const title = newTitle(state.titles.length, { ...from.title, id, arrival: state.now, deadline: null }, {}, state.pools.length);
+  title.weight = from.weight;
+  title.arrival = state.now;
+  title.arrived = true;
+  title.deferredFrom = from.id;
+  state.titles.push(title);
+  from.followUp = title.idx;
+  return title;
+}

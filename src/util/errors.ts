@@ -1,0 +1,63 @@
+// A tiny error taxonomy with one exit point (src/cli/main.ts maps these to exit codes).
+import type { SourcePos } from "../model";
+
+export const EXIT = { ok: 0, gate: 1, input: 2, external: 3, bug: 70 } as const;
+
+/** One problem in a user's input, printed as `file:line:col path: message`. */
+export interface Problem {
+  pos: SourcePos;
+  message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.pos.file}:${p.pos.line}:${p.pos.col} ${p.pos.path}: ${p.message}`;
+}
+
+/** Invalid input or usage: exit 2, one line per problem, nothing written. */
+export class InputError extends Error {
+  readonly exitCode = EXIT.input;
+  constructor(
+    message: string,
+    readonly problems: Problem[] = [],
+  ) {
+    super(message);
+    this.name = "InputError";
+  }
+
+  lines(): string[] {
+    return this.problems.length > 0 ? this.problems.map(formatProblem) : [this.message];
+  }
+}
+
+/** An external tool (ffmpeg, ffprobe) is missing or failed: exit 3. */
+export class ExternalError extends Error {
+  readonly exitCode = EXIT.external;
+  constructor(message: string) {
+    super(message);
+    this.name = "ExternalError";
+  }
+}
+
+/** A check the user asked for did not pass (e.g. --min-compliance): exit 1. */
+export class GateError extends Error {
+  readonly exitCode = EXIT.gate;
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+    this.name = "GateError";
+  }
+}
+
+/** "Cannot happen": a bug in vps, printed with its stack (exit 70). */
+export class InternalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InternalError";
+  }
+}
+
+export function invariant(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new InternalError(message);
+}

@@ -1,0 +1,101 @@
+// The task DAG a title becomes, as the plan shows it.
+import { describe, expect, test } from "vitest";
+import type { PipelineStage } from "../../src/model";
+import { CHUNK_SECONDS, expandTitle } from "../../src/pipeline/expand";
+import { totalWork } from "../../src/pipeline/path";
+import { buildPlan } from "../../src/plan/build";
+import { verifyPlan } from "../../src/plan/verify";
+import { InputError } from "../../src/util/errors";
+import { aContent, aTitle, aWorkload } from "../builders";
+import { aBook } from "../recipeBuilders";
+
+const book = aBook();
+
+describe("the default pipeline", () => {
+  test("a short title: analyse → one encode per rendition → package → publish", () => {
+    const title = aTitle({ id: "clip", content: aContent({ duration: 120 }) });
+    const { tasks } = expandTitle(title, aWorkload({ titles: [title] }), book);
+    expect(tasks.map((t) => t.id)).toEqual([
+      "clip/analyse",
+      "clip/encode/h264-sdr/1080p",
+      "clip/encode/h264-sdr/720p",
+      "clip/encode/h264-sdr/360p",
+      "clip/package/h264-sdr",
+      "clip/publish",
+    ]);
+    expect(tasks.find((t) => t.kind === "package")!.after).toHaveLength(3);
+  });
+
+  test("a long title is split into chunks that encode in parallel, then joined per rendition", () => {
+    const title = aTitle({ id: "film", content: aContent({ duration: 3600 }) });
+    const { tasks } = expandTitle(title, aWorkload({ titles: [title] }), book);
+    const chunks = tasks.filter((t) => t.kind === "encode" && t.rendition === "1080p");
+    expect(chunks).toHaveLength(Math.ceil(3600 / CHUNK_SECONDS));
+    const join = tasks.find((t) => t.id === "film/join/h264-sdr/1080p")!;
+    expect(join.after).toEqual(chunks.map((c) => c.id));
+  });
+
+  test("rungs above the source resolution are not encoded", () => {
+    const title = aTitle({ content: aContent({ width: 1280, height: 720, duration: 120 }) });
+    const { tasks } = expandTitle(title, aWorkload({ titles: [title] }), book);
+    expect(tasks.filter((t) => t.kind === "encode").map((t) => t.rendition)).toEqual(["720p", "360p"]);
+  });
+
+  test("each deliverable is packaged as soon as its own renditions are done", () => {
+    const title = aTitle({ id: "x", content: aContent({ width: 3840, height: 2160 }), deliverables: ["h264-sdr", "hevc-4k"] });
+    const { tasks } = expandTitle(title, aWorkload({ titles: [title] }), book);
+    const pkg = tasks.find((t) => t.id === "x/package/h264-sdr")!;
+    expect(pkg.after.every((a) => a.includes("h264-sdr"))).toBe(true);
+  });
+
+  test("an explicit work estimate replaces the cost model's encode work", () => {
+    const title = aTitle({ work: 5000 });
+    const { tasks } = expandTitle(title, aWorkload({ titles: [title] }), book);
+    expect(totalWork(tasks.filter((t) => t.kind === "encode"))).toBeCloseTo(5000, 6);
+  });
+});
+
+describe("a custom pipeline", () => {
+  const withQc: PipelineStage[] = [
+    { id: "analyse", kind: "analyse", after: [], pool: null, workPerSecond: 0, slots: 1 },
+    { id: "encode", kind: "encode", after: ["analyse"], pool: null, workPerSecond: 0, slots: 1 },
+    { id: "qc", kind: "custom", after: ["encode"], pool: "cpu", workPerSecond: 0.2, slots: 2 },
+    { id: "package", kind: "package", after: ["qc"], pool: null, workPerSecond: 0, slots: 1 },
+    { id: "publish", kind: "publish", after: ["package"], pool: null, workPerSecond: 0, slots: 1 },
+  ];
+
+  test("runs its extra stage between the encodes and packaging", () => {
+    const title = aTitle({ id: "ep", pipeline: "with-qc" });
+    const w = aWorkload({ titles: [title], pipelines: { "with-qc": withQc } });
+    const plan = buildPlan(w, book, { policy: "value", seed: null, trace: null });
+    const qc = plan.tasks.find((t) => t.id === "ep/qc")!;
+    const encodes = plan.tasks.filter((t) => t.kind === "encode");
+    expect(qc.slots).toBe(2);
+    expect(encodes.every((e) => e.end <= qc.start)).toBe(true);
+    expect(plan.tasks.find((t) => t.kind === "package")!.after).toEqual(["ep/qc"]);
+    expect(verifyPlan(plan)).toEqual([]);
+  });
+});
+
+describe("limits a task could never fit", () => {
+  test("a task needing more memory than its pool has is rejected with the pool named", () => {
+    const title = aTitle({ content: aContent({ width: 3840, height: 2160 }), deliverables: ["hevc-4k"] });
+    const w = aWorkload({ titles: [title], capacity: { pools: [{ id: "cpu", slots: 16, memoryGiB: 2 }], scratchGiB: null } });
+    expect(() => buildPlan(w, book, { policy: "value", seed: null, trace: null })).toThrow(InputError);
+    expect(() => buildPlan(w, book, { policy: "value", seed: null, trace: null })).toThrow(/pool cpu has only 2 GiB/);
+  });
+
+  test("a title whose intermediate files exceed scratch is rejected with the title named", () => {
+    const title = aTitle({ id: "huge", content: aContent({ duration: 7200 }) });
+    const w = aWorkload({ titles: [title], capacity: { pools: [{ id: "cpu", slots: 16, memoryGiB: null }], scratchGiB: 1 } });
+    expect(() => buildPlan(w, book, { policy: "value", seed: null, trace: null })).toThrow(/title huge needs/);
+  });
+
+  test("a wide encode on a narrow pool is narrowed to the pool, never left waiting forever", () => {
+    const title = aTitle({ content: aContent({ width: 3840, height: 2160 }), deliverables: ["hevc-4k"] });
+    const w = aWorkload({ titles: [title], capacity: { pools: [{ id: "cpu", slots: 2, memoryGiB: null }], scratchGiB: null } });
+    const plan = buildPlan(w, book, { policy: "value", seed: null, trace: null });
+    expect(Math.max(...plan.tasks.map((t) => t.slots))).toBe(2);
+    expect(verifyPlan(plan)).toEqual([]);
+  });
+});

@@ -1,0 +1,119 @@
+// Invariants of the plan contract over arbitrary small workloads, under every policy.
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import type { Title, Workload } from "../../src/model";
+import { buildPlan, createSimulator, expandAll } from "../../src/plan/build";
+import { verifyPlan } from "../../src/plan/verify";
+import { POLICY_NAMES } from "../../src/sched/policy";
+import type { SimEvent } from "../../src/sched/trace";
+import { aContent, aTitle, aWorkload } from "../builders";
+import { aBook } from "../recipeBuilders";
+
+const book = aBook();
+/** VPS_PROPERTY_RUNS=20 multiplies every property's runs for a deeper search than CI's. */
+const runs = (n: number) => n * Number(process.env.VPS_PROPERTY_RUNS ?? 1);
+
+const titleArb = (i: number): fc.Arbitrary<Title> =>
+  fc
+    .record({
+      arrival: fc.integer({ min: 0, max: 7200 }),
+      tier: fc.constantFrom("premium", "partner", "standard", "ugc"),
+      duration: fc.integer({ min: 20, max: 2400 }),
+      height: fc.constantFrom(360, 720, 1080, 2160),
+      deliverables: fc.subarray(["h264-sdr", "hevc-4k"], { minLength: 1 }),
+      deadlineAfter: fc.option(fc.integer({ min: 60, max: 20_000 }), { nil: null }),
+      views: fc.integer({ min: 0, max: 5_000_000 }),
+      complexity: fc.double({ min: 0, max: 1, noNaN: true }),
+    })
+    .map((r) =>
+      aTitle({
+        id: `t${String(i).padStart(2, "0")}`,
+        arrival: r.arrival,
+        tier: r.tier,
+        value: { expectedViews: r.views, viewsSoFar: 0, subscribers: 0, revenuePerView: 0 },
+        content: aContent({ duration: r.duration, height: r.height, width: Math.round((r.height * 16) / 9), complexity: r.complexity }),
+        deliverables: r.deliverables,
+        deadline: r.deadlineAfter === null ? null : r.arrival + r.deadlineAfter,
+      }),
+    );
+
+const workloadArb: fc.Arbitrary<Workload> = fc
+  .record({
+    titles: fc.integer({ min: 1, max: 10 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => titleArb(i)))),
+    slots: fc.integer({ min: 1, max: 40 }),
+    memoryGiB: fc.option(fc.integer({ min: 16, max: 64 }), { nil: null }),
+    scratchFactor: fc.option(fc.double({ min: 1, max: 3, noNaN: true }), { nil: null }),
+  })
+  .map((r) => {
+    const w = aWorkload({ titles: r.titles, capacity: { pools: [{ id: "cpu", slots: r.slots, memoryGiB: r.memoryGiB }], scratchGiB: null } });
+    if (r.scratchFactor === null) return w;
+    // Tight but feasible: the largest single title's intermediate files, times a factor.
+    const need = Math.max(...expandAll(w, book).map((p) => p.tasks.reduce((s, t) => s + (t.kind === "encode" ? t.scratchGiB : 0), 0)));
+    return { ...w, capacity: { ...w.capacity, scratchGiB: need * r.scratchFactor } };
+  });
+
+describe.each(POLICY_NAMES)("under the %s policy", (policy) => {
+  test("capacity is never exceeded, dependencies are respected, every title finishes", () => {
+    fc.assert(
+      fc.property(workloadArb, (w) => {
+        const plan = buildPlan(w, book, { policy, seed: null, trace: null });
+        expect(verifyPlan(plan)).toEqual([]);
+        expect(plan.titles.every((t) => t.finish !== null)).toBe(true);
+        if (w.capacity.scratchGiB !== null) expect(plan.metrics.peakScratchGiB).toBeLessThanOrEqual(w.capacity.scratchGiB + 1e-6);
+      }),
+      { numRuns: runs(60) },
+    );
+  });
+
+  test("memory of running tasks never exceeds a pool's memory", () => {
+    fc.assert(
+      fc.property(workloadArb, (w) => {
+        const events: SimEvent[] = [];
+        const sim = createSimulator(w, book, { policy, seed: null, trace: (e) => events.push(e) });
+        const limit = w.capacity.pools[0]!.memoryGiB ?? Infinity;
+        let worst = 0;
+        const mem = new Map(sim.state.tasks.map((t) => [t.task.id, t.task.memoryGiB]));
+        let used = 0;
+        const tracking = (e: SimEvent) => {
+          if (e.type === "task:start") used += mem.get(e.task) ?? 0;
+          if (e.type === "task:end") used -= mem.get(e.task) ?? 0;
+          worst = Math.max(worst, used);
+        };
+        sim.run();
+        // Task ids may be renamed by a deferral; map memory by the id seen at start.
+        for (const t of sim.state.tasks) mem.set(t.task.id, t.task.memoryGiB);
+        events.forEach(tracking);
+        expect(worst).toBeLessThanOrEqual(limit + 1e-6);
+      }),
+      { numRuns: runs(40) },
+    );
+  });
+
+  test("the same workload gives a byte-identical plan", () => {
+    fc.assert(
+      fc.property(workloadArb, (w) => {
+        const a = JSON.stringify(buildPlan(w, book, { policy, seed: 7, trace: null }));
+        const b = JSON.stringify(buildPlan(structuredClone(w), book, { policy, seed: 7, trace: null }));
+        expect(a).toBe(b);
+      }),
+      { numRuns: runs(25) },
+    );
+  });
+});
+
+test("the trace has one start and one end per planned task and one finish per title", () => {
+  fc.assert(
+    fc.property(workloadArb, (w) => {
+      const events: SimEvent[] = [];
+      const plan = buildPlan(w, book, { policy: "value", seed: null, trace: (e) => events.push(e) });
+      const count = (type: SimEvent["type"]) => events.filter((e) => e.type === type).length;
+      expect(count("task:start")).toBe(plan.tasks.length);
+      expect(count("task:end")).toBe(plan.tasks.length);
+      expect(count("title:finish")).toBe(plan.titles.length);
+      expect(count("downgrade:apply")).toBe(plan.titles.reduce((s, t) => s + t.downgrades.length, 0));
+      // Virtual time never runs backwards.
+      expect(events.every((e, i) => i === 0 || e.at >= events[i - 1]!.at)).toBe(true);
+    }),
+    { numRuns: runs(30) },
+  );
+});
