@@ -65,7 +65,7 @@ export async function runSimulate(flags: SimulateFlags): Promise<void> {
   const policies: PolicyName[] = flags.policy ? [flags.policy] : ["value", "fifo"];
   const plans = await simulatePlans(workload, book, policies, flags);
   if (plans.length === 1) emitPlan(plans[0]!, { ...flags, policy: plans[0]!.policy as PolicyName });
-  else emitComparison(plans, flags, scenarioPath);
+  else emitComparison(plans, flags, flags.scenario);
   checkCompliance(plans[0]!, flags.minCompliance, `${plans[0]!.policy}: `);
 }
 

@@ -139,7 +139,7 @@ function checkFile(data: Record<string, unknown>, recipes: Recipe[], problems: P
   recipes.forEach((r, i) => {
     if (!problems.ok(["recipes", i])) return;
     checkRungNames(rec(list(data.recipes)[i]), i, problems);
-    checkDowngrades(r, i, problems);
+    if (problems.clean(["recipes", i, "ladder"])) checkDowngrades(r, i, problems);
   });
 }
 

@@ -152,6 +152,7 @@ function checkPipelineRef(t: Title, at: Path, pipelines: Record<string, Pipeline
 
 function checkDeliverables(t: Title, at: Path, w: Workload, book: RecipeBook, problems: ProblemList): void {
   const known = [...new Set(book.recipes.map((r) => r.deliverable))].sort();
+  const content = (field: string): Path => [...at, "content", field];
   t.deliverables.forEach((d, j) => {
     const path: Path = [...at, "deliverables", j];
     if (!problems.ok(path)) return;
@@ -160,8 +161,10 @@ function checkDeliverables(t: Title, at: Path, w: Workload, book: RecipeBook, pr
       problems.add(path, `expected a deliverable of the recipe library (${quoteList(known)}), found "${d}"`);
       return;
     }
+    // The class picks the recipe (and so the pool); a class the schema rejected would mislead.
+    if (!problems.ok(content("class"))) return;
     checkRecipePool(recipe, path, w.capacity.pools, problems);
-    if (problems.ok([...at, "content"])) checkHdr(t, recipe, path, problems);
+    if (problems.ok(content("hdr"), content("bitDepth"))) checkHdr(t, recipe, path, problems);
   });
 }
 

@@ -59,6 +59,11 @@ function numbers(r: Record<string, unknown>): Record<string, number> {
   return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, num(v, 0)]));
 }
 
+/** Non-strings (already reported by the schema) become "" so list indexes still match the file. */
+function strings(v: unknown): string[] {
+  return list(v).map((x) => (typeof x === "string" ? x : ""));
+}
+
 function normaliseCapacity(c: Record<string, unknown>): Capacity {
   const pools = Object.entries(rec(c.pools)).map(([id, p]) => {
     // Shorthand `cpu: 64` means 64 slots and no memory limit.
@@ -76,7 +81,7 @@ function normalisePipelines(p: Record<string, unknown>): Record<string, Pipeline
       return {
         id: str(s.id, ""),
         kind: str(s.kind, "custom") as PipelineStage["kind"],
-        after: list(s.after).filter((a): a is string => typeof a === "string"),
+        after: strings(s.after),
         pool: optStr(s.pool),
         workPerSecond: num(s.workPerSecond, 0),
         slots: num(s.slots, 1),
@@ -108,7 +113,7 @@ function normaliseTitle(t: Record<string, unknown>, i: number, env: TitleEnv): T
       revenuePerView: num(value.revenuePerView, 0),
     },
     content: normaliseContent(rec(t.content), [...at, "content"], env),
-    deliverables: list(t.deliverables).filter((d): d is string => typeof d === "string"),
+    deliverables: strings(t.deliverables),
     deadline,
     work: optNum(t.work),
     pipeline: optStr(t.pipeline),

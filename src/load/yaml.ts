@@ -84,15 +84,11 @@ function offsetPos(source: YamlSource, offset: number, path: string): SourcePos 
 function pathAtOffset(source: YamlSource, offset: number): (string | number)[] {
   const path: (string | number)[] = [];
   let node: unknown = source.doc.contents;
-  for (;;) {
-    const next = childContaining(node, offset);
-    if (!next || next.value === null) return path;
-    const inside = next.value as Node;
-    const range = inside.range;
-    if (!range || offset < range[0] || offset >= range[1]) return path;
+  for (let next = childContaining(node, offset); next !== null; next = childContaining(node, offset)) {
     path.push(next.key);
-    node = inside;
+    node = next.value;
   }
+  return path;
 }
 
 function childContaining(node: unknown, offset: number): { key: string | number; value: unknown } | null {
@@ -261,6 +257,11 @@ function toProblem(source: YamlSource, data: unknown, schema: object, e: ErrorOb
     const phrase = expectedPhraseOf(e.parentSchema, key);
     return { pos: posOf(source, [...path, key]), message: `expected a value for required key "${key}"${phrase}, found none` };
   }
+  if (e.keyword === "uniqueItems" && Array.isArray(value)) {
+    // Point at the later copy: the first one is where the user meant it.
+    const later = Math.max(Number(e.params.i), Number(e.params.j));
+    return { pos: posOf(source, [...path, later]), message: `expected no repeated items, found ${describeValue(value[later])} twice` };
+  }
   if (expected !== null) return { pos: posOf(source, path), message: `expected ${expected}, found ${describeValue(value)}` };
   return { pos: posOf(source, path), message: `expected ${expectedPhrase(e)}, found ${describeValue(value)}` };
 }
@@ -305,8 +306,6 @@ function expectedPhrase(e: ErrorObject): string {
       return `at least ${String(p.limit)} entr${p.limit === 1 ? "y" : "ies"}`;
     case "pattern":
       return `a string matching /${String(p.pattern)}/`;
-    case "uniqueItems":
-      return "no repeated items";
     case "oneOf":
     case "anyOf":
       return unionForms(e.schema);

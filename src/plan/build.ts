@@ -2,7 +2,7 @@
 // policy, and assemble the plan contract of DESIGN.md. Pure: same inputs, same plan, byte for byte.
 import type { Plan, PlanTask, PlanTitle, RecipeBook, Workload } from "../model";
 import { expandTitle, type TitlePipeline } from "../pipeline/expand";
-import { criticalPath, totalWork } from "../pipeline/path";
+import { totalWork } from "../pipeline/path";
 import { makePolicy, type PolicyName } from "../sched/policy";
 import { DEFAULT_REVIEW_INTERVAL, Simulator } from "../sched/simulator";
 import { type SimState, TaskState } from "../sched/state";
@@ -40,12 +40,9 @@ function checkScratch(workload: Workload, pipelines: TitlePipeline[]): void {
   }
 }
 
-export function planStats(pipelines: TitlePipeline[]): { meanWork: number; meanPath: number } {
+export function planStats(pipelines: TitlePipeline[]): { meanWork: number } {
   const n = Math.max(1, pipelines.length);
-  return {
-    meanWork: pipelines.reduce((s, p) => s + totalWork(p.tasks), 0) / n,
-    meanPath: pipelines.reduce((s, p) => s + criticalPath(p.tasks), 0) / n,
-  };
+  return { meanWork: pipelines.reduce((s, p) => s + totalWork(p.tasks), 0) / n };
 }
 
 /** Builds the simulator for a workload (the CLI's real-time driver steps it itself). */

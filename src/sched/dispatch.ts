@@ -3,7 +3,7 @@
 // does not fit blocks its pool (strict priority order, so a wide 4K encode is never starved by a
 // stream of narrow ones). The one exception is scratch: a title that cannot get its scratch is
 // parked until scratch frees, because blocking on it could deadlock the titles holding it.
-import { remainingPath } from "./projection";
+import { updateProjection } from "./projection";
 import { type SimState, type SimTask, type SimTitle, TaskState, taskWork } from "./state";
 
 /** Re-computes a title's policy key and moves it in every pool heap it is queued in. */
@@ -54,9 +54,11 @@ export function arrive(state: SimState, title: SimTitle): void {
   state.trace?.({ type: "title:arrive", at: state.now, title: title.id });
   if (title.deadlineRank >= 0) {
     state.activeDeadline.add(title.idx);
+    const group = state.activeGroups.get(title.groupEnd) ?? new Set<number>();
+    state.activeGroups.set(title.groupEnd, group.add(title.idx));
     title.workByPool.forEach((w, p) => state.dueWork[p]!.add(title.deadlineRank, w));
   }
-  title.remainingPath = remainingPath(state, title, null);
+  updateProjection(state, title);
   title.key = state.policy.key(title, state.now);
   for (const idx of title.tasks) {
     const t = state.tasks[idx]!;
@@ -151,6 +153,9 @@ export function dispatch(state: SimState): void {
 function finishTitle(state: SimState, title: SimTitle): void {
   title.finish = state.now;
   state.activeDeadline.delete(title.idx);
+  const group = state.activeGroups.get(title.groupEnd);
+  group?.delete(title.idx);
+  if (group?.size === 0) state.activeGroups.delete(title.groupEnd);
   releaseTitleScratch(state, title);
   const onTime = title.deadline === null ? null : title.finish <= title.deadline + 1e-9;
   state.titlesDone++;

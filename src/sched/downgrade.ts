@@ -1,13 +1,17 @@
-// Deadlines with quality adjustment. When a deadline title's projected finish misses its deadline,
-// take the cheapest available steps of its deliverables' downgrade ladders (lowest quality cost
-// first; within a deliverable, ladder order) until the projection fits, then apply them to the
-// tasks that have not started and record each in the plan. A title projected on time is never
-// touched. If even every step cannot save it, all of them are applied anyway: a release that is
-// late regardless should be as little late as possible, and its farm time goes back to others.
+// Deadlines with quality adjustment. When a deadline group's projected finish misses its deadline,
+// take the cheapest available steps of its titles' downgrade ladders (lowest quality cost first,
+// across the whole group, so every episode of a season drop gets a faster preset before any loses
+// its top rung; within a deliverable, ladder order) until the projection fits, then apply them to
+// the tasks that have not started and record each in the plan. A group projected on time is never
+// touched. If even every step cannot save it, every step that helps is applied anyway: a release
+// that is late regardless should be as little late as possible, and its farm time goes to others.
+
+/** Projections are sums of floating-point seconds; differences below this are noise. */
+const EPS = 1e-6;
 import type { DowngradeRecord, DowngradeStep } from "../model";
 import { packageDuration } from "../cost/model";
 import { makeReady, rekey, releaseScratch, takeWork, unready } from "./dispatch";
-import { type Mods, noMods, projectFinish, remainingPath } from "./projection";
+import { type Mods, noMods, projectGroup, updateProjection } from "./projection";
 import {
   addTask,
   createFollowUp,
@@ -21,11 +25,15 @@ import {
   taskWork,
 } from "./state";
 
-interface Choice {
+interface Candidate {
+  title: SimTitle;
   deliverable: DeliverableState;
   stepIndex: number;
   step: DowngradeStep;
   rendition: RenditionState | null;
+}
+
+interface Choice extends Candidate {
   timeSaved: number;
 }
 
@@ -43,50 +51,70 @@ function activeRenditions(d: DeliverableState, mods: Mods): RenditionState[] {
 /** The rendition a step would remove, null if the step changes presets, undefined if it cannot apply. */
 function target(state: SimState, d: DeliverableState, step: DowngradeStep, mods: Mods): RenditionState | null | undefined {
   const active = activeRenditions(d, mods);
-  // A deliverable always keeps at least one rendition: dropping the last would not be a downgrade.
   if (step.step === "faster-preset") {
     const pending = active.some((r) => r.tasks.some((i) => state.tasks[i]!.task.kind === "encode" && state.tasks[i]!.state <= TaskState.Ready));
     return pending && !mods.factor.has(d.deliverable) ? null : undefined;
   }
+  // A deliverable always keeps at least one rendition: dropping the last would not be a downgrade.
   if (active.length < 2) return undefined;
   const r = step.step === "drop-top-rung" ? active[0] : active.find((x) => x.rendition.name === step.rendition);
   return r && notStarted(state, r) ? r : undefined;
 }
 
-function nextChoice(state: SimState, title: SimTitle, cursor: Map<DeliverableState, number>, mods: Mods): Omit<Choice, "timeSaved"> | null {
-  let best: Omit<Choice, "timeSaved"> | null = null;
-  for (const d of title.deliverables) {
-    const steps = d.recipe.downgrades;
-    for (let i = cursor.get(d)!; i < steps.length; i++) {
-      const step = steps[i]!;
-      const rendition = target(state, d, step, mods);
-      if (rendition === undefined) continue;
-      if (!best || step.qualityCost < best.step.qualityCost) best = { deliverable: d, stepIndex: i, step, rendition };
-      break;
+/** The next applicable step of every deliverable of every title in the group. */
+function candidates(state: SimState, group: readonly SimTitle[], cursor: Map<DeliverableState, number>, mods: Map<SimTitle, Mods>): Candidate[] {
+  const out: Candidate[] = [];
+  for (const title of group) {
+    for (const d of title.deliverables) {
+      const steps = d.recipe.downgrades;
+      for (let i = cursor.get(d)!; i < steps.length; i++) {
+        const rendition = target(state, d, steps[i]!, mods.get(title)!);
+        if (rendition === undefined) continue;
+        out.push({ title, deliverable: d, stepIndex: i, step: steps[i]!, rendition });
+        break;
+      }
     }
   }
-  return best;
+  // Cheapest quality first; among equals the title due first in the group, then deliverable order.
+  return out.sort((a, b) => a.step.qualityCost - b.step.qualityCost || a.title.deadlineRank - b.title.deadlineRank);
 }
 
-function hypothesise(c: Omit<Choice, "timeSaved">, mods: Mods): void {
-  if (c.step.step === "faster-preset") mods.factor.set(c.deliverable.deliverable, c.step.workFactor);
-  else c.rendition!.tasks.forEach((i) => mods.removed.add(i));
+/** Applies a candidate to the hypothetical mods; returns how to take it back. */
+function hypothesise(c: Candidate, mods: Mods): () => void {
+  if (c.step.step === "faster-preset") {
+    mods.factor.set(c.deliverable.deliverable, c.step.workFactor);
+    return () => mods.factor.delete(c.deliverable.deliverable);
+  }
+  const tasks = c.rendition!.tasks;
+  tasks.forEach((i) => mods.removed.add(i));
+  return () => tasks.forEach((i) => mods.removed.delete(i));
 }
 
-/** Greedy plan of steps; empty when the title is projected on time. */
-function planSteps(state: SimState, title: SimTitle, deadline: number): Choice[] {
-  let current = projectFinish(state, title, null);
+/**
+ * Greedy plan for a deadline group projected late: repeatedly take the cheapest step (over every
+ * title in the group) that brings the projection forward, until it fits or nothing helps. A step
+ * that does not help now (say, another title's critical path is what binds) stays available.
+ */
+function planSteps(state: SimState, group: readonly SimTitle[], deadline: number): Choice[] {
+  const mods = new Map(group.map((t) => [t, noMods()]));
+  const cursor = new Map(group.flatMap((t) => t.deliverables.map((d) => [d, d.nextStep] as const)));
+  let current = projectGroup(state, group, mods);
   const chosen: Choice[] = [];
-  const mods = noMods();
-  const cursor = new Map(title.deliverables.map((d) => [d, d.nextStep]));
-  while (current > deadline + 1e-9) {
-    const c = nextChoice(state, title, cursor, mods);
-    if (!c) break;
-    hypothesise(c, mods);
-    cursor.set(c.deliverable, c.stepIndex + 1);
-    const next = projectFinish(state, title, mods);
-    chosen.push({ ...c, timeSaved: Math.max(0, current - next) });
-    current = next;
+  while (current > deadline + EPS) {
+    let progressed = false;
+    for (const c of candidates(state, group, cursor, mods)) {
+      const undo = hypothesise(c, mods.get(c.title)!);
+      const next = projectGroup(state, group, mods);
+      if (next < current - EPS) {
+        cursor.set(c.deliverable, c.stepIndex + 1);
+        chosen.push({ ...c, timeSaved: current - next });
+        current = next;
+        progressed = true;
+        break;
+      }
+      undo();
+    }
+    if (!progressed) break;
   }
   return chosen;
 }
@@ -184,7 +212,7 @@ function defer(state: SimState, title: SimTitle, d: DeliverableState, r: Renditi
   fu.key = state.policy.key(fu, state.now);
 }
 
-function record(state: SimState, title: SimTitle, c: Choice): DowngradeRecord {
+function record(state: SimState, c: Choice): void {
   const rec: DowngradeRecord = {
     step: c.step.step,
     at: state.now,
@@ -194,26 +222,39 @@ function record(state: SimState, title: SimTitle, c: Choice): DowngradeRecord {
   };
   if (c.rendition) rec.rendition = c.rendition.rendition.name;
   if (c.step.step === "faster-preset") rec.preset = c.step.preset;
-  title.downgrades.push(rec);
-  state.trace?.({ type: "downgrade:apply", at: state.now, title: title.id, downgrade: rec });
-  return rec;
+  c.title.downgrades.push(rec);
+  state.trace?.({ type: "downgrade:apply", at: state.now, title: c.title.id, downgrade: rec });
 }
 
-function apply(state: SimState, title: SimTitle, c: Choice): void {
+function apply(state: SimState, c: Choice): void {
   const s = c.step;
-  if (s.step === "faster-preset") applyPreset(state, title, c.deliverable, s.preset, s.workFactor);
-  else if (s.step === "drop-top-rung") drop(state, title, c.rendition!);
-  else defer(state, title, c.deliverable, c.rendition!);
+  if (s.step === "faster-preset") applyPreset(state, c.title, c.deliverable, s.preset, s.workFactor);
+  else if (s.step === "drop-top-rung") drop(state, c.title, c.rendition!);
+  else defer(state, c.title, c.deliverable, c.rendition!);
   c.deliverable.nextStep = c.stepIndex + 1;
-  record(state, title, c);
+  record(state, c);
 }
 
-/** Checks one deadline title and downgrades it if its projection misses the deadline. */
-export function reviewDeadline(state: SimState, title: SimTitle): void {
-  if (title.deadline === null || title.finish !== null || !title.arrived) return;
-  const steps = planSteps(state, title, title.deadline);
-  if (steps.length === 0) return;
-  for (const c of steps) apply(state, title, c);
-  title.remainingPath = remainingPath(state, title, null);
-  rekey(state, title);
+/** Titles still running that are due at the same time as `title` (itself included), in rank order. */
+export function groupOf(state: SimState, title: SimTitle): SimTitle[] {
+  const members = state.activeGroups.get(title.groupEnd);
+  if (!members) return [];
+  return [...members].map((i) => state.titles[i]!).sort((a, b) => a.deadlineRank - b.deadlineRank);
+}
+
+/**
+ * Checks a deadline group and downgrades its titles if its projection misses the deadline.
+ * A group projected on time is never touched. Returns the titles that changed.
+ */
+export function reviewGroup(state: SimState, group: readonly SimTitle[]): SimTitle[] {
+  const deadline = group[0]?.deadline;
+  if (deadline === undefined || deadline === null) return [];
+  const steps = planSteps(state, group, deadline);
+  for (const c of steps) apply(state, c);
+  const changed = [...new Set(steps.map((c) => c.title))];
+  for (const t of changed) {
+    updateProjection(state, t);
+    rekey(state, t);
+  }
+  return changed;
 }

@@ -5,9 +5,9 @@ import type { Pool } from "../model";
 import type { TitlePipeline } from "../pipeline/expand";
 import { InternalError } from "../util/errors";
 import { arrive, dispatch, end, rekey } from "./dispatch";
-import { reviewDeadline } from "./downgrade";
+import { groupOf, reviewGroup } from "./downgrade";
 import type { Policy } from "./policy";
-import { remainingPath } from "./projection";
+import { updateProjection } from "./projection";
 import { createState, type SimState, type SimTitle } from "./state";
 import type { TraceSink } from "./trace";
 
@@ -104,7 +104,7 @@ export class Simulator {
   private onArrive(idx: number): void {
     const title = this.state.titles[idx]!;
     arrive(this.state, title);
-    if (this.state.policy.downgrades) reviewDeadline(this.state, title);
+    this.checkDeadline(title);
   }
 
   private onEnd(taskIdx: number): void {
@@ -113,16 +113,31 @@ export class Simulator {
     this.refresh(title);
   }
 
-  /** A deadline title's slack changed: re-key it, and downgrade it if it no longer fits. */
+  /** A deadline title's slack changed: re-key it, and review its group if it no longer fits. */
   private refresh(title: SimTitle): void {
-    title.remainingPath = remainingPath(this.state, title, null);
+    updateProjection(this.state, title);
     rekey(this.state, title);
-    if (this.state.policy.downgrades) reviewDeadline(this.state, title);
+    this.checkDeadline(title);
   }
 
+  private checkDeadline(title: SimTitle): void {
+    if (!this.state.policy.downgrades || title.deadline === null || title.projected <= title.deadline) return;
+    reviewGroup(this.state, groupOf(this.state, title));
+  }
+
+  /** Every group once: refresh its members, then review it if any member is projected late. */
   private onReview(): void {
     this.reviewPending = false;
-    for (const idx of this.state.activeDeadline) this.refresh(this.state.titles[idx]!);
+    const s = this.state;
+    for (const members of [...s.activeGroups.values()]) {
+      const group = [...members].map((i) => s.titles[i]!);
+      for (const t of group) {
+        updateProjection(s, t);
+        rekey(s, t);
+      }
+      const late = group.some((t) => t.projected > t.deadline!);
+      if (late && s.policy.downgrades) reviewGroup(s, groupOf(s, group[0]!));
+    }
   }
 
   /** Reviews only matter while deadline titles are active and the run has other work pending. */

@@ -19,7 +19,7 @@ export const enum TaskState {
 
 export interface SimTask {
   idx: number;
-  /** A private copy: downgrades change duration, preset, id and title. */
+  /** Owned by the simulator (downgrades change its duration, preset, id and title). */
   task: Task;
   titleIdx: number;
   poolIdx: number;
@@ -55,6 +55,13 @@ export interface SimTitle {
   deadline: number | null;
   /** Rank among deadline titles by (deadline, index); -1 without a deadline. */
   deadlineRank: number;
+  /**
+   * One past the last rank with the same deadline: titles due together form a group, and the
+   * prefix of due work up to here is everything that must be done by this title's deadline.
+   */
+  groupEnd: number;
+  /** Projected finish at the last review (absolute seconds); the value policy's urgency uses it. */
+  projected: number;
   tasks: number[];
   remainingTasks: number;
   remainingWork: number;
@@ -100,6 +107,8 @@ export interface SimState {
   scratchUsed: number;
   peakScratch: number;
   activeDeadline: Set<number>;
+  /** Arrived, unfinished deadline titles by group (keyed by groupEnd), in arrival order. */
+  activeGroups: Map<number, Set<number>>;
   eventsProcessed: number;
   tasksDone: number;
   titlesDone: number;
@@ -112,12 +121,19 @@ export function taskWork(t: SimTask): number {
   return t.task.duration * t.task.slots;
 }
 
-function deadlineRanks(pipelines: TitlePipeline[]): Map<number, number> {
+/** Rank and group end of every deadline title, by (deadline, index). */
+function deadlineRanks(pipelines: TitlePipeline[]): Map<number, { rank: number; groupEnd: number }> {
   const withDeadline = pipelines
     .map((p, i) => ({ i, d: p.title.deadline }))
     .filter((x): x is { i: number; d: number } => x.d !== null)
     .sort((a, b) => a.d - b.d || a.i - b.i);
-  return new Map(withDeadline.map((x, rank) => [x.i, rank]));
+  const out = new Map<number, { rank: number; groupEnd: number }>();
+  let groupEnd = withDeadline.length;
+  for (let rank = withDeadline.length - 1; rank >= 0; rank--) {
+    if (rank + 1 < withDeadline.length && withDeadline[rank + 1]!.d !== withDeadline[rank]!.d) groupEnd = rank + 1;
+    out.set(withDeadline[rank]!.i, { rank, groupEnd });
+  }
+  return out;
 }
 
 function newTitle(idx: number, title: Title, tiers: Record<string, number>, poolCount: number): SimTitle {
@@ -129,6 +145,8 @@ function newTitle(idx: number, title: Title, tiers: Record<string, number>, pool
     arrival: title.arrival,
     deadline: title.deadline,
     deadlineRank: -1,
+    groupEnd: -1,
+    projected: 0,
     tasks: [],
     remainingTasks: 0,
     remainingWork: 0,
@@ -184,11 +202,18 @@ export function link(state: SimState, from: number, to: number): void {
   if (dep.state !== TaskState.Done) t.pendingDeps++;
 }
 
+/**
+ * The simulator takes ownership of the pipeline's Task objects (expandAll makes fresh ones for
+ * every run): copying 200,000 of them doubled the memory and the garbage collector's work.
+ * Dependencies move to numeric `after` lists; the id strings are dropped.
+ */
 function addPipeline(state: SimState, p: TitlePipeline, title: SimTitle): void {
   const local = new Map<string, number>();
-  for (const task of p.tasks) local.set(task.id, addTask(state, title, { ...task, after: [...task.after] }).idx);
+  for (const task of p.tasks) local.set(task.id, addTask(state, title, task).idx);
   for (const task of p.tasks) {
-    for (const a of task.after) link(state, local.get(a)!, local.get(task.id)!);
+    const to = local.get(task.id)!;
+    for (const a of task.after) link(state, local.get(a)!, to);
+    task.after = [];
   }
   title.deliverables = p.deliverables.map((d) => ({
     deliverable: d.deliverable,
@@ -236,6 +261,7 @@ export function createState(input: StateInput): SimState {
     scratchUsed: 0,
     peakScratch: 0,
     activeDeadline: new Set(),
+    activeGroups: new Map(),
     eventsProcessed: 0,
     tasksDone: 0,
     titlesDone: 0,
@@ -245,7 +271,8 @@ export function createState(input: StateInput): SimState {
   };
   input.pipelines.forEach((p, i) => {
     const title = newTitle(i, p.title, input.tiers, pools.length);
-    title.deadlineRank = ranks.get(i) ?? -1;
+    title.deadlineRank = ranks.get(i)?.rank ?? -1;
+    title.groupEnd = ranks.get(i)?.groupEnd ?? -1;
     state.titles.push(title);
     addPipeline(state, p, title);
   });

@@ -228,3 +228,19 @@ describe("loadWorkloadFile", () => {
     expect(e.message).toMatch(/^cannot read workload /);
   });
 });
+
+describe("loadWorkloadText: schema problems do not confuse the rules", () => {
+  it("reports a repeated deliverable once, at the repeat, and still checks the others", () => {
+    expect(workloadProblems(BASE_WORKLOAD.replace("[h264-sdr]", "[h264-sdr, 7, nope, h264-sdr]"))).toEqual([
+      "w.yaml:10:30 titles[0].deliverables[1]: expected a string, found 7",
+      'w.yaml:10:33 titles[0].deliverables[2]: expected a deliverable of the recipe library ("av1", "h264-sdr", "hevc-hdr10", "hevc-sdr"), found "nope"',
+      'w.yaml:10:39 titles[0].deliverables[3]: expected no repeated items, found "h264-sdr" twice',
+    ]);
+  });
+
+  it("does not check pools or deliverables against a broken pool", () => {
+    expect(workloadProblems(BASE_WORKLOAD.replace("cpu: 64", "cpu: { slots: 4, mem: 1 }"))).toEqual([
+      'w.yaml:4:22 capacity.pools.cpu.mem: expected one of the keys slots, memoryGiB, found unknown key "mem"',
+    ]);
+  });
+});

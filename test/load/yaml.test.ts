@@ -95,7 +95,7 @@ describe("validateSchema messages", () => {
   });
 
   it("lists the accepted forms when no branch fits", () => {
-    expect(problems("u: [1]\n")).toEqual(["1:4 u: expected a count or a whole number or a mapping, found a list".replace(" or a whole number", "")]);
+    expect(problems("u: [1]\n")).toEqual(["1:4 u: expected a count or a mapping, found a list"]);
   });
 });
 
@@ -136,7 +136,7 @@ describe("hostile input never crashes or hangs", () => {
     expect(lines.length).toBeLessThanOrEqual(21);
     for (const l of lines) {
       expect(l).toMatch(/^w\.yaml:\d+:\d+ /);
-      expect(l).not.toMatch(/[\u0000-\u001f]/);
+      expect([...l].some((c) => c.charCodeAt(0) < 0x20)).toBe(false);
       expect(l.length).toBeLessThan(300);
     }
   });
