@@ -6,9 +6,16 @@
 import { updateProjection } from "./projection";
 import { type SimState, type SimTask, type SimTitle, TaskState, taskWork } from "./state";
 
+function setAtRisk(state: SimState, title: SimTitle): void {
+  title.atRisk = title.finish === null && state.policy.atRisk(title, state.now);
+  if (title.atRisk) state.atRiskTitles.add(title.idx);
+  else state.atRiskTitles.delete(title.idx);
+}
+
 /** Re-computes a title's policy key and moves it in every pool heap it is queued in. */
 export function rekey(state: SimState, title: SimTitle): void {
   title.key = state.policy.key(title, state.now);
+  setAtRisk(state, title);
   for (let p = 0; p < state.heaps.length; p++) {
     if (state.heaps[p]!.has(title.idx)) state.heaps[p]!.update(title.idx, title.key);
   }
@@ -60,6 +67,7 @@ export function arrive(state: SimState, title: SimTitle): void {
   }
   updateProjection(state, title);
   title.key = state.policy.key(title, state.now);
+  setAtRisk(state, title);
   for (const idx of title.tasks) {
     const t = state.tasks[idx]!;
     if (t.pendingDeps === 0 && t.state === TaskState.Waiting) makeReady(state, t);
@@ -128,6 +136,29 @@ export function releaseScratch(state: SimState, amount: number): void {
   });
 }
 
+/**
+ * Recomputes each pool's guard from the at-risk titles that still have work to start in it: a
+ * reservation in the manner of backfilling, so that a long encode of a title with time to spare
+ * does not take the slots an at-risk release needs the moment its analysis ends. While any title
+ * waits for scratch there is no guard: the titles holding scratch must be free to finish and
+ * release it, or nothing would ever move again.
+ */
+function updateGuards(state: SimState): void {
+  state.guardUntil.fill(Infinity);
+  if (state.parkedTitles.some((l) => l.length > 0)) return;
+  for (const idx of state.atRiskTitles) {
+    const t = state.titles[idx]!;
+    t.workByPool.forEach((w, p) => {
+      if (w > 0) state.guardUntil[p] = Math.min(state.guardUntil[p]!, state.now + Math.max(0, t.laxity));
+    });
+  }
+}
+
+/** Whether the guard keeps this task from starting now. */
+function guarded(state: SimState, title: SimTitle, t: SimTask): boolean {
+  return !title.atRisk && state.now + t.task.duration > state.guardUntil[t.poolIdx]!;
+}
+
 export function dispatchPool(state: SimState, p: number): void {
   const heap = state.heaps[p]!;
   for (;;) {
@@ -136,10 +167,13 @@ export function dispatchPool(state: SimState, p: number): void {
     const title = state.titles[titleIdx]!;
     const t = state.tasks[title.ready[p]![0]!]!;
     if (t.task.slots > state.freeSlots[p]! || t.task.memoryGiB > state.freeMemory[p]! + 1e-9) return;
+    if (guarded(state, title, t)) return;
     if (t.task.kind === "encode" && !admit(state, title)) {
       heap.remove(titleIdx);
       title.parked[p] = true;
       state.parkedTitles[p]!.push(titleIdx);
+      // A title now waits for scratch: that lifts the guards (see updateGuards).
+      updateGuards(state);
       continue;
     }
     start(state, t);
@@ -147,12 +181,16 @@ export function dispatchPool(state: SimState, p: number): void {
 }
 
 export function dispatch(state: SimState): void {
+  // Fresh guards every time: cheap (few titles are at risk at once) and never stale.
+  updateGuards(state);
   for (let p = 0; p < state.pools.length; p++) dispatchPool(state, p);
 }
 
 function finishTitle(state: SimState, title: SimTitle): void {
   title.finish = state.now;
   state.activeDeadline.delete(title.idx);
+  state.atRiskTitles.delete(title.idx);
+  title.atRisk = false;
   const group = state.activeGroups.get(title.groupEnd);
   group?.delete(title.idx);
   if (group?.size === 0) state.activeGroups.delete(title.groupEnd);

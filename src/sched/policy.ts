@@ -4,16 +4,17 @@
 // `value` works in log space so its terms add up:
 //   key = ln(weight)                          tier × audience (src/value/weight.ts)
 //       − β · ln(remaining work / mean work)  shorter remaining work first (WSPT), damped by β
-//       + urgency                             deadline titles: −laxity / (k · time still needed),
-//                                             where laxity = deadline − projected finish (ATC's
-//                                             slack, measured against the farm's load rather than
-//                                             the bare critical path, and relative to the title's
-//                                             own size so a 4K season finale and a 2-minute
-//                                             clip are judged on the same scale); 0 once the
-//                                             title is projected late; titles without a deadline
-//                                             get a constant −S₀, and a deadline only ever raises
-//                                             priority (floor −S₀)
+//       + urgency                             titles without a deadline: a constant −S₀;
+//                                             deadline titles: −laxity / (k · time still needed),
+//                                             floored at −S₀ (a deadline only ever raises
+//                                             priority), ATC's slack measured against the farm's
+//                                             load and relative to the title's own size, so a 4K
+//                                             season finale and a 2-minute clip share one scale
 //       − arrival / τ                         aging: every waiting title gains 1/τ per second
+// A deadline title whose laxity falls below k times the time it still needs is *at risk*: it
+// moves to a band above every other title, ordered earliest deadline first (the order the
+// projection assumes, and the one that meets the most deadlines when they can all be met), then
+// by the key above within a group due together.
 // The aging term is the same slope for everyone, so only `−arrival/τ` needs storing and the order
 // between titles without deadlines never changes over time; only deadline titles are re-keyed at
 // each review (their laxity shrinks). A ugc title overtakes a fresh premium one after waiting
@@ -27,6 +28,10 @@ export interface TitleView {
   remainingWork: number;
   /** Projected finish at the last review (absolute seconds), given the farm's load. */
   projected: number;
+  /** Seconds to spare before the deadline, the tightest of the title's and later groups'. */
+  laxity: number;
+  /** Deadline order of the title's group (higher is later); -1 without a deadline. */
+  groupEnd: number;
 }
 
 export interface Policy {
@@ -36,6 +41,8 @@ export interface Policy {
   /** Whether keys of deadline titles change with time (they are re-keyed at each review). */
   timeDependent: boolean;
   key(t: TitleView, now: number): number;
+  /** Whether the title must be served first to meet its deadline (the at-risk band). */
+  atRisk(t: TitleView, now: number): boolean;
 }
 
 export const POLICY_NAMES = ["value", "fifo"] as const;
@@ -66,27 +73,32 @@ export const DEFAULT_VALUE_PARAMS: Omit<ValueParams, "meanWork"> = {
 };
 
 export function fifoPolicy(): Policy {
-  return { name: "fifo", downgrades: false, timeDependent: false, key: (t) => -t.arrival };
+  return { name: "fifo", downgrades: false, timeDependent: false, key: (t) => -t.arrival, atRisk: () => false };
 }
 
 /** Laxity below a minute is noise in a plan measured in minutes and hours. */
 const MIN_HORIZON = 60;
+/** The at-risk band sits far above any ordinary key; groups in it are GROUP_STEP apart. */
+const AT_RISK = 1e9;
+const GROUP_STEP = 1000;
+/** Ordinary keys stay within ±KEY_CLAMP so they only order titles inside one at-risk group. */
+const KEY_CLAMP = 400;
 
 export function valuePolicy(params: ValueParams): Policy {
   const meanWork = Math.max(1, params.meanWork);
+  const scale = (t: TitleView, now: number) => params.k * Math.max(MIN_HORIZON, t.projected - now);
+  const atRisk = (t: TitleView, now: number) => t.deadline !== null && t.laxity < scale(t, now);
   return {
     name: "value",
     downgrades: true,
     timeDependent: true,
+    atRisk,
     key(t, now) {
       const size = params.beta * Math.log(Math.max(1, t.remainingWork) / meanWork);
-      let urgency = -params.noDeadlineSlack;
-      if (t.deadline !== null) {
-        const laxity = Math.max(0, t.deadline - t.projected);
-        const needed = Math.max(MIN_HORIZON, t.projected - now);
-        urgency = Math.max(urgency, -laxity / (params.k * needed));
-      }
-      return Math.log(t.weight) - size + urgency - t.arrival / params.tau;
+      const base = Math.log(t.weight) - size - t.arrival / params.tau;
+      if (t.deadline === null) return base - params.noDeadlineSlack;
+      if (atRisk(t, now)) return AT_RISK - t.groupEnd * GROUP_STEP + Math.max(-KEY_CLAMP, Math.min(KEY_CLAMP, base));
+      return base + Math.max(-params.noDeadlineSlack, -t.laxity / scale(t, now));
     },
   };
 }

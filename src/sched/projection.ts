@@ -1,8 +1,10 @@
 // Projects when a deadline title will finish if nothing changes. Titles due at the same time form
-// a group that must be done together, so the projection is the later of
-//   - the title's own remaining critical path, and
-//   - the time the pool needs for the work still running (tasks are not preempted) plus all work
-//     due by the title's deadline (its own group and every earlier one), over the pool's slots.
+// a group that must be done together; under earliest-deadline-first, the group starts in earnest
+// once the work ahead of it is through: the work still running (tasks are not preempted) and every
+// group due earlier. So, per pool the group has work in,
+//   delay = (running work + work due before the group) / slots
+//   span  = (the group's own remaining work) / slots
+// and a member finishes at now + max(delay + span, delay + its own remaining critical path).
 // Counting the whole group keeps the projection independent of the order inside the group, which
 // the scheduler is free to choose. Downgrade candidates are evaluated on the same projection with
 // hypothetical modifications of one or more titles.
@@ -70,24 +72,62 @@ function runningWork(state: SimState, p: number): number {
   return Math.max(0, state.runningSlotEnd[p]! - busy * state.now);
 }
 
-/** Seconds the pools need for running work plus all work due by the group's deadline, less `saved`. */
-function loadTime(state: SimState, groupEnd: number, ownWork: readonly number[], saved: readonly number[]): number {
-  let load = 0;
-  for (let p = 0; p < state.pools.length; p++) {
-    const due = groupEnd >= 0 ? state.dueWork[p]!.prefix(groupEnd) : ownWork[p]!;
-    if (due - saved[p]! <= 0) continue;
-    load = Math.max(load, (runningWork(state, p) + due - saved[p]!) / state.pools[p]!.slots);
-  }
-  return load;
+interface Timing {
+  /** Seconds until the work ahead of the group is through. */
+  delay: number;
+  /** Seconds from now until the group's own work is through as well. */
+  through: number;
 }
 
-/** Refreshes a title's remaining critical path and projected finish (absolute seconds). */
+/** When the work ahead of a group is through, and when the group's own work is (less `saved`). */
+function groupTiming(state: SimState, title: SimTitle, saved: readonly number[]): Timing {
+  let delay = 0;
+  let through = 0;
+  for (let p = 0; p < state.pools.length; p++) {
+    const due = state.dueWork[p]!;
+    const ahead = due.prefix(title.groupStart);
+    const own = due.prefix(title.groupEnd) - ahead - saved[p]!;
+    if (own <= 0) continue;
+    const slots = state.pools[p]!.slots;
+    const d = (runningWork(state, p) + ahead) / slots;
+    delay = Math.max(delay, d);
+    through = Math.max(through, d + own / slots);
+  }
+  return { delay, through };
+}
+
+/** Refreshes a title's remaining critical path, projected finish and own part of its laxity. */
 export function updateProjection(state: SimState, title: SimTitle): void {
   const path = remainingPath(state, title, null);
   title.remainingPath = path;
+  if (title.deadline === null) {
+    title.projected = state.now + path;
+    return;
+  }
+  const { delay, through } = groupTiming(state, title, new Array<number>(state.pools.length).fill(0));
+  title.projected = state.now + Math.max(through, delay + path);
+  title.laxity = Math.min(title.groupLaxity, title.deadline - state.now - delay - path);
+}
+
+/**
+ * Recomputes every active deadline title's laxity: each group's spare time given the load due by
+ * its deadline, then the minimum over that group and every later one (a suffix minimum in
+ * deadline order), then each member's own critical path. Uses the paths from the last refresh.
+ */
+export function refreshLaxities(state: SimState): void {
+  const groups = [...state.activeGroups.entries()].sort((a, b) => a[0] - b[0]);
   const none = new Array<number>(state.pools.length).fill(0);
-  const load = title.deadline === null ? 0 : loadTime(state, title.groupEnd, title.workByPool, none);
-  title.projected = state.now + Math.max(path, load);
+  let suffix = Infinity;
+  for (let i = groups.length - 1; i >= 0; i--) {
+    const members = [...groups[i]![1]].map((idx) => state.titles[idx]!);
+    const first = members[0]!;
+    const { delay, through } = groupTiming(state, first, none);
+    suffix = Math.min(suffix, first.deadline! - state.now - through);
+    for (const t of members) {
+      t.groupLaxity = suffix;
+      t.laxity = Math.min(suffix, t.deadline! - state.now - delay - t.remainingPath);
+    }
+  }
 }
 
 /**
@@ -104,5 +144,6 @@ export function projectGroup(state: SimState, group: readonly SimTitle[], mods: 
     path = Math.max(path, remainingPath(state, title, m));
     if (m) savedWork(state, title, m).forEach((w, p) => (saved[p]! += w));
   }
-  return state.now + Math.max(path, loadTime(state, first.groupEnd, first.workByPool, saved));
+  const { delay, through } = groupTiming(state, first, saved);
+  return state.now + Math.max(through, delay + path);
 }

@@ -7,7 +7,7 @@ import { InternalError } from "../util/errors";
 import { arrive, dispatch, end, rekey } from "./dispatch";
 import { groupOf, reviewGroup } from "./downgrade";
 import type { Policy } from "./policy";
-import { updateProjection } from "./projection";
+import { refreshLaxities, updateProjection } from "./projection";
 import { createState, type SimState, type SimTitle } from "./state";
 import type { TraceSink } from "./trace";
 
@@ -104,13 +104,16 @@ export class Simulator {
   private onArrive(idx: number): void {
     const title = this.state.titles[idx]!;
     arrive(this.state, title);
+    if (title.deadline === null) return;
+    // New work due by a deadline tightens every group due at or after it.
+    refreshLaxities(this.state);
+    for (const i of this.state.activeDeadline) rekey(this.state, this.state.titles[i]!);
     this.checkDeadline(title);
   }
 
   private onEnd(taskIdx: number): void {
     const title = end(this.state, this.state.tasks[taskIdx]!);
-    if (title.finish !== null || title.deadline === null) return;
-    this.refresh(title);
+    if (title.finish === null && title.deadline !== null) this.refresh(title);
   }
 
   /** A deadline title's slack changed: re-key it, and review its group if it no longer fits. */
@@ -125,16 +128,15 @@ export class Simulator {
     reviewGroup(this.state, groupOf(this.state, title));
   }
 
-  /** Every group once: refresh its members, then review it if any member is projected late. */
+  /** Every group once: refresh projections and laxities, then review groups projected late. */
   private onReview(): void {
     this.reviewPending = false;
     const s = this.state;
-    for (const members of [...s.activeGroups.values()]) {
-      const group = [...members].map((i) => s.titles[i]!);
-      for (const t of group) {
-        updateProjection(s, t);
-        rekey(s, t);
-      }
+    const groups = [...s.activeGroups.values()].map((m) => [...m].map((i) => s.titles[i]!));
+    for (const group of groups) group.forEach((t) => updateProjection(s, t));
+    refreshLaxities(s);
+    for (const group of groups) {
+      group.forEach((t) => rekey(s, t));
       const late = group.some((t) => t.projected > t.deadline!);
       if (late && s.policy.downgrades) reviewGroup(s, groupOf(s, group[0]!));
     }

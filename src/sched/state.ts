@@ -60,8 +60,20 @@ export interface SimTitle {
    * prefix of due work up to here is everything that must be done by this title's deadline.
    */
   groupEnd: number;
+  /** First rank of the title's group: the prefix of due work before it is everything ahead of it. */
+  groupStart: number;
   /** Projected finish at the last review (absolute seconds); the value policy's urgency uses it. */
   projected: number;
+  /**
+   * Seconds to spare: the least of the title's own (deadline − now − remaining path) and the
+   * laxity of every deadline group due at or after it. Under earliest-deadline-first a later group
+   * waits for this one, so a tight season drop at +6h makes a recap due at +5h just as urgent.
+   */
+  laxity: number;
+  /** The group part of `laxity` at the last full refresh. */
+  groupLaxity: number;
+  /** In the policy's at-risk band at the last re-key. */
+  atRisk: boolean;
   tasks: number[];
   remainingTasks: number;
   remainingWork: number;
@@ -109,6 +121,13 @@ export interface SimState {
   activeDeadline: Set<number>;
   /** Arrived, unfinished deadline titles by group (keyed by groupEnd), in arrival order. */
   activeGroups: Map<number, Set<number>>;
+  /**
+   * Per pool: the latest time a task of a title that is not at risk may still be running without
+   * eating into the laxity of an at-risk title that has work left in the pool (Infinity: none).
+   */
+  guardUntil: number[];
+  /** Titles in the policy's at-risk band, kept by `rekey`. */
+  atRiskTitles: Set<number>;
   eventsProcessed: number;
   tasksDone: number;
   titlesDone: number;
@@ -121,17 +140,24 @@ export function taskWork(t: SimTask): number {
   return t.task.duration * t.task.slots;
 }
 
-/** Rank and group end of every deadline title, by (deadline, index). */
-function deadlineRanks(pipelines: TitlePipeline[]): Map<number, { rank: number; groupEnd: number }> {
+interface Rank {
+  rank: number;
+  groupStart: number;
+  groupEnd: number;
+}
+
+/** Rank and group bounds of every deadline title, by (deadline, index). */
+function deadlineRanks(pipelines: TitlePipeline[]): Map<number, Rank> {
   const withDeadline = pipelines
     .map((p, i) => ({ i, d: p.title.deadline }))
     .filter((x): x is { i: number; d: number } => x.d !== null)
     .sort((a, b) => a.d - b.d || a.i - b.i);
-  const out = new Map<number, { rank: number; groupEnd: number }>();
-  let groupEnd = withDeadline.length;
-  for (let rank = withDeadline.length - 1; rank >= 0; rank--) {
-    if (rank + 1 < withDeadline.length && withDeadline[rank + 1]!.d !== withDeadline[rank]!.d) groupEnd = rank + 1;
-    out.set(withDeadline[rank]!.i, { rank, groupEnd });
+  const out = new Map<number, Rank>();
+  for (let start = 0; start < withDeadline.length; ) {
+    let end = start;
+    while (end < withDeadline.length && withDeadline[end]!.d === withDeadline[start]!.d) end++;
+    for (let rank = start; rank < end; rank++) out.set(withDeadline[rank]!.i, { rank, groupStart: start, groupEnd: end });
+    start = end;
   }
   return out;
 }
@@ -146,7 +172,11 @@ function newTitle(idx: number, title: Title, tiers: Record<string, number>, pool
     deadline: title.deadline,
     deadlineRank: -1,
     groupEnd: -1,
+    groupStart: -1,
     projected: 0,
+    laxity: Infinity,
+    groupLaxity: Infinity,
+    atRisk: false,
     tasks: [],
     remainingTasks: 0,
     remainingWork: 0,
@@ -262,6 +292,8 @@ export function createState(input: StateInput): SimState {
     peakScratch: 0,
     activeDeadline: new Set(),
     activeGroups: new Map(),
+    guardUntil: pools.map(() => Infinity),
+    atRiskTitles: new Set(),
     eventsProcessed: 0,
     tasksDone: 0,
     titlesDone: 0,
@@ -271,8 +303,10 @@ export function createState(input: StateInput): SimState {
   };
   input.pipelines.forEach((p, i) => {
     const title = newTitle(i, p.title, input.tiers, pools.length);
-    title.deadlineRank = ranks.get(i)?.rank ?? -1;
-    title.groupEnd = ranks.get(i)?.groupEnd ?? -1;
+    const r = ranks.get(i);
+    title.deadlineRank = r?.rank ?? -1;
+    title.groupStart = r?.groupStart ?? -1;
+    title.groupEnd = r?.groupEnd ?? -1;
     state.titles.push(title);
     addPipeline(state, p, title);
   });
