@@ -163,6 +163,8 @@ export interface Task {
   chunk: number | null;
   /** Encoder preset of an encode task (downgrades may change it). */
   preset: string | null;
+  /** Id of the recipe an encode task follows (`h264-sdr/animation`). */
+  recipe: string | null;
 }
 
 export interface DowngradeRecord {
@@ -203,6 +205,7 @@ export interface PlanTask {
   rendition?: string;
   chunk?: number;
   preset?: string;
+  recipe?: string;
 }
 
 export interface PlanMetrics {

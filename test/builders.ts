@@ -75,3 +75,26 @@ export function aRecipe(overrides: Partial<Recipe> = {}): Recipe {
     ...overrides,
   };
 }
+
+/** h264-sdr plus a 4K HEVC deliverable whose ladder starts with a deferrable 2160p rung. */
+export function aBook(extra: Recipe[] = []): { recipes: Recipe[] } {
+  return {
+    recipes: [
+      aRecipe(),
+      aRecipe({
+        deliverable: "hevc-4k",
+        codec: "hevc",
+        encoder: "libx265",
+        ladder: [
+          { name: "2160p", width: 3840, height: 2160, bitrateKbps: 16000 },
+          { name: "1080p", width: 1920, height: 1080, bitrateKbps: 6000 },
+        ],
+        downgrades: [
+          { step: "defer-rendition", rendition: "2160p", qualityCost: 1 },
+          { step: "faster-preset", preset: "fast", workFactor: 0.5, qualityCost: 3 },
+        ],
+      }),
+      ...extra,
+    ],
+  };
+}

@@ -332,6 +332,7 @@ const planTaskSchema = {
     rendition: { type: "string" },
     chunk: { type: "integer", minimum: 0 },
     preset: { type: "string" },
+    recipe: { type: "string", description: "Encode tasks: the recipe chosen for the title's content class (deliverable/class)." },
   },
 };
 

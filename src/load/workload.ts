@@ -1,6 +1,6 @@
 // Loading a workload: parse → JSON Schema → normalise → rules. Every problem is collected and
 // thrown as one InputError, so a user sees all of them at once.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Capacity, ContentClass, ContentProfile, HdrTransfer, PipelineStage, RecipeBook, Title, Workload } from "../model";
 import { InputError } from "../util/errors";
@@ -16,6 +16,19 @@ export const DEFAULT_TIERS: Readonly<Record<string, number>> = Object.freeze({ p
 const DEFAULT_TIER = "standard";
 const DEFAULT_COMPLEXITY = 0.5;
 
+/** Says what is wrong with a title's source file (missing, a directory, unreadable), or null. */
+export type SourceCheck = (path: string) => string | null;
+
+/** The file system's answer: a source must be a regular file that exists. */
+export function sourceOnDisk(path: string): string | null {
+  try {
+    return statSync(path).isFile() ? null : `expected a video file, found a directory or device at ${path}`;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? `expected an existing source file, found no file at ${path}` : `cannot read source ${path}: ${(e as Error).message}`;
+  }
+}
+
 export function loadWorkloadFile(path: string, book: RecipeBook): Workload {
   let text: string;
   try {
@@ -24,10 +37,11 @@ export function loadWorkloadFile(path: string, book: RecipeBook): Workload {
     const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
     throw new InputError(`cannot read workload ${path}: ${reason}`);
   }
-  return loadWorkloadText(path, text, book);
+  return loadWorkloadText(path, text, book, sourceOnDisk);
 }
 
-export function loadWorkloadText(file: string, text: string, book: RecipeBook): Workload {
+/** `checkSource` is how the caller vouches for source files; without one they are not checked. */
+export function loadWorkloadText(file: string, text: string, book: RecipeBook, checkSource: SourceCheck | null = null): Workload {
   const { source, data } = parseYaml(file, text);
   const problems = new ProblemList(source, validateSchema(source, data, workloadSchema));
   // Nothing to normalise when the document is not even a mapping (a list, a scalar, empty).
@@ -36,8 +50,18 @@ export function loadWorkloadText(file: string, text: string, book: RecipeBook): 
   checkCapacity(workload, problems);
   checkPipelines(workload, problems);
   checkTitles(workload, book, problems);
+  if (checkSource) checkSources(workload, problems, checkSource);
   problems.throwIfAny("workload");
   return workload;
+}
+
+function checkSources(workload: Workload, problems: ProblemList, checkSource: SourceCheck): void {
+  workload.titles.forEach((t, i) => {
+    const path: Path = ["titles", i, "content", "source"];
+    if (t.content.source === null || !problems.ok(path)) return;
+    const problem = checkSource(t.content.source);
+    if (problem) problems.add(path, problem);
+  });
 }
 
 function normaliseWorkload(data: Record<string, unknown>, problems: ProblemList, baseDir: string): Workload {

@@ -72,6 +72,7 @@ function baseTask(ctx: Ctx, id: string, kind: Task["kind"], after: string[]): Ta
     rendition: null,
     chunk: null,
     preset: null,
+    recipe: null,
   };
 }
 
@@ -110,6 +111,7 @@ function expandRendition(ctx: Ctx, recipe: Recipe, rendition: Rendition, after: 
     task.rendition = rendition.name;
     task.chunk = chunks.length > 1 ? i : null;
     task.preset = recipe.preset;
+    task.recipe = recipe.id;
     ctx.tasks.push(task);
     return task.id;
   });

@@ -102,6 +102,7 @@ function planTasks(state: SimState): PlanTask[] {
       if (t.task.rendition !== null) task.rendition = t.task.rendition;
       if (t.task.chunk !== null) task.chunk = t.task.chunk;
       if (t.task.preset !== null) task.preset = t.task.preset;
+      if (t.task.recipe !== null) task.recipe = t.task.recipe;
       return task;
     })
     .sort(byId);

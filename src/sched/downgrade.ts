@@ -202,6 +202,7 @@ function defer(state: SimState, title: SimTitle, d: DeliverableState, r: Renditi
     after: [],
     chunk: null,
     preset: null,
+    recipe: null,
   });
   link(state, exit, pkg.idx);
   const publish = fu.tasks.map((i) => state.tasks[i]!).find((t) => t.task.kind === "publish");

@@ -213,9 +213,23 @@ describe("loadWorkloadFile", () => {
   it("reads a file and resolves sources against its folder", () => {
     const dir = tempDir({});
     mkdirSync(join(dir, "jobs"));
+    mkdirSync(join(dir, "media"));
+    writeFileSync(join(dir, "media", "a.mov"), "not really a video; the loader only checks it is there");
     const file = join(dir, "jobs", "w.yaml");
     writeFileSync(file, BASE_WORKLOAD.replace("fps: 24", "fps: 24, source: ../media/a.mov"));
     expect(loadWorkloadFile(file, shippedBook()).titles[0]?.content.source).toBe(join(dir, "media", "a.mov"));
+  });
+
+  it("rejects a source file that does not exist, or is a directory, at its place in the YAML", () => {
+    const dir = tempDir({});
+    mkdirSync(join(dir, "media"));
+    const file = join(dir, "w.yaml");
+    writeFileSync(file, BASE_WORKLOAD.replace("fps: 24", "fps: 24, source: media/gone.mov"));
+    const missing = inputError(() => loadWorkloadFile(file, shippedBook())).lines();
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).toMatch(new RegExp(`^${file}:\\d+:\\d+ titles\\[0\\]\\.content\\.source: expected an existing source file, found no file at .*gone\\.mov$`));
+    writeFileSync(file, BASE_WORKLOAD.replace("fps: 24", "fps: 24, source: media"));
+    expect(inputError(() => loadWorkloadFile(file, shippedBook())).lines()[0]).toMatch(/content\.source: expected a video file, found a directory/);
   });
 
   it("says clearly that a file is missing", () => {

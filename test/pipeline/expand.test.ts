@@ -6,8 +6,7 @@ import { totalWork } from "../../src/pipeline/path";
 import { buildPlan } from "../../src/plan/build";
 import { verifyPlan } from "../../src/plan/verify";
 import { InputError } from "../../src/util/errors";
-import { aContent, aTitle, aWorkload } from "../builders";
-import { aBook } from "../recipeBuilders";
+import { aBook, aContent, aRecipe, aTitle, aWorkload } from "../builders";
 
 const book = aBook();
 
@@ -19,11 +18,10 @@ describe("the default pipeline", () => {
       "clip/analyse",
       "clip/encode/h264-sdr/1080p",
       "clip/encode/h264-sdr/720p",
-      "clip/encode/h264-sdr/360p",
       "clip/package/h264-sdr",
       "clip/publish",
     ]);
-    expect(tasks.find((t) => t.kind === "package")!.after).toHaveLength(3);
+    expect(tasks.find((t) => t.kind === "package")!.after).toHaveLength(2);
   });
 
   test("a long title is split into chunks that encode in parallel, then joined per rendition", () => {
@@ -38,7 +36,7 @@ describe("the default pipeline", () => {
   test("rungs above the source resolution are not encoded", () => {
     const title = aTitle({ content: aContent({ width: 1280, height: 720, duration: 120 }) });
     const { tasks } = expandTitle(title, aWorkload({ titles: [title] }), book);
-    expect(tasks.filter((t) => t.kind === "encode").map((t) => t.rendition)).toEqual(["720p", "360p"]);
+    expect(tasks.filter((t) => t.kind === "encode").map((t) => t.rendition)).toEqual(["720p"]);
   });
 
   test("each deliverable is packaged as soon as its own renditions are done", () => {
@@ -52,6 +50,19 @@ describe("the default pipeline", () => {
     const title = aTitle({ work: 5000 });
     const { tasks } = expandTitle(title, aWorkload({ titles: [title] }), book);
     expect(totalWork(tasks.filter((t) => t.kind === "encode"))).toBeCloseTo(5000, 6);
+  });
+});
+
+describe("content-aware recipes", () => {
+  const withAnimation = aBook([aRecipe({ contentClass: "animation", preset: "slow", settings: { tune: "animation" } })]);
+
+  test("an animated title is encoded with the animation recipe, everything else with the generic one", () => {
+    const cartoon = aTitle({ id: "cartoon", content: aContent({ contentClass: "animation", duration: 120 }) });
+    const sport = aTitle({ id: "match", content: aContent({ contentClass: "high-motion", duration: 120 }) });
+    const plan = buildPlan(aWorkload({ titles: [cartoon, sport] }), withAnimation, { policy: "value", seed: null, trace: null });
+    const encodes = (title: string) => plan.tasks.filter((t) => t.title === title && t.kind === "encode");
+    expect(new Set(encodes("cartoon").map((t) => `${t.recipe} ${t.preset}`))).toEqual(new Set(["h264-sdr/animation slow"]));
+    expect(new Set(encodes("match").map((t) => `${t.recipe} ${t.preset}`))).toEqual(new Set(["h264-sdr/generic medium"]));
   });
 });
 

@@ -3,8 +3,7 @@ import { describe, expect, test } from "vitest";
 import type { Plan } from "../../src/model";
 import { buildPlan } from "../../src/plan/build";
 import { verifyPlan } from "../../src/plan/verify";
-import { aContent, aTitle, aWorkload } from "../builders";
-import { aBook } from "../recipeBuilders";
+import { aBook, aContent, aTitle, aWorkload } from "../builders";
 
 function sound(): Plan {
   const titles = [aTitle({ id: "a", deadline: 5000 }), aTitle({ id: "b", arrival: 10, content: aContent({ duration: 60 }) })];

@@ -6,8 +6,7 @@ import { criticalPath } from "../../src/pipeline/path";
 import { buildPlan } from "../../src/plan/build";
 import { verifyPlan } from "../../src/plan/verify";
 import type { SimEvent } from "../../src/sched/trace";
-import { aContent, aTitle, aWorkload } from "../builders";
-import { aBook, aRecipe } from "../recipeBuilders";
+import { aBook, aContent, aRecipe, aTitle, aWorkload } from "../builders";
 
 /** A farm big enough that only the title's own critical path matters. */
 const bigFarm = (titles: Title[]): Workload =>
@@ -31,7 +30,7 @@ describe("a release deadline", () => {
     const t = plan.titles.find((x) => x.id === "ep1")!;
     expect(t.onTime).toBe(true);
     expect(t.downgrades).toEqual([
-      expect.objectContaining({ step: "faster-preset", deliverable: "h264-sdr", preset: "veryfast", qualityCost: 2 }),
+      expect.objectContaining({ step: "faster-preset", deliverable: "h264-sdr", preset: "veryfast", qualityCost: 3 }),
     ]);
     expect(t.downgrades[0]!.timeSaved).toBeGreaterThan(0);
     const encodes = plan.tasks.filter((x) => x.kind === "encode");

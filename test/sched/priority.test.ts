@@ -3,8 +3,7 @@ import { describe, expect, test } from "vitest";
 import type { Title } from "../../src/model";
 import { buildPlan } from "../../src/plan/build";
 import { IndexedHeap } from "../../src/sched/heap";
-import { aContent, aTitle, aWorkload } from "../builders";
-import { aBook } from "../recipeBuilders";
+import { aBook, aContent, aTitle, aWorkload } from "../builders";
 
 const book = aBook();
 

@@ -6,8 +6,7 @@ import { buildPlan, createSimulator, expandAll } from "../../src/plan/build";
 import { verifyPlan } from "../../src/plan/verify";
 import { POLICY_NAMES } from "../../src/sched/policy";
 import type { SimEvent } from "../../src/sched/trace";
-import { aContent, aTitle, aWorkload } from "../builders";
-import { aBook } from "../recipeBuilders";
+import { aBook, aContent, aTitle, aWorkload } from "../builders";
 
 const book = aBook();
 /** VPS_PROPERTY_RUNS=20 multiplies every property's runs for a deeper search than CI's. */
