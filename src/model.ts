@@ -212,6 +212,11 @@ export interface PlanMetrics {
   deadlineCompliance: number | null;
   makespan: Seconds;
   utilization: Record<string, number>;
+  /**
+   * Per pool: share of its slot-time left idle while ready work waited (strict priority order
+   * holding a wide task's place, a deadline guard, scratch). Low is good: the farm stays busy.
+   */
+  idleWhileQueued: Record<string, number>;
   titles: number;
   tasks: number;
   late: number;

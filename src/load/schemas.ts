@@ -364,11 +364,12 @@ export const planSchema = {
     metrics: {
       type: "object",
       additionalProperties: false,
-      required: ["deadlineCompliance", "makespan", "utilization", "titles", "tasks", "late", "downgraded", "turnaround", "peakRunning", "peakScratchGiB"],
+      required: ["deadlineCompliance", "makespan", "utilization", "idleWhileQueued", "titles", "tasks", "late", "downgraded", "turnaround", "peakRunning", "peakScratchGiB"],
       properties: {
         deadlineCompliance: { type: ["number", "null"], minimum: 0, maximum: 1, description: "Share of titles with a deadline that are on time." },
         makespan: seconds("End of the last task."),
         utilization: perPool(ratio("Busy slot-seconds over available slot-seconds."), "Per pool."),
+        idleWhileQueued: perPool(ratio("Slot-seconds left idle while ready work waited, over available slot-seconds."), "Per pool."),
         titles: { type: "integer", minimum: 0 },
         tasks: { type: "integer", minimum: 0 },
         late: { type: "integer", minimum: 0 },

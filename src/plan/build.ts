@@ -124,6 +124,7 @@ export function assemblePlan(workload: Workload, state: SimState, options: PlanO
       tasks,
       pools: workload.capacity.pools,
       busySlotSeconds: state.busySlotSeconds,
+      idleWhileQueued: state.idleWhileQueued,
       peakRunning: state.peakRunning,
       peakScratchGiB: state.peakScratch,
     }),

@@ -31,6 +31,7 @@ export function comparePlans(plans: Plan[]): Comparison {
   ];
   for (const pool of plans[0]?.pools ?? []) {
     rows.push({ metric: `utilisation ${pool.id}`, values: plans.map((p) => p.metrics.utilization[pool.id] ?? null), better: "higher", unit: "ratio" });
+    rows.push({ metric: `idle while work waits ${pool.id}`, values: plans.map((p) => p.metrics.idleWhileQueued[pool.id] ?? null), better: "lower", unit: "ratio" });
   }
   for (const tier of tiersOf(plans)) {
     const stat = (p: Plan) => p.metrics.turnaround[tier];

@@ -41,9 +41,10 @@ export function headline(plan: Plan): string {
 }
 
 export function poolsTable(plan: Plan): string {
-  const t = table(["pool", "slots", "utilisation", "peak running"]);
+  const t = table(["pool", "slots", "utilisation", "idle while work waits", "peak running"]);
   for (const p of plan.pools) {
-    t.push([p.id, p.slots, pct(plan.metrics.utilization[p.id] ?? 0), plan.metrics.peakRunning[p.id] ?? 0]);
+    const m = plan.metrics;
+    t.push([p.id, p.slots, pct(m.utilization[p.id] ?? 0), pct(m.idleWhileQueued[p.id] ?? 0), m.peakRunning[p.id] ?? 0]);
   }
   return t.toString();
 }

@@ -36,6 +36,7 @@ export interface MetricsInput {
   tasks: readonly PlanTask[];
   pools: readonly Pool[];
   busySlotSeconds: readonly number[];
+  idleWhileQueued: readonly number[];
   peakRunning: readonly number[];
   peakScratchGiB: number;
 }
@@ -48,8 +49,10 @@ export function computeMetrics(m: MetricsInput): PlanMetrics {
   const window = makespan - (Number.isFinite(firstArrival) ? firstArrival : 0);
   const utilization: Record<string, number> = {};
   const peakRunning: Record<string, number> = {};
+  const idleWhileQueued: Record<string, number> = {};
   m.pools.forEach((p, i) => {
     utilization[p.id] = window > 0 ? round(m.busySlotSeconds[i]! / (p.slots * window)) : 0;
+    idleWhileQueued[p.id] = window > 0 ? round(m.idleWhileQueued[i]! / (p.slots * window)) : 0;
     peakRunning[p.id] = m.peakRunning[i]!;
   });
   return {
@@ -57,6 +60,7 @@ export function computeMetrics(m: MetricsInput): PlanMetrics {
     deadlineCompliance: withDeadline.length > 0 ? onTime / withDeadline.length : null,
     makespan: round(makespan),
     utilization,
+    idleWhileQueued,
     titles: m.titles.length,
     tasks: m.tasks.length,
     late: withDeadline.length - onTime,

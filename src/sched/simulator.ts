@@ -66,6 +66,7 @@ export class Simulator {
     const { events } = this.state;
     const t = events.peekTime();
     if (t === undefined) return false;
+    this.countIdle(t - this.state.now);
     this.state.now = t;
     while (events.peekTime() === t) {
       const e = events.pop()!;
@@ -77,6 +78,14 @@ export class Simulator {
     dispatch(this.state);
     this.scheduleReview();
     return true;
+  }
+
+  /** Slots left free while the pool's queue still held work, over the `elapsed` seconds just past. */
+  private countIdle(elapsed: number): void {
+    const s = this.state;
+    for (let p = 0; p < s.pools.length; p++) {
+      if (s.heaps[p]!.size > 0 || s.parkedTitles[p]!.length > 0) s.idleWhileQueued[p]! += s.freeSlots[p]! * elapsed;
+    }
   }
 
   run(): void {

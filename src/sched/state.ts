@@ -112,6 +112,8 @@ export interface SimState {
   policy: Policy;
   trace: TraceSink | null;
   busySlotSeconds: number[];
+  /** Slot-seconds a pool left idle while ready work waited in its queue (blocked or parked). */
+  idleWhileQueued: number[];
   /** Σ slots × end over running tasks per pool: with the busy slots it gives the work still running. */
   runningSlotEnd: number[];
   running: number[];
@@ -285,6 +287,7 @@ export function createState(input: StateInput): SimState {
     policy: input.policy,
     trace: input.trace,
     busySlotSeconds: pools.map(() => 0),
+    idleWhileQueued: pools.map(() => 0),
     runningSlotEnd: pools.map(() => 0),
     running: pools.map(() => 0),
     peakRunning: pools.map(() => 0),

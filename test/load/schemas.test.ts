@@ -41,6 +41,7 @@ const PLAN: Plan = {
     deadlineCompliance: 1,
     makespan: 3000,
     utilization: { cpu: 0.5 },
+    idleWhileQueued: { cpu: 0.01 },
     titles: 1,
     tasks: 1,
     late: 0,
