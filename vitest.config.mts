@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Builds dist/vps.cjs once, so the CLI tests never run a stale bundle.
+    globalSetup: ["test/globalSetup.ts"],
     testTimeout: 30_000,
     coverage: {
       provider: "v8",

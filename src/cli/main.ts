@@ -7,6 +7,7 @@ import { packageVersion } from "./paths";
 import { registerPlan } from "./plan";
 import { registerSchema } from "./schema";
 import { registerSimulate } from "./simulate";
+import { registerVerify } from "./verify";
 
 function program(): Command {
   const p = new Command("vps")
@@ -17,6 +18,7 @@ function program(): Command {
   registerPlan(p);
   registerSimulate(p);
   registerSchema(p);
+  registerVerify(p);
   registerBench(p);
   return p;
 }

@@ -34,7 +34,8 @@ export function loadWorkloadFile(path: string, book: RecipeBook): Workload {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a file" : (e as Error).message;
     throw new InputError(`cannot read workload ${path}: ${reason}`);
   }
   return loadWorkloadText(path, text, book, sourceOnDisk);

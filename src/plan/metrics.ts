@@ -20,7 +20,7 @@ export function turnaroundByTier(titles: readonly PlanTitle[]): PlanMetrics["tur
   for (const tier of [...byTier.keys()].sort()) {
     const list = byTier.get(tier)!.sort((a, b) => a - b);
     const mean = list.reduce((s, x) => s + x, 0) / list.length;
-    out[tier] = { count: list.length, mean: round(mean), p95: percentile(list, 0.95), max: list[list.length - 1]! };
+    out[tier] = { count: list.length, mean: round(mean), p95: round(percentile(list, 0.95)), max: round(list[list.length - 1]!) };
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Checks a plan against the invariants of the plan contract (DESIGN.md): no pool ever holds more
 // slots than it has, no task starts before its `after` tasks end, every title's finish is the end
 // of its last task and its deadline outcome follows from it. Used by the tests and by
-// `vps verify`, so a plan edited by hand or produced by another tool can be checked too.
+// `vps verify plan.json`, so a plan edited by hand or produced by another tool can be checked too.
 import type { Plan, PlanTask } from "../model";
 
 /** Plans round times to milliseconds; comparisons allow for that. */

@@ -16,6 +16,7 @@ export function formatProblem(p: Problem): string {
 /** Invalid input or usage: exit 2, one line per problem, nothing written. */
 export class InputError extends Error {
   readonly exitCode = EXIT.input;
+  private extra: string[] = [];
   constructor(
     message: string,
     readonly problems: Problem[] = [],
@@ -24,8 +25,15 @@ export class InputError extends Error {
     this.name = "InputError";
   }
 
+  /** Problems in inputs without YAML positions (JSON), already formatted as lines. */
+  withLines(lines: string[]): this {
+    this.extra = lines;
+    return this;
+  }
+
   lines(): string[] {
-    return this.problems.length > 0 ? this.problems.map(formatProblem) : [this.message];
+    if (this.problems.length > 0) return this.problems.map(formatProblem);
+    return this.extra.length > 0 ? this.extra : [this.message];
   }
 }
 

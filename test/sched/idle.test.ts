@@ -24,5 +24,5 @@ test("a wide 4K encode waiting for its slots in strict order shows up as idle ti
   const clips = Array.from({ length: 10 }, (_, i) => aTitle({ id: `c${i}`, tier: "ugc", arrival: 200, content: aContent({ duration: 60, width: 640, height: 360 }) }));
   const plan = buildPlan(aWorkload({ titles: [long, uhd, ...clips], capacity: pool(8) }), book, { policy: "value", seed: null, trace: null });
   expect(plan.metrics.idleWhileQueued.cpu).toBeGreaterThan(0);
-  expect(plan.metrics.idleWhileQueued.cpu).toBeLessThan(1 - plan.metrics.utilization.cpu + 1e-9);
+  expect(plan.metrics.idleWhileQueued.cpu).toBeLessThan(1 - plan.metrics.utilization.cpu! + 1e-9);
 });

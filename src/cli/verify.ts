@@ -1,0 +1,79 @@
+// `vps verify plan.json`: checks a plan — this tool's, one edited by hand, or another tool's —
+// against the plan contract: the JSON Schema, then the invariants (capacity, dependencies,
+// finishes, deadline outcomes). Exit 0 sound, 1 an invariant is broken, 2 not a plan at all.
+import { readFileSync } from "node:fs";
+import Ajv, { type ErrorObject } from "ajv";
+import type { Command } from "commander";
+import { planSchema } from "../load/schemas";
+import type { Plan } from "../model";
+import { verifyPlan } from "../plan/verify";
+import { GateError, InputError } from "../util/errors";
+import { fsReason } from "./output";
+
+/** Ajv's error as "expected …, found …", the form every other vps message takes. */
+function explain(e: ErrorObject): string {
+  const found = e.data === undefined ? "none" : JSON.stringify(e.data)?.slice(0, 60);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "required":
+      return `expected key "${String(p.missingProperty)}", found none`;
+    case "additionalProperties":
+      return `expected no key "${String(p.additionalProperty)}" (not in the plan contract), found one`;
+    case "const":
+      return `expected ${JSON.stringify(p.allowedValue)}, found ${found}`;
+    case "enum":
+      return `expected one of ${JSON.stringify(p.allowedValues)}, found ${found}`;
+    case "type":
+      return `expected ${String(p.type)}, found ${found}`;
+    default:
+      return `expected a value that ${e.message ?? "fits the schema"}, found ${found}`;
+  }
+}
+
+/**
+ * The contract says "add fields freely": other tools may extend a plan, so verification ignores
+ * keys it does not know (the schema `vps schema plan` prints lists every key vps itself writes).
+ */
+function lenient(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(lenient);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) if (!(k === "additionalProperties" && v === false)) out[k] = lenient(v);
+  return out;
+}
+
+function readPlan(file: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read plan ${file}: ${fsReason(e)}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: expected plan JSON, found text that does not parse (${(e as Error).message})`);
+  }
+  const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(lenient(planSchema) as object);
+  if (!validate(data)) {
+    const lines = (validate.errors ?? []).slice(0, 20).map((e) => `${file} ${e.instancePath || "(root)"}: ${explain(e)}`);
+    throw new InputError(`${file}: not a plan of schemaVersion 1`, []).withLines(lines);
+  }
+  return data as Plan;
+}
+
+export function runVerify(file: string): void {
+  const plan = readPlan(file);
+  const problems = verifyPlan(plan);
+  if (problems.length > 0) throw new GateError(`${file}: ${problems.length} broken invariant(s)`, problems.map((p) => `  ${p}`));
+  process.stdout.write(`${file}: sound plan — ${plan.titles.length} titles, ${plan.tasks.length} tasks, no pool over capacity, every dependency respected\n`);
+}
+
+export function registerVerify(program: Command): void {
+  program
+    .command("verify")
+    .description("check a plan JSON against the plan contract: schema, capacity, dependencies, finishes and deadline outcomes")
+    .argument("<plan>", "plan JSON file (as written by vps plan -o)")
+    .action((file: string) => runVerify(file));
+}

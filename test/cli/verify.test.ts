@@ -1,0 +1,72 @@
+// `vps verify`: a plan from anywhere is checked against the plan contract.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { Plan } from "../../src/model";
+import { GOOD_WORKLOAD, tempDir, vps } from "./run";
+
+let dir: string;
+let sound: Plan;
+
+beforeAll(() => {
+  dir = tempDir({ "w.yaml": GOOD_WORKLOAD });
+  expect(vps("plan", join(dir, "w.yaml"), "-o", join(dir, "plan.json")).status).toBe(0);
+  sound = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8")) as Plan;
+});
+
+function verifyEdited(edit: (p: Plan & Record<string, unknown>) => void) {
+  const p = structuredClone(sound) as Plan & Record<string, unknown>;
+  edit(p);
+  const file = join(dir, "edited.json");
+  writeFileSync(file, JSON.stringify(p));
+  return vps("verify", file);
+}
+
+describe("vps verify", () => {
+  test("accepts the plan vps wrote, and says so", () => {
+    const r = vps("verify", join(dir, "plan.json"));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/sound plan — \d+ titles, \d+ tasks/);
+  });
+
+  test("accepts fields another tool added (the contract says add fields freely)", () => {
+    const r = verifyEdited((p) => {
+      p.generator = "another-tool";
+      (p.tasks[0] as unknown as Record<string, unknown>).host = "node-7";
+    });
+    expect(r.status).toBe(0);
+  });
+
+  test("exits 1 and names the pool when a plan overbooks it", () => {
+    const r = verifyEdited((p) => {
+      p.pools[0]!.slots = 1;
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/pool cpu holds \d+ slots at [\d.]+ but has 1/);
+  });
+
+  test("exits 1 when a task starts before one it waits for", () => {
+    const r = verifyEdited((p) => {
+      const pkg = p.tasks.find((t) => t.kind === "package")!;
+      pkg.start = 0;
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/starts at 0 before .* ends/);
+  });
+
+  test.each([
+    ["a plan of another schema version", (p: Plan & Record<string, unknown>) => Object.assign(p, { schemaVersion: 2 }), /schemaVersion: expected 1, found 2/],
+    ["a task without a pool", (p: Plan & Record<string, unknown>) => delete (p.tasks[0] as Partial<Plan["tasks"][0]>).pool, /tasks\/0: expected key "pool", found none/],
+  ])("exits 2 for %s, saying what was expected", (_name, edit, message) => {
+    const r = verifyEdited(edit);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  test("exits 2 for a file that is not JSON, or not there", () => {
+    const junk = join(dir, "junk.json");
+    writeFileSync(junk, "not json");
+    expect(vps("verify", junk)).toMatchObject({ status: 2, stderr: expect.stringMatching(/expected plan JSON/) });
+    expect(vps("verify", join(dir, "missing.json"))).toMatchObject({ status: 2, stderr: expect.stringMatching(/cannot read plan .*no such file/) });
+  });
+});
