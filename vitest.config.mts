@@ -11,6 +11,8 @@ export default defineConfig({
       include: ["src/**/*.ts"],
       reporter: ["text-summary", "json-summary"],
       thresholds: {
+        // Per file: each scheduling and prioritisation file on its own, not an average.
+        perFile: true,
         // The scheduling and prioritisation core is held to 95% of lines (issue 2).
         "src/sched/**/*.ts": { lines: 95 },
         "src/value/**/*.ts": { lines: 95 },
