@@ -16,6 +16,8 @@ export interface FormatOptions {
 
 const pct = (x: number | null): string => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
 const dur = (x: number | null): string => (x === null ? "—" : formatDuration(x));
+/** A point in time: an offset from the plan's epoch, written as users write them in YAML. */
+const at = (x: number | null): string => (x === null ? "—" : `+${formatDuration(x)}`);
 
 function table(head: string[]): Table.Table {
   return new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } });
@@ -36,6 +38,7 @@ export function headline(plan: Plan): string {
   return (
     `${chalk.bold("vps plan")} — policy ${chalk.cyan(plan.policy)}` +
     (plan.seed !== null ? `, seed ${plan.seed}` : "") +
+    `, times after ${plan.epoch}` +
     `: ${m.titles} titles, ${m.tasks} tasks, makespan ${formatDuration(m.makespan)}, ${compliance}, ${m.downgraded} downgraded`
   );
 }
@@ -65,7 +68,7 @@ export function titlesTable(plan: Plan, all: boolean): string {
   const rows = shownTitles(plan, all);
   const t = table(["title", "tier", "arrival", "deadline", "finish", "outcome", "downgrades"]);
   for (const x of rows) {
-    t.push([x.id, x.tier, dur(x.arrival), dur(x.deadline), dur(x.finish), outcome(x), x.downgrades.length || ""]);
+    t.push([x.id, x.tier, at(x.arrival), at(x.deadline), at(x.finish), outcome(x), x.downgrades.length || ""]);
   }
   const hidden = plan.titles.length - rows.length;
   const note = hidden > 0 ? chalk.dim(`\n${hidden} more titles without deadline or downgrade (--all-titles lists them)`) : "";
@@ -76,7 +79,7 @@ export function downgradesTable(plan: Plan): string {
   const t = table(["title", "at", "step", "deliverable", "detail", "quality cost", "time saved"]);
   for (const x of plan.titles) {
     for (const d of x.downgrades) {
-      t.push([x.id, dur(d.at), d.step, d.deliverable, d.rendition ?? d.preset ?? "", d.qualityCost, dur(d.timeSaved)]);
+      t.push([x.id, at(d.at), d.step, d.deliverable, d.rendition ?? d.preset ?? "", d.qualityCost, dur(d.timeSaved)]);
     }
   }
   return t.toString();
@@ -85,7 +88,7 @@ export function downgradesTable(plan: Plan): string {
 export function tasksTable(plan: Plan): string {
   const t = table(["task", "pool", "slots", "start", "end"]);
   const tasks = [...plan.tasks].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
-  for (const x of tasks) t.push([x.id, x.pool, x.slots, dur(x.start), dur(x.end)]);
+  for (const x of tasks) t.push([x.id, x.pool, x.slots, at(x.start), at(x.end)]);
   return t.toString();
 }
 
@@ -102,5 +105,5 @@ export function lateLines(plan: Plan): string[] {
   return plan.titles
     .filter((t) => t.onTime === false)
     .sort((a, b) => (b.lateBy ?? 0) - (a.lateBy ?? 0) || (a.id < b.id ? -1 : 1))
-    .map((t) => `  ${t.id} (${t.tier}): deadline ${dur(t.deadline)}, finished ${dur(t.finish)}, late by ${dur(t.lateBy)}`);
+    .map((t) => `  ${t.id} (${t.tier}): deadline ${at(t.deadline)}, finished ${at(t.finish)}, late by ${dur(t.lateBy)}`);
 }
