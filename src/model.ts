@@ -95,6 +95,38 @@ export interface PipelineStage {
   slots: number;
 }
 
+/**
+ * An analytics update for one title at one time: the figures it names replace the title's own.
+ * `views` is the cumulative count so far (viewsSoFar); its rate of change is the view velocity.
+ */
+export interface AnalyticsEvent {
+  at: Seconds;
+  title: string;
+  views?: number;
+  expectedViews?: number;
+  subscribers?: number;
+  revenuePerView?: number;
+}
+
+/** The automatic viral promotion rule (hysteresis: promote fast, demote slowly). */
+export interface ViralRule {
+  /** Promote when the smoothed view velocity (views per hour) rises above this. */
+  promoteAbove: number;
+  /** Demote only after the smoothed velocity stays below this for `demoteAfter`. */
+  demoteBelow: number;
+  demoteAfter: Seconds;
+  /** Time constant of the exponential smoothing of the velocity. */
+  smoothing: Seconds;
+  /** The tier a promoted title is served as. */
+  promoteTo: string;
+}
+
+export interface PolicyConfig {
+  /** No-starvation bound: a waiting title outranks every title that arrives this much later. */
+  maxWait: Seconds;
+  viral: ViralRule;
+}
+
 export interface Workload {
   epoch: string;
   capacity: Capacity;
@@ -102,6 +134,9 @@ export interface Workload {
   tiers: Record<string, number>;
   titles: Title[];
   pipelines: Record<string, PipelineStage[]>;
+  policy: PolicyConfig;
+  /** Analytics over time, sorted by time (stable). */
+  events: AnalyticsEvent[];
 }
 
 // ---- recipes -------------------------------------------------------------------------------
@@ -178,8 +213,17 @@ export interface DowngradeRecord {
   qualityCost: number;
 }
 
+export interface TierChange {
+  at: Seconds;
+  kind: "promote" | "demote";
+  from: string;
+  to: string;
+  reason: string;
+}
+
 export interface PlanTitle {
   id: string;
+  /** The tier the title arrived with (see tierChanges for promotions). */
   tier: string;
   arrival: Seconds;
   deadline: Seconds | null;
@@ -188,6 +232,9 @@ export interface PlanTitle {
   /** Seconds past the deadline; 0 when on time, null without a deadline or finish. */
   lateBy: Seconds | null;
   downgrades: DowngradeRecord[];
+  tierChanges: TierChange[];
+  /** Seconds the title had work ready to run and none of it running. */
+  waited: Seconds;
   /** Set on a follow-up title that carries renditions deferred past the release of `deferredFrom`. */
   deferredFrom?: string;
 }
@@ -225,6 +272,11 @@ export interface PlanMetrics {
   turnaround: Record<string, { count: number; mean: Seconds; p95: Seconds; max: Seconds }>;
   peakRunning: Record<string, number>;
   peakScratchGiB: number;
+  /** Per tier (the tier of arrival): the longest and mean time titles waited with ready work. */
+  waits: Record<string, { max: Seconds; mean: Seconds }>;
+  /** From each value change to the first dispatch decision that ordered with it. */
+  valueChangeDelay: { changes: number; mean: Seconds; max: Seconds };
+  promotions: number;
 }
 
 export interface Plan {
@@ -236,4 +288,6 @@ export interface Plan {
   titles: PlanTitle[];
   tasks: PlanTask[];
   metrics: PlanMetrics;
+  /** Inputs that were ignored, and why (an event for a title already published, …). */
+  warnings: string[];
 }

@@ -1,6 +1,7 @@
 // Builders for normalised model objects with sensible defaults: `aTitle({ tier: "premium" })`.
 // Defaults describe a plain 45-minute 1080p SDR episode on a 16-slot CPU pool.
 import type { ContentProfile, Recipe, Title, ValueFigures, Workload } from "../src/model";
+import { DEFAULT_POLICY_CONFIG } from "../src/value/config";
 
 export function aContent(overrides: Partial<ContentProfile> = {}): ContentProfile {
   return {
@@ -45,6 +46,8 @@ export function aWorkload(overrides: Partial<Workload> = {}): Workload {
     tiers: { premium: 8, partner: 4, standard: 2, ugc: 1 },
     titles: [aTitle()],
     pipelines: {},
+    policy: structuredClone(DEFAULT_POLICY_CONFIG),
+    events: [],
     ...overrides,
   };
 }

@@ -141,10 +141,59 @@ const titleSchema = {
   },
 };
 
+const span = (description: string) => ({
+  description,
+  "x-expected": "seconds (a number > 0) or a duration like 45m, 1h30m, 90s",
+  oneOf: [
+    { type: "number", exclusiveMinimum: 0 },
+    { type: "string", pattern: DURATION_PATTERN },
+  ],
+});
+
+const viralSchema = {
+  type: "object",
+  additionalProperties: false,
+  description: "Automatic viral promotion: promote on a high smoothed view velocity, demote after a lasting low one.",
+  properties: {
+    promoteAbove: { type: "number", exclusiveMinimum: 0, description: "Views per hour (smoothed) above which a title is promoted (default 20000)." },
+    demoteBelow: { type: "number", minimum: 0, description: "Views per hour below which a promoted title starts to count down to demotion (default 5000)." },
+    demoteAfter: span("How long the velocity must stay below demoteBelow before demotion (default 2h)."),
+    smoothing: span("Time constant of the exponential smoothing of the view velocity (default 15m)."),
+    promoteTo: { type: "string", minLength: 1, description: "The tier a promoted title is served as (default premium)." },
+  },
+};
+
+/** The value policy's settings: the no-starvation bound and the viral rule. */
+export const policySchema = {
+  type: "object",
+  additionalProperties: false,
+  description: "Settings of the value policy.",
+  properties: {
+    maxWait: span("No-starvation bound: a waiting title outranks every title without a deadline that arrives this much later (default 12h)."),
+    viral: viralSchema,
+  },
+};
+
+/** One analytics event, in a workload's `events` or as one line of an NDJSON file. */
+export const eventSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["at", "title"],
+  description: "Analytics for one title at one time; the figures given replace the title's.",
+  properties: {
+    at: timePoint("When the figures were observed."),
+    title: { type: "string", minLength: 1, description: "The title's id." },
+    views: nonNegative("Views so far (cumulative); their rate of change is the view velocity."),
+    expectedViews: nonNegative("Expected views."),
+    subscribers: nonNegative("Subscribers of the uploader."),
+    revenuePerView: nonNegative("Revenue per view."),
+  },
+};
+
 export const workloadSchema = {
   $schema: DRAFT,
   title: "vps workload",
-  description: "Titles to encode, the capacity to encode them on, tiers and custom pipelines.",
+  description: "Titles to encode, the capacity to encode them on, tiers, custom pipelines, the value policy's settings and analytics events.",
   type: "object",
   additionalProperties: false,
   required: ["epoch", "capacity", "titles"],
@@ -181,6 +230,8 @@ export const workloadSchema = {
       description: "Custom pipelines by name; `after` names stages of the same pipeline.",
     },
     titles: { type: "array", items: titleSchema, description: "The titles, in arrival order or any order." },
+    policy: policySchema,
+    events: { type: "array", items: eventSchema, description: "Analytics over time (also from a file: --events analytics.ndjson)." },
   },
 } as const;
 
@@ -285,10 +336,10 @@ const strings = (description: string) => ({ type: "array", items: { type: "strin
 const planTitleSchema = {
   type: "object",
   additionalProperties: false,
-  required: ["id", "tier", "arrival", "deadline", "finish", "onTime", "lateBy", "downgrades"],
+  required: ["id", "tier", "arrival", "deadline", "finish", "onTime", "lateBy", "downgrades", "tierChanges", "waited"],
   properties: {
     id: { type: "string" },
-    tier: { type: "string" },
+    tier: { type: "string", description: "The tier the title arrived with (promotions are in tierChanges)." },
     arrival: seconds("Seconds after the epoch."),
     deadline: nullableSeconds("Seconds after the epoch; null without a deadline."),
     finish: nullableSeconds("End of the title's last task; null if it never finished."),
@@ -311,6 +362,23 @@ const planTitleSchema = {
         },
       },
     },
+    tierChanges: {
+      type: "array",
+      description: "Automatic promotions and demotions, in time order.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["at", "kind", "from", "to", "reason"],
+        properties: {
+          at: seconds("When the tier changed."),
+          kind: { enum: ["promote", "demote"] },
+          from: { type: "string" },
+          to: { type: "string" },
+          reason: { type: "string", description: "The rule and the figures that triggered it." },
+        },
+      },
+    },
+    waited: seconds("Seconds the title had work ready to run and none of it running."),
     deferredFrom: { type: "string", description: "The title whose deferred renditions this follow-up carries." },
   },
 };
@@ -344,7 +412,7 @@ export const planSchema = {
   description: "A plan: which task runs where and when, and which titles meet their deadlines (schemaVersion 1).",
   type: "object",
   additionalProperties: false,
-  required: ["schemaVersion", "epoch", "policy", "seed", "pools", "titles", "tasks", "metrics"],
+  required: ["schemaVersion", "epoch", "policy", "seed", "pools", "titles", "tasks", "metrics", "warnings"],
   properties: {
     schemaVersion: { const: 1 },
     epoch: { type: "string", description: "Time zero, ISO-8601." },
@@ -364,7 +432,10 @@ export const planSchema = {
     metrics: {
       type: "object",
       additionalProperties: false,
-      required: ["deadlineCompliance", "makespan", "utilization", "idleWhileQueued", "titles", "tasks", "late", "downgraded", "turnaround", "peakRunning", "peakScratchGiB"],
+      required: [
+        "deadlineCompliance", "makespan", "utilization", "idleWhileQueued", "titles", "tasks", "late", "downgraded",
+        "turnaround", "peakRunning", "peakScratchGiB", "waits", "valueChangeDelay", "promotions",
+      ],
       properties: {
         deadlineCompliance: { type: ["number", "null"], minimum: 0, maximum: 1, description: "Share of titles with a deadline that are on time." },
         makespan: seconds("End of the last task."),
@@ -385,7 +456,25 @@ export const planSchema = {
         ),
         peakRunning: perPool({ type: "integer", minimum: 0 }, "Per pool: most slots held at once."),
         peakScratchGiB: { type: "number", minimum: 0 },
+        waits: perPool(
+          {
+            type: "object",
+            additionalProperties: false,
+            required: ["max", "mean"],
+            properties: { max: { type: "number", minimum: 0 }, mean: { type: "number", minimum: 0 } },
+          },
+          "Per tier of arrival: seconds titles waited with work ready (longest and mean).",
+        ),
+        valueChangeDelay: {
+          type: "object",
+          additionalProperties: false,
+          required: ["changes", "mean", "max"],
+          description: "From each value change to the first dispatch decision that ordered with it.",
+          properties: { changes: { type: "integer", minimum: 0 }, mean: { type: "number", minimum: 0 }, max: { type: "number", minimum: 0 } },
+        },
+        promotions: { type: "integer", minimum: 0, description: "Automatic viral promotions." },
       },
     },
+    warnings: strings("Inputs that were ignored, and why."),
   },
 } as const;

@@ -7,6 +7,7 @@ import { InputError } from "../util/errors";
 import { parseDuration, parseIso, parseTimePoint } from "../util/time";
 import { ProblemList, isRecord, list, num, optNum, optStr, rec, str, type Path } from "./problems";
 import { workloadSchema } from "./schemas";
+import { normaliseEvents, normalisePolicy } from "./analytics";
 import { checkCapacity, checkPipelines, checkTitles } from "./workload-rules";
 import { parseYaml, validateSchema } from "./yaml";
 
@@ -71,12 +72,15 @@ function normaliseWorkload(data: Record<string, unknown>, problems: ProblemList,
   const epochMs = parseIso(epoch);
   if (epochMs === null && problems.ok(["epoch"])) problems.add(["epoch"], `expected a real calendar time, found "${epoch}"`);
   const env: TitleEnv = { problems, epochMs: epochMs ?? 0, baseDir };
+  const tiers = { ...DEFAULT_TIERS, ...numbers(rec(data.tiers)) };
   return {
     epoch,
     capacity: normaliseCapacity(rec(data.capacity)),
-    tiers: { ...DEFAULT_TIERS, ...numbers(rec(data.tiers)) },
+    tiers,
     pipelines: normalisePipelines(rec(data.pipelines)),
     titles: list(data.titles).map((t, i) => normaliseTitle(rec(t), i, env)),
+    policy: normalisePolicy(data.policy, problems, tiers),
+    events: normaliseEvents(data.events, problems, epochMs ?? 0),
   };
 }
 

@@ -48,6 +48,25 @@ export interface WrittenWorkload {
   tiers?: Record<string, number>;
   pipelines?: Record<string, WrittenStage[]>;
   titles: WrittenTitle[];
+  policy?: { maxWait?: WrittenTime; viral?: Partial<WrittenViral> };
+  events?: WrittenEvent[];
+}
+
+export interface WrittenViral {
+  promoteAbove: number;
+  demoteBelow: number;
+  demoteAfter: WrittenTime;
+  smoothing: WrittenTime;
+  promoteTo: string;
+}
+
+export interface WrittenEvent {
+  at: WrittenTime;
+  title: string;
+  views?: number;
+  expectedViews?: number;
+  subscribers?: number;
+  revenuePerView?: number;
 }
 
 export interface WrittenRendition {

@@ -5,6 +5,7 @@ import { expandTitle, type TitlePipeline } from "../pipeline/expand";
 import { totalWork } from "../pipeline/path";
 import { makePolicy, type PolicyName } from "../sched/policy";
 import { DEFAULT_REVIEW_INTERVAL, Simulator } from "../sched/simulator";
+import { ignoredEventWarnings } from "../sched/analytics";
 import { type SimState, TaskState } from "../sched/state";
 import type { TraceSink } from "../sched/trace";
 import { InputError } from "../util/errors";
@@ -48,9 +49,10 @@ export function planStats(pipelines: TitlePipeline[]): { meanWork: number } {
 /** Builds the simulator for a workload (the CLI's real-time driver steps it itself). */
 export function createSimulator(workload: Workload, book: RecipeBook, options: PlanOptions): Simulator {
   const pipelines = expandAll(workload, book);
-  const policy = makePolicy(options.policy, planStats(pipelines));
+  const policy = makePolicy(options.policy, planStats(pipelines), workload.policy, workload.tiers);
+  const { capacity, tiers, events } = workload;
   return new Simulator(
-    { pools: workload.capacity.pools, scratchGiB: workload.capacity.scratchGiB, tiers: workload.tiers, pipelines },
+    { pools: capacity.pools, scratchGiB: capacity.scratchGiB, tiers, pipelines, config: workload.policy, events },
     { policy, reviewInterval: options.reviewInterval ?? DEFAULT_REVIEW_INTERVAL, trace: options.trace },
   );
 }
@@ -77,6 +79,8 @@ function planTitles(state: SimState): PlanTitle[] {
         onTime,
         lateBy: onTime === null ? null : round(Math.max(0, t.finish! - t.deadline!)),
         downgrades: t.downgrades.map((d) => ({ ...d, at: round(d.at), timeSaved: round(d.timeSaved) })),
+        tierChanges: t.tierChanges.map((c) => ({ ...c, at: round(c.at) })),
+        waited: round(t.waited),
       };
       if (t.deferredFrom !== null) title.deferredFrom = t.deferredFrom;
       return title;
@@ -127,6 +131,8 @@ export function assemblePlan(workload: Workload, state: SimState, options: PlanO
       idleWhileQueued: state.idleWhileQueued,
       peakRunning: state.peakRunning,
       peakScratchGiB: state.peakScratch,
+      valueChangeDelays: state.valueChangeDelays,
     }),
+    warnings: ignoredEventWarnings(state),
   };
 }

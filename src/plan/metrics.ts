@@ -26,6 +26,21 @@ export function turnaroundByTier(titles: readonly PlanTitle[]): PlanMetrics["tur
 }
 
 /** Times to the millisecond; GiB need more digits (a small clip's renditions are a few MiB). */
+/** Per tier of arrival: the longest and the mean time titles waited with work ready. */
+export function waitsByTier(titles: readonly PlanTitle[]): PlanMetrics["waits"] {
+  const byTier = new Map<string, number[]>();
+  for (const t of titles) {
+    if (t.deferredFrom !== undefined) continue;
+    byTier.set(t.tier, [...(byTier.get(t.tier) ?? []), t.waited]);
+  }
+  const out: PlanMetrics["waits"] = {};
+  for (const tier of [...byTier.keys()].sort()) {
+    const list = byTier.get(tier)!;
+    out[tier] = { max: round(Math.max(...list)), mean: round(list.reduce((s, x) => s + x, 0) / list.length) };
+  }
+  return out;
+}
+
 export function round(x: number, digits = 3): number {
   const k = 10 ** digits;
   return Math.round(x * k) / k;
@@ -39,6 +54,7 @@ export interface MetricsInput {
   idleWhileQueued: readonly number[];
   peakRunning: readonly number[];
   peakScratchGiB: number;
+  valueChangeDelays: readonly number[];
 }
 
 export function computeMetrics(m: MetricsInput): PlanMetrics {
@@ -68,5 +84,12 @@ export function computeMetrics(m: MetricsInput): PlanMetrics {
     turnaround: turnaroundByTier(m.titles),
     peakRunning,
     peakScratchGiB: round(m.peakScratchGiB, 6),
+    waits: waitsByTier(m.titles),
+    valueChangeDelay: {
+      changes: m.valueChangeDelays.length,
+      mean: round(m.valueChangeDelays.reduce((s, x) => s + x, 0) / Math.max(1, m.valueChangeDelays.length)),
+      max: round(Math.max(0, ...m.valueChangeDelays)),
+    },
+    promotions: m.titles.reduce((n, t) => n + t.tierChanges.filter((c) => c.kind === "promote").length, 0),
   };
 }

@@ -5,12 +5,16 @@
 // another cohort's titles, not even its own durations when only the class weights change.
 import type { ContentClass, ContentProfile, HdrTransfer, Title, ValueFigures, Workload } from "../model";
 import { lognormal, pickWeighted, stream, type Rng } from "../util/rng";
+import { byTime } from "../load/analytics";
 import { arrivalTimes } from "./arrivals";
+import { viralEvents } from "./viral";
 import { DELIVERABLES, type Cohort, type ContentSpec, type DeadlineRule, type LogNormalSpec, type Scenario, type Weighted } from "./types";
 
 export function generateWorkload(scenario: Scenario, seed: number): Workload {
-  const titles = scenario.cohorts.flatMap((c) => generateCohort(c, seed));
+  const cohorts = scenario.cohorts.map((c) => ({ cohort: c, titles: generateCohort(c, seed) }));
+  const titles = cohorts.flatMap((c) => c.titles);
   titles.sort((a, b) => a.arrival - b.arrival || compareIds(a.id, b.id));
+  const events = byTime(cohorts.flatMap((c) => viralEvents(c.cohort, c.titles, seed)));
   return {
     epoch: scenario.epoch,
     capacity: {
@@ -20,6 +24,8 @@ export function generateWorkload(scenario: Scenario, seed: number): Workload {
     tiers: { ...scenario.tiers },
     titles,
     pipelines: {},
+    policy: structuredClone(scenario.policy),
+    events,
   };
 }
 

@@ -17,9 +17,11 @@ import {
   type LogNormalSpec,
   type Scenario,
   type ValueSpec,
+  type ViralSpec,
   type Weighted,
 } from "./types";
 import { normaliseContent } from "./normaliseContent";
+import { normalisePolicy } from "../load/analytics";
 
 export function normaliseScenario(source: YamlSource, data: Written): { scenario: Scenario; problems: Problem[] } {
   const epoch = typeof data.epoch === "string" ? data.epoch : DEFAULT_EPOCH;
@@ -32,6 +34,8 @@ export function normaliseScenario(source: YamlSource, data: Written): { scenario
   const written = data.cohorts as Written[];
   const cohorts = written.map((c, i) => normaliseCohort(ctx, c, ["cohorts", i], { window, tiers }));
   checkUniqueIds(ctx, cohorts);
+  // Schema problems stop the loader before this point, so every path here is well-formed.
+  const reporter = { add: (path: Path, message: string) => ctx.problem(path, message), ok: () => true };
   const scenario: Scenario = {
     description: typeof data.description === "string" ? data.description.trim() : "",
     epoch,
@@ -39,6 +43,7 @@ export function normaliseScenario(source: YamlSource, data: Written): { scenario
     tiers,
     window,
     cohorts,
+    policy: normalisePolicy(data.policy, reporter, tiers),
   };
   return { scenario, problems: ctx.problems };
 }
@@ -79,6 +84,28 @@ function normaliseCohort(ctx: Ctx, c: Written, path: Path, env: Env): Cohort {
     deliverables: normaliseDeliverables(ctx, c, path),
     deadline: normaliseDeadline(ctx, c.deadline as Written | undefined, [...path, "deadline"], arrivals.to),
     value: normaliseValue(ctx, (c.value as Written | undefined) ?? {}, [...path, "value"]),
+    viral: c.viral === undefined ? null : normaliseViral(ctx, c.viral as Written, [...path, "viral"]),
+  };
+}
+
+const DEFAULT_BASELINE_VIEWS_PER_HOUR = 200;
+const DEFAULT_REPORT_EVERY = 600;
+
+function normaliseViral(ctx: Ctx, v: Written, path: Path): ViralSpec {
+  const after = v.after as Written;
+  const afterMin = ctx.duration(after.min, [...path, "after", "min"]);
+  const afterMax = ctx.duration(after.max, [...path, "after", "max"]);
+  ctx.order(afterMin, afterMax, [...path, "after"]);
+  const every = v.every === undefined ? DEFAULT_REPORT_EVERY : ctx.duration(v.every, [...path, "every"]);
+  if (every <= 0) ctx.problem([...path, "every"], `expected an interval longer than 0s, found ${describe(v.every)}`);
+  return {
+    share: Number(v.share),
+    afterMin,
+    afterMax,
+    viewsPerHour: lognormalSpec(ctx, v.viewsPerHour as Written, [...path, "viewsPerHour"])!,
+    lasts: ctx.duration(v.lasts, [...path, "lasts"]),
+    baseline: typeof v.baseline === "number" ? v.baseline : DEFAULT_BASELINE_VIEWS_PER_HOUR,
+    every,
   };
 }
 

@@ -3,6 +3,7 @@
 // keys) is checked by src/scenario/normalise.ts with the same positioned messages.
 // Reserved: the top-level key `events` will hold analytics events (views arriving over time, a
 // title going viral) in a later issue; do not use it for anything else.
+import { policySchema } from "../load/schemas";
 import { CONTENT_CLASSES } from "../model";
 import { DELIVERABLES } from "./types";
 
@@ -149,6 +150,27 @@ const value = {
   additionalProperties: false,
 };
 
+const viral = {
+  type: "object",
+  description: "Some titles go viral after they arrive: their analytics report a burst of views (emitted as workload events).",
+  properties: {
+    share: share("Share of the cohort's titles that go viral."),
+    after: {
+      type: "object",
+      description: "When the burst starts, after arrival: uniform between min and max.",
+      properties: { min: duration("Earliest."), max: duration("Latest.") },
+      required: ["min", "max"],
+      additionalProperties: false,
+    },
+    viewsPerHour: { ...numberLogNormal, description: "Views per hour during the burst (lognormal)." },
+    lasts: duration("How long the burst lasts before views fall back to the baseline."),
+    baseline: { type: "number", minimum: 0, description: "Views per hour outside the burst (default 200)." },
+    every: duration("Interval between analytics reports (default 10m)."),
+  },
+  required: ["share", "after", "viewsPerHour", "lasts"],
+  additionalProperties: false,
+};
+
 const cohort = {
   type: "object",
   description: "A population of titles sharing an arrival process, content mix, deliverables, deadline rule and value distribution.",
@@ -177,6 +199,7 @@ const cohort = {
     },
     deadline,
     value,
+    viral,
   },
   required: ["id", "tier", "arrivals", "content"],
   additionalProperties: false,
@@ -220,6 +243,7 @@ export const scenarioSchema = {
       description: "Tier weights merged over the defaults premium 8, partner 4, standard 2, ugc 1.",
     },
     cohorts: { type: "array", minItems: 1, items: cohort, description: "The title populations." },
+    policy: policySchema,
   },
   required: ["window", "capacity", "cohorts"],
   additionalProperties: false,

@@ -3,7 +3,7 @@
 // one arrival process and share one content mix, deliverable rule, deadline rule and value
 // distribution (e.g. "UGC uploads at 40 an hour", "eight premium episodes released at +6h").
 // All times are seconds after the epoch; durations are seconds.
-import { CONTENT_CLASSES, type Capacity, type ContentClass, type Seconds } from "../model";
+import { CONTENT_CLASSES, type Capacity, type ContentClass, type PolicyConfig, type Seconds } from "../model";
 
 /** One choice of a weighted pick; weights are relative (they need not sum to 1). */
 export interface Weighted<T> {
@@ -76,6 +76,17 @@ export interface ValueSpec {
   revenuePerView: number;
 }
 
+/** Titles that go viral: a burst of views some time after arrival, reported as analytics events. */
+export interface ViralSpec {
+  share: number;
+  afterMin: Seconds;
+  afterMax: Seconds;
+  viewsPerHour: LogNormalSpec;
+  lasts: Seconds;
+  baseline: number;
+  every: Seconds;
+}
+
 export interface Cohort {
   /** Title id prefix (`prem` → `prem-0001`); unique in the scenario. Also names its random streams. */
   id: string;
@@ -86,6 +97,7 @@ export interface Cohort {
   deliverables: Weighted<string[]>[];
   deadline: DeadlineRule;
   value: ValueSpec;
+  viral: ViralSpec | null;
 }
 
 export interface Scenario {
@@ -96,6 +108,7 @@ export interface Scenario {
   /** Length of the arrival window; cohort windows lie inside [0, window]. */
   window: Seconds;
   cohorts: Cohort[];
+  policy: PolicyConfig;
 }
 
 /** Deliverables of the shipped recipe library, and whether each needs an HDR 10-bit source. */

@@ -35,6 +35,16 @@ function insertReady(list: number[], state: SimState, idx: number): void {
   list.splice(lo, 0, idx);
 }
 
+/** A title waits while it has work ready to run and none of it running; this keeps the tally. */
+function updateWaiting(state: SimState, title: SimTitle): void {
+  const waiting = title.finish === null && title.readyCount > 0 && title.runningCount === 0;
+  if (waiting && title.waitingSince === null) title.waitingSince = state.now;
+  if (!waiting && title.waitingSince !== null) {
+    title.waited += state.now - title.waitingSince;
+    title.waitingSince = null;
+  }
+}
+
 export function enqueue(state: SimState, title: SimTitle, p: number): void {
   if (title.ready[p]!.length > 0 && !title.parked[p]) state.heaps[p]!.push(title.idx, title.key, title.idx);
 }
@@ -43,6 +53,8 @@ export function makeReady(state: SimState, t: SimTask): void {
   t.state = TaskState.Ready;
   const title = state.titles[t.titleIdx]!;
   insertReady(title.ready[t.poolIdx]!, state, t.idx);
+  title.readyCount++;
+  updateWaiting(state, title);
   enqueue(state, title, t.poolIdx);
 }
 
@@ -51,9 +63,13 @@ export function unready(state: SimState, t: SimTask): void {
   const title = state.titles[t.titleIdx]!;
   const list = title.ready[t.poolIdx]!;
   const at = list.indexOf(t.idx);
-  if (at >= 0) list.splice(at, 1);
+  if (at >= 0) {
+    list.splice(at, 1);
+    title.readyCount--;
+  }
   if (list.length === 0) state.heaps[t.poolIdx]!.remove(title.idx);
   t.state = TaskState.Waiting;
+  updateWaiting(state, title);
 }
 
 export function arrive(state: SimState, title: SimTitle): void {
@@ -85,6 +101,8 @@ function start(state: SimState, t: SimTask): void {
   const title = state.titles[t.titleIdx]!;
   unready(state, t);
   t.state = TaskState.Running;
+  title.runningCount++;
+  updateWaiting(state, title);
   t.start = state.now;
   t.end = state.now + t.task.duration;
   const p = t.poolIdx;
@@ -206,6 +224,7 @@ export function end(state: SimState, t: SimTask): SimTitle {
   const title = state.titles[t.titleIdx]!;
   const p = t.poolIdx;
   t.state = TaskState.Done;
+  title.runningCount--;
   state.freeSlots[p]! += t.task.slots;
   state.freeMemory[p]! += t.task.memoryGiB;
   state.running[p]! -= 1;
@@ -225,5 +244,6 @@ export function end(state: SimState, t: SimTask): SimTitle {
     if (title.packagesLeft === 0) releaseTitleScratch(state, title);
   }
   if (title.remainingTasks === 0) finishTitle(state, title);
+  updateWaiting(state, title);
   return title;
 }

@@ -1,14 +1,15 @@
 // The simulator's event heap, ordered by (time, kind, sequence). Kind order makes simultaneous
 // events deterministic and sensible: a task that ends at t frees its slots before anything that
-// arrives at t is considered, and reviews see the state after both.
+// arrives at t is considered, analytics at t apply to titles that arrived at t, and reviews see
+// the state after all of them.
 
-export const EVENT_ORDER = { end: 0, arrive: 1, review: 2 } as const;
+export const EVENT_ORDER = { end: 0, arrive: 1, value: 2, review: 3 } as const;
 export type EventType = keyof typeof EVENT_ORDER;
 
 export interface SimEventEntry {
   time: number;
   type: EventType;
-  /** Task index for `end`, title index for `arrive`, unused for `review`. */
+  /** Task index for `end`, title index for `arrive`, analytics index for `value`, unused for `review`. */
   ref: number;
   seq: number;
 }

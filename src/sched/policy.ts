@@ -17,8 +17,14 @@
 // by the key above within a group due together.
 // The aging term is the same slope for everyone, so only `−arrival/τ` needs storing and the order
 // between titles without deadlines never changes over time; only deadline titles are re-keyed at
-// each review (their laxity shrinks). A ugc title overtakes a fresh premium one after waiting
-// τ · ln(weight ratio): that is the no-starvation bound.
+// each review (their laxity shrinks).
+// No starvation: every other term is bounded (tier weights by the workload's tiers, the audience
+// multiplier by MULTIPLIER_MIN..MAX, the size ratio by SIZE_CLAMP), so their largest possible
+// difference G is known, and τ = maxWait / G makes any waiting title outrank every title without
+// a deadline that arrives maxWait after it. Titles at risk of missing a deadline still go first.
+
+import type { PolicyConfig } from "../model";
+import { MULTIPLIER_MAX, MULTIPLIER_MIN } from "../value/weight";
 
 export interface TitleView {
   arrival: number;
@@ -61,12 +67,11 @@ export interface ValueParams {
   noDeadlineSlack: number;
 }
 
-export const DEFAULT_VALUE_PARAMS: Omit<ValueParams, "meanWork"> = {
+export const DEFAULT_VALUE_PARAMS: Omit<ValueParams, "meanWork" | "tau"> = {
   k: 2,
   // Small: a premium episode has ~100× the work of a ugc clip, and ln(100)·β must stay well
   // below ln(tier ratio) or the tier would not decide who goes first.
   beta: 0.25,
-  tau: 2 * 3600,
   // Large enough that a standard-tier deadline title overtakes a premium one without a deadline
   // once its laxity falls under ~1.9 k times the time it still needs (ln 8 ≈ 2.1 below 4).
   noDeadlineSlack: 4,
@@ -74,6 +79,16 @@ export const DEFAULT_VALUE_PARAMS: Omit<ValueParams, "meanWork"> = {
 
 export function fifoPolicy(): Policy {
   return { name: "fifo", downgrades: false, timeDependent: false, key: (t) => -t.arrival, atRisk: () => false };
+}
+
+/** The remaining-work ratio in the size term is clamped to [1/SIZE_CLAMP, SIZE_CLAMP]. */
+export const SIZE_CLAMP = 100;
+
+/** The largest difference the bounded terms can make between two titles without a deadline. */
+export function keySpread(tiers: Record<string, number>, beta: number): number {
+  const weights = Object.values(tiers).filter((w) => w > 0);
+  const tierSpread = weights.length > 0 ? Math.log(Math.max(...weights) / Math.min(...weights)) : 0;
+  return tierSpread + Math.log(MULTIPLIER_MAX / MULTIPLIER_MIN) + 2 * beta * Math.log(SIZE_CLAMP);
 }
 
 /** Laxity below a minute is noise in a plan measured in minutes and hours. */
@@ -94,7 +109,8 @@ export function valuePolicy(params: ValueParams): Policy {
     timeDependent: true,
     atRisk,
     key(t, now) {
-      const size = params.beta * Math.log(Math.max(1, t.remainingWork) / meanWork);
+      const ratio = Math.min(SIZE_CLAMP, Math.max(1 / SIZE_CLAMP, t.remainingWork / meanWork));
+      const size = params.beta * Math.log(ratio);
       const base = Math.log(t.weight) - size - t.arrival / params.tau;
       if (t.deadline === null) return base - params.noDeadlineSlack;
       if (atRisk(t, now)) return AT_RISK - t.groupEnd * GROUP_STEP + Math.max(-KEY_CLAMP, Math.min(KEY_CLAMP, base));
@@ -103,6 +119,8 @@ export function valuePolicy(params: ValueParams): Policy {
   };
 }
 
-export function makePolicy(name: PolicyName, stats: { meanWork: number }): Policy {
-  return name === "fifo" ? fifoPolicy() : valuePolicy({ ...DEFAULT_VALUE_PARAMS, ...stats });
+export function makePolicy(name: PolicyName, stats: { meanWork: number }, config: PolicyConfig, tiers: Record<string, number>): Policy {
+  if (name === "fifo") return fifoPolicy();
+  const tau = config.maxWait / keySpread(tiers, DEFAULT_VALUE_PARAMS.beta);
+  return valuePolicy({ ...DEFAULT_VALUE_PARAMS, ...stats, tau });
 }

@@ -1,9 +1,10 @@
 // The discrete-event simulation in virtual time. Events come off the heap in (time, kind, seq)
 // order; after every event at an instant has been applied, the scheduler dispatches once. Nothing
 // here reads a clock: the real-time driver (src/cli) paces `step()` calls when asked to.
-import type { Pool } from "../model";
+import type { AnalyticsEvent, PolicyConfig, Pool } from "../model";
 import type { TitlePipeline } from "../pipeline/expand";
 import { InternalError } from "../util/errors";
+import { applyAnalytics, resolvePendingChanges } from "./analytics";
 import { arrive, dispatch, end, rekey } from "./dispatch";
 import { groupOf, reviewGroup } from "./downgrade";
 import type { Policy } from "./policy";
@@ -16,6 +17,8 @@ export interface SimInput {
   scratchGiB: number | null;
   tiers: Record<string, number>;
   pipelines: TitlePipeline[];
+  config: PolicyConfig;
+  events: readonly AnalyticsEvent[];
 }
 
 export interface SimOptions {
@@ -46,6 +49,7 @@ export class Simulator {
     this.state = createState({ ...input, policy: options.policy, trace: options.trace });
     this.reviewInterval = options.reviewInterval;
     for (const t of this.state.titles) this.state.events.push(t.arrival, "arrive", t.idx);
+    input.events.forEach((e, i) => this.state.events.push(e.at, "value", i));
   }
 
   get now(): number {
@@ -73,8 +77,10 @@ export class Simulator {
       this.state.eventsProcessed++;
       if (e.type === "end") this.onEnd(e.ref);
       else if (e.type === "arrive") this.onArrive(e.ref);
+      else if (e.type === "value") applyAnalytics(this.state, e.ref);
       else this.onReview();
     }
+    resolvePendingChanges(this.state);
     dispatch(this.state);
     this.scheduleReview();
     return true;

@@ -1,7 +1,8 @@
 // The simulator's mutable state. Tasks and titles are addressed by dense integer indices so the
 // hot loop works on arrays, not string maps; ids are only for output.
-import type { DowngradeRecord, Pool, Recipe, Rendition, Task, Title } from "../model";
+import type { AnalyticsEvent, DowngradeRecord, PolicyConfig, Pool, Recipe, Rendition, Task, TierChange, Title } from "../model";
 import type { TitlePipeline } from "../pipeline/expand";
+import { initialViralState, type ViralState } from "../value/viral";
 import { titleWeight } from "../value/weight";
 import { EventQueue } from "./eventQueue";
 import { Fenwick } from "./fenwick";
@@ -49,7 +50,12 @@ export interface DeliverableState {
 export interface SimTitle {
   idx: number;
   id: string;
+  /** A private copy: analytics events change its value figures during the run. */
   title: Title;
+  /** The tier the title is served as now (its own, or the tier a viral promotion lifted it to). */
+  tier: string;
+  viral: ViralState;
+  tierChanges: TierChange[];
   weight: number;
   arrival: number;
   deadline: number | null;
@@ -93,6 +99,11 @@ export interface SimTitle {
   followUp: number | null;
   deferredFrom: string | null;
   key: number;
+  /** Ready tasks in all pools, and tasks running: a title waits while it has the first and not the second. */
+  readyCount: number;
+  runningCount: number;
+  waitingSince: number | null;
+  waited: number;
 }
 
 export interface SimState {
@@ -136,6 +147,17 @@ export interface SimState {
   lateTitles: number;
   runningEncodes: number;
   peakRunningEncodes: number;
+  tiers: Record<string, number>;
+  config: PolicyConfig;
+  /** The workload's analytics events; `value` events in the queue point into this list. */
+  analytics: readonly AnalyticsEvent[];
+  titleIndex: Map<string, number>;
+  /** Value changes not yet seen by a dispatch decision: title index and when it changed. */
+  pendingChanges: { title: number; at: number }[];
+  valueChangeDelays: number[];
+  promotionDelays: number[];
+  /** Analytics events ignored (unknown or published title), by title id. */
+  ignoredEvents: Map<string, { count: number; first: number; why: string }>;
 }
 
 export function taskWork(t: SimTask): number {
@@ -164,11 +186,15 @@ function deadlineRanks(pipelines: TitlePipeline[]): Map<number, Rank> {
   return out;
 }
 
-function newTitle(idx: number, title: Title, tiers: Record<string, number>, poolCount: number): SimTitle {
+function newTitle(idx: number, source: Title, tiers: Record<string, number>, poolCount: number): SimTitle {
+  const title = { ...source, value: { ...source.value } };
   return {
     idx,
     id: title.id,
     title,
+    tier: title.tier,
+    viral: initialViralState(),
+    tierChanges: [],
     weight: titleWeight(title, tiers),
     arrival: title.arrival,
     deadline: title.deadline,
@@ -197,6 +223,10 @@ function newTitle(idx: number, title: Title, tiers: Record<string, number>, pool
     followUp: null,
     deferredFrom: null,
     key: 0,
+    readyCount: 0,
+    runningCount: 0,
+    waitingSince: null,
+    waited: 0,
   };
 }
 
@@ -265,6 +295,8 @@ export interface StateInput {
   tiers: Record<string, number>;
   pipelines: TitlePipeline[];
   policy: Policy;
+  config: PolicyConfig;
+  events: readonly AnalyticsEvent[];
   trace: TraceSink | null;
 }
 
@@ -303,6 +335,14 @@ export function createState(input: StateInput): SimState {
     lateTitles: 0,
     runningEncodes: 0,
     peakRunningEncodes: 0,
+    tiers: input.tiers,
+    config: input.config,
+    analytics: input.events,
+    titleIndex: new Map(input.pipelines.map((p, i) => [p.title.id, i])),
+    pendingChanges: [],
+    valueChangeDelays: [],
+    promotionDelays: [],
+    ignoredEvents: new Map(),
   };
   input.pipelines.forEach((p, i) => {
     const title = newTitle(i, p.title, input.tiers, pools.length);
@@ -321,6 +361,7 @@ export function createFollowUp(state: SimState, from: SimTitle): SimTitle {
   const id = `${from.id}+deferred`;
   const title = newTitle(state.titles.length, { ...from.title, id, arrival: state.now, deadline: null }, {}, state.pools.length);
   title.weight = from.weight;
+  title.tier = from.tier;
   title.arrival = state.now;
   title.arrived = true;
   title.deferredFrom = from.id;

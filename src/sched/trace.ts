@@ -1,11 +1,13 @@
 // The simulator's typed event trace. Tests assert on this sequence instead of on internals.
-import type { DowngradeRecord } from "../model";
+import type { DowngradeRecord, TierChange, ValueFigures } from "../model";
 
 export type SimEvent =
   | { type: "title:arrive"; at: number; title: string }
   | { type: "task:start"; at: number; task: string; title: string; pool: string; slots: number }
   | { type: "task:end"; at: number; task: string; title: string; pool: string }
   | { type: "title:finish"; at: number; title: string; onTime: boolean | null }
-  | { type: "downgrade:apply"; at: number; title: string; downgrade: DowngradeRecord };
+  | { type: "downgrade:apply"; at: number; title: string; downgrade: DowngradeRecord }
+  | { type: "value:change"; at: number; title: string; value: ValueFigures; velocity: number }
+  | { type: "tier:change"; at: number; title: string; change: TierChange };
 
 export type TraceSink = (event: SimEvent) => void;

@@ -34,6 +34,8 @@ const PLAN: Plan = {
       onTime: true,
       lateBy: 0,
       downgrades: [{ step: "faster-preset", at: 10, deliverable: "h264-sdr", preset: "veryfast", timeSaved: 600, qualityCost: 3 }],
+      tierChanges: [{ at: 5, kind: "promote", from: "standard", to: "premium", reason: "view velocity 30,000/h above 20,000/h" }],
+      waited: 12,
     },
   ],
   tasks: [{ id: "t1/analyse", title: "t1", kind: "analyse", pool: "cpu", slots: 1, start: 0, end: 60, after: [] }],
@@ -49,7 +51,11 @@ const PLAN: Plan = {
     turnaround: { premium: { count: 1, mean: 3000, p95: 3000, max: 3000 } },
     peakRunning: { cpu: 4 },
     peakScratchGiB: 0,
+    waits: { premium: { max: 12, mean: 12 } },
+    valueChangeDelay: { changes: 1, mean: 0, max: 0 },
+    promotions: 1,
   },
+  warnings: [],
 };
 
 describe("schemas", () => {

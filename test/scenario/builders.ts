@@ -1,5 +1,6 @@
 // Builders with defaults for scenario tests: a small valid scenario as an object and as YAML text.
 import type { Cohort, Scenario } from "../../src/scenario/types";
+import { DEFAULT_POLICY_CONFIG } from "../../src/value/config";
 
 export function aCohort(over: Partial<Cohort> = {}): Cohort {
   return {
@@ -25,6 +26,7 @@ export function aCohort(over: Partial<Cohort> = {}): Cohort {
     deliverables: [{ item: ["h264-sdr", "hevc-hdr10"], weight: 1 }],
     deadline: { kind: "none" },
     value: { expectedViews: { median: 500, spread: 2, min: 0, max: Infinity }, subscribers: null, revenuePerView: 0.001 },
+    viral: null,
     ...over,
   };
 }
@@ -37,6 +39,7 @@ export function aScenario(over: Partial<Scenario> = {}): Scenario {
     tiers: { premium: 8, partner: 4, standard: 2, ugc: 1 },
     window: 3600,
     cohorts: [aCohort()],
+    policy: structuredClone(DEFAULT_POLICY_CONFIG),
     ...over,
   };
 }

@@ -1,0 +1,131 @@
+// The value policy's settings and analytics events: from a workload's `policy:` and `events:`, or
+// from an NDJSON file (`--events analytics.ndjson`, one JSON object per line). Problems in an
+// NDJSON file are reported as `file:line:col path: message` like every other input.
+import { readFileSync } from "node:fs";
+import Ajv from "ajv";
+import type { AnalyticsEvent, PolicyConfig } from "../model";
+import { InputError, type Problem } from "../util/errors";
+import { parseDuration, parseTimePoint } from "../util/time";
+import { DEFAULT_POLICY_CONFIG } from "../value/config";
+import { type Path, type ProblemList, rec } from "./problems";
+import { eventSchema } from "./schemas";
+
+function span(v: unknown, fallback: number): number {
+  if (typeof v === "number") return v;
+  return (typeof v === "string" ? parseDuration(v) : null) ?? fallback;
+}
+
+const numberOr = (v: unknown, fallback: number): number => (typeof v === "number" ? v : fallback);
+
+/** Where the rules report: a workload's ProblemList, or a scenario's collector. */
+export interface Reporter {
+  add(path: Path, message: string): void;
+  /** False when the schema already complained at one of these paths. */
+  ok(...paths: Path[]): boolean;
+}
+
+export function normalisePolicy(data: unknown, problems: Reporter, tiers: Record<string, number>): PolicyConfig {
+  const p = rec(data);
+  const v = rec(p.viral);
+  const d = DEFAULT_POLICY_CONFIG;
+  const viral = {
+    promoteAbove: numberOr(v.promoteAbove, d.viral.promoteAbove),
+    demoteBelow: numberOr(v.demoteBelow, d.viral.demoteBelow),
+    demoteAfter: span(v.demoteAfter, d.viral.demoteAfter),
+    smoothing: span(v.smoothing, d.viral.smoothing),
+    promoteTo: typeof v.promoteTo === "string" ? v.promoteTo : d.viral.promoteTo,
+  };
+  const at: Path = ["policy", "viral"];
+  if (!(viral.promoteTo in tiers) && problems.ok([...at, "promoteTo"])) {
+    problems.add([...at, "promoteTo"], `expected a tier (${Object.keys(tiers).join(", ")}), found "${viral.promoteTo}"`);
+  }
+  // Hysteresis needs the demotion threshold at or below the promotion one, or a title would flap.
+  if (viral.demoteBelow > viral.promoteAbove && problems.ok([...at, "demoteBelow"], [...at, "promoteAbove"])) {
+    problems.add([...at, "demoteBelow"], `expected at most promoteAbove (${viral.promoteAbove}), found ${viral.demoteBelow}`);
+  }
+  return { maxWait: span(p.maxWait, d.maxWait), viral };
+}
+
+const FIGURES = ["views", "expectedViews", "subscribers", "revenuePerView"] as const;
+
+/** One event from its written form; a message instead when its time is not a time. */
+function toEvent(raw: Record<string, unknown>, epochMs: number): AnalyticsEvent | string {
+  const at = parseTimePoint(raw.at, epochMs);
+  if (typeof at === "string") return at;
+  if (at < 0) return `expected a time at or after the epoch, found ${JSON.stringify(raw.at)}`;
+  const e: AnalyticsEvent = { at, title: String(raw.title) };
+  for (const f of FIGURES) if (typeof raw[f] === "number") e[f] = raw[f];
+  return e;
+}
+
+/** Stable sort by time, so events at the same instant apply in the order written. */
+export function byTime(events: AnalyticsEvent[]): AnalyticsEvent[] {
+  return events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i).map((x) => x.e);
+}
+
+export function normaliseEvents(data: unknown, problems: ProblemList, epochMs: number): AnalyticsEvent[] {
+  if (!Array.isArray(data)) return [];
+  const out: AnalyticsEvent[] = [];
+  data.forEach((raw, i) => {
+    const path: Path = ["events", i];
+    if (!problems.clean(path)) return;
+    const e = toEvent(rec(raw), epochMs);
+    if (typeof e === "string") problems.add([...path, "at"], e);
+    else out.push(e);
+  });
+  return byTime(out);
+}
+
+let validateLine: ReturnType<Ajv["compile"]> | null = null;
+
+function lineProblem(file: string, line: number, path: string, message: string): Problem {
+  return { pos: { file, line, col: 1, path }, message };
+}
+
+function parseLine(file: string, line: number, text: string, epochMs: number): AnalyticsEvent | Problem[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return [lineProblem(file, line, "(line)", `expected one JSON object per line, found ${JSON.stringify(text.slice(0, 40))}`)];
+  }
+  validateLine ??= new Ajv({ allErrors: true, strict: false }).compile(eventSchema);
+  if (!validateLine(data)) {
+    return (validateLine.errors ?? []).map((e) => {
+      const key = (e.params as { additionalProperty?: string; missingProperty?: string }) ?? {};
+      const what = key.additionalProperty
+        ? `expected only ${Object.keys(eventSchema.properties).join(", ")}, found "${key.additionalProperty}"`
+        : key.missingProperty
+          ? `expected key "${key.missingProperty}", found none`
+          : `expected a value that ${e.message ?? "fits"}, found ${JSON.stringify((e as { data?: unknown }).data ?? null)}`;
+      return lineProblem(file, line, e.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(line)", what);
+    });
+  }
+  const e = toEvent(rec(data), epochMs);
+  return typeof e === "string" ? [lineProblem(file, line, "at", e)] : e;
+}
+
+/** Events from NDJSON text; blank lines are skipped. Every bad line is reported, then one InputError. */
+export function loadEventsText(file: string, text: string, epochMs: number): AnalyticsEvent[] {
+  const events: AnalyticsEvent[] = [];
+  const problems: Problem[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (raw.trim() === "") return;
+    const r = parseLine(file, i + 1, raw, epochMs);
+    if (Array.isArray(r)) problems.push(...r);
+    else events.push(r);
+  });
+  if (problems.length > 0) throw new InputError(`${file}: invalid analytics events (${problems.length} problem(s))`, problems.slice(0, 100));
+  return byTime(events);
+}
+
+export function loadEventsFile(path: string, epochMs: number): AnalyticsEvent[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read events ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a file" : (e as Error).message}`);
+  }
+  return loadEventsText(path, text, epochMs);
+}
