@@ -2,6 +2,7 @@
 // 0 ok, 1 a gate failed, 2 invalid input or usage, 3 an external tool failed, 70 a bug.
 import { Command, CommanderError } from "commander";
 import { EXIT, ExternalError, GateError, InputError } from "../util/errors";
+import { registerAnalyze } from "./analyze";
 import { registerBench } from "./bench";
 import { packageVersion } from "./paths";
 import { registerPlan } from "./plan";
@@ -20,6 +21,7 @@ function program(): Command {
   registerSchema(p);
   registerVerify(p);
   registerBench(p);
+  registerAnalyze(p);
   return p;
 }
 
