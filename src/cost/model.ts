@@ -1,15 +1,23 @@
 // The default cost model: predicted work (slot-seconds), duration on a number of slots, memory and
-// scratch for every task. Constants are round figures from public x264/x265/SVT-AV1 speed reports
-// and the measured 2-second-segment transcode times in shared/data/transcode-times (1080p H.264
-// ≈ 1.1 s of one VM per second of video, 360p ≈ 0.7 s, VP9 ≈ 2× H.264). A later calibration step
-// (issue 5) fits them to a user's own history; here they only need the right shape.
+// scratch for every task. A slot is the unit CODEC_BASE.h264 defines: a core that encodes 1080p30
+// H.264 at preset medium in 1.5 s per second of video. Constants are round figures from public
+// x264/x265/SVT-AV1 speed reports, except those src/cost/shipped.ts lists as fitted from the
+// measured transcode times in shared/data/transcode-times (the VP9 base). `vps calibrate` fits a
+// farm's own model from its history of runs; `--cost-model` uses it in place of this one.
 import type { Codec, ContentProfile, Rendition } from "../model";
+import { SHIPPED_FIT } from "./shipped";
+import type { CostModel, EncodeSpec } from "./types";
+
+export type { CostModel, EncodeSpec } from "./types";
 
 /** 1080p30: the reference pixel rate every factor below is relative to. */
-const REF_PIXEL_RATE = 1920 * 1080 * 30;
+export const REF_PIXEL_RATE = 1920 * 1080 * 30;
 
-/** Slot-seconds per second of 1080p30 video at the codec's reference preset, complexity 0.5. */
-const CODEC_BASE: Record<Codec, number> = { h264: 1.5, hevc: 6, av1: 5, vp9: 4 };
+/**
+ * Slot-seconds per second of 1080p30 video at the codec's reference preset, complexity 0.5.
+ * H.264 defines the slot; HEVC and AV1 are round figures; VP9 is measured (see shipped.ts).
+ */
+export const CODEC_BASE: Readonly<Record<Codec, number>> = { h264: 1.5, hevc: 6, av1: 5, vp9: SHIPPED_FIT.vp9Base };
 
 /** Named presets of x264/x265, relative to `medium`. */
 const NAMED_PRESET: Record<string, number> = {
@@ -42,30 +50,28 @@ function pixelRate(width: number, height: number, fps: number): number {
 }
 
 /** Complexity 0 → 0.6×, 0.5 → 1×, 1 → 1.4× the work: motion search and RDO scale with detail. */
-function complexityFactor(complexity: number): number {
+export function complexityFactor(complexity: number): number {
   return 0.6 + 0.8 * complexity;
 }
 
-export interface EncodeSpec {
-  codec: Codec;
-  preset: string;
-  bitDepth: number;
-  rendition: Rendition;
-  content: ContentProfile;
-  /** Seconds of video this task encodes (a chunk or the whole title). */
-  seconds: number;
+/** Slot-seconds of decoding one second of 1080p30 source. */
+export const DECODE_BASE = 0.08;
+
+/** Work multiplier of a bit depth above 8 (wider pixels through every stage of the encoder). */
+export function bitDepthFactor(bitDepth: number): number {
+  return bitDepth > 8 ? 1.2 : 1;
 }
 
 /** Work (slot-seconds) of decoding the source plus encoding one rendition of `seconds` of it. */
 export function encodeWork(spec: EncodeSpec): number {
   const { content, rendition } = spec;
-  const decode = 0.08 * pixelRate(content.width, content.height, content.fps);
+  const decode = DECODE_BASE * pixelRate(content.width, content.height, content.fps);
   const encode =
     CODEC_BASE[spec.codec] *
     presetFactor(spec.preset) *
     pixelRate(rendition.width, rendition.height, content.fps) *
     complexityFactor(content.complexity) *
-    (spec.bitDepth > 8 ? 1.2 : 1);
+    bitDepthFactor(spec.bitDepth);
   return spec.seconds * (decode + encode);
 }
 
@@ -79,7 +85,7 @@ export function encodeSlots(rendition: Rendition): number {
 }
 
 /** Amdahl parallel fraction by frame size: small frames leave few rows for threads to split. */
-function parallelFraction(rendition: Rendition): number {
+export function parallelFraction(rendition: Rendition): number {
   const h = Math.min(rendition.width, rendition.height);
   if (h >= 2160) return 0.95;
   if (h >= 1080) return 0.92;
@@ -124,3 +130,17 @@ export function packageDuration(content: ContentProfile, renditions: number): nu
 
 /** Publishing pushes manifests and triggers CDN prefetch: mostly fixed latency. */
 export const PUBLISH_DURATION = 30;
+
+/** The shipped model: the functions above behind the CostModel interface. */
+export const defaultCostModel: CostModel = Object.freeze({
+  name: "default",
+  encodeWork,
+  encodeSlots,
+  durationOn,
+  encodeMemoryGiB,
+  outputGiB,
+  analyseWork,
+  joinDuration,
+  packageDuration,
+  publishDuration: () => PUBLISH_DURATION,
+});

@@ -1,0 +1,111 @@
+// A fitted model file (`vps calibrate -o model.json`) and the CostModel it becomes
+// (`vps plan --cost-model model.json`). The file is checked against a JSON Schema; a bad one is an
+// InputError with one line per problem, so a plan is never made from half a model.
+import { readFileSync } from "node:fs";
+import Ajv, { type ErrorObject } from "ajv";
+import type { ContentProfile } from "../model";
+import { InputError } from "../util/errors";
+import { type CostModelDoc, MODEL_KIND } from "./calibrate";
+import { FORM, specFeatures, workPerSecond } from "./fit";
+import { defaultCostModel } from "./model";
+import type { CostModel, EncodeSpec } from "./types";
+
+const num = { type: "number" } as const;
+const numbers = { type: "object", additionalProperties: num } as const;
+const positives = { type: "object", additionalProperties: { type: "number", exclusiveMinimum: 0 } } as const;
+const quantiles = { type: "object", required: ["median", "p90"], properties: { median: num, p90: num } } as const;
+
+export const costModelSchema = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "vps cost model",
+  description: "A cost model fitted by `vps calibrate` from a history of observed runs; `vps plan --cost-model` uses it.",
+  type: "object",
+  required: ["schemaVersion", "kind", "form", "coefficients", "prior", "training", "crossValidation"],
+  properties: {
+    schemaVersion: { const: 1 },
+    kind: { const: MODEL_KIND },
+    form: { const: FORM, description: "the model form; see `formula`" },
+    formula: { type: "string" },
+    coefficients: {
+      type: "object",
+      required: ["machine", "codec", "preset", "sizeExponent", "rateExponent", "scaled", "sourceExponent", "complexity", "highBitDepth", "contentClass", "smearing"],
+      properties: {
+        machine: num,
+        codec: numbers,
+        preset: numbers,
+        sizeExponent: numbers,
+        rateExponent: numbers,
+        scaled: numbers,
+        sourceExponent: num,
+        complexity: num,
+        highBitDepth: num,
+        contentClass: numbers,
+        smearing: positives,
+      },
+    },
+    prior: {
+      type: "object",
+      required: ["codec", "pixelExponent", "sourceExponent", "complexity", "highBitDepth"],
+      properties: { codec: numbers, pixelExponent: num, sourceExponent: num, complexity: num, highBitDepth: num },
+    },
+    training: { type: "object", required: ["runs", "videos"], properties: { runs: { type: "integer", minimum: 1 }, videos: { type: "integer", minimum: 1 } } },
+    crossValidation: {
+      oneOf: [{ type: "null" }, { type: "object", required: ["perTask", "perTitle", "batchTotal"], properties: { perTask: quantiles, perTitle: quantiles, batchTotal: { type: "object" } } }],
+    },
+  },
+} as const;
+
+let validate: ReturnType<Ajv["compile"]> | null = null;
+
+function explain(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  const found = JSON.stringify(e.data)?.slice(0, 60) ?? "nothing";
+  if (e.keyword === "required") return `expected key "${String(p.missingProperty)}", found none`;
+  if (e.keyword === "const") return `expected ${JSON.stringify(p.allowedValue)}, found ${found}`;
+  if (e.keyword === "type") return `expected ${String(p.type)}, found ${found}`;
+  return `expected a value that ${e.message ?? "fits the schema"}, found ${found}`;
+}
+
+/** The document in a model file's text, or an InputError naming every problem. */
+export function parseCostModelDoc(file: string, text: string): CostModelDoc {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: expected a cost model (JSON written by vps calibrate), found text that does not parse (${(e as Error).message})`);
+  }
+  validate ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(costModelSchema);
+  if (!validate(data)) {
+    const errors = (validate.errors ?? []).filter((e) => e.keyword !== "oneOf");
+    const lines = errors.slice(0, 20).map((e) => `${file} ${e.instancePath || "(root)"}: ${explain(e)}`);
+    throw new InputError(`${file}: not a vps cost model`).withLines([...lines, `${file}: not a vps cost model (write one with vps calibrate HISTORY -o ${file})`]);
+  }
+  return data as CostModelDoc;
+}
+
+/**
+ * Encode work from the fitted form. The history holds encodes only, so the rest (slots, speedup
+ * curve, memory, scratch, join, package, publish) stays the shipped model's — except analysis,
+ * which decodes the source on the same machines and so runs at the fitted machine speed.
+ */
+export function fittedCostModel(doc: CostModelDoc, name: string): CostModel {
+  const model = { coefficients: doc.coefficients, prior: doc.prior };
+  const machine = Math.exp(doc.coefficients.machine);
+  return Object.freeze({
+    ...defaultCostModel,
+    name,
+    encodeWork: (spec: EncodeSpec) => spec.seconds * workPerSecond(model, specFeatures(spec)),
+    analyseWork: (content: ContentProfile) => defaultCostModel.analyseWork(content) * machine,
+  });
+}
+
+export function loadCostModelFile(path: string): CostModel {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read cost model ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a file" : (e as Error).message}`);
+  }
+  return fittedCostModel(parseCostModelDoc(path, text), path);
+}

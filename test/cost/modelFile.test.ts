@@ -1,0 +1,129 @@
+// Model files: what calibrate writes loads back as the same model; anything else is an
+// InputError naming each problem, so a plan is never made from half a model.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test, vi } from "vitest";
+import { calibrate, type CostModelDoc } from "../../src/cost/calibrate";
+import { loadHistoryFile } from "../../src/cost/history";
+import { fittedCostModel, loadCostModelFile, parseCostModelDoc } from "../../src/cost/modelFile";
+import { InputError } from "../../src/util/errors";
+import { formatCalibration, runCalibrate } from "../../src/cli/calibrate";
+import { aContent } from "../builders";
+import { GOOD_LINE, HEADER, aRun, csv } from "./helpers";
+
+const dir = mkdtempSync(join(tmpdir(), "vps-cost-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const rows = Array.from({ length: 12 }, (_, i) => aRun({ video: `v${i % 4}`, seconds: 12 + i }));
+const doc: CostModelDoc = calibrate(rows, { source: "runs.csv", folds: 4, seed: 3, skippedRows: 2 });
+
+function lines(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e.lines();
+    throw e;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("parseCostModelDoc", () => {
+  test("what calibrate writes reads back unchanged", () => {
+    expect(parseCostModelDoc("m.json", JSON.stringify(doc))).toEqual(doc);
+  });
+
+  test("text that is not JSON", () => {
+    expect(lines(() => parseCostModelDoc("m.json", "{"))[0]).toMatch(/^m\.json: expected a cost model \(JSON written by vps calibrate\), found text that does not parse/);
+  });
+
+  test("each problem of a wrong document on its own line, then what to do", () => {
+    const bad = { ...doc, kind: "plan", coefficients: { ...doc.coefficients, machine: "fast", smearing: { h264: 0 } } } as unknown;
+    expect(lines(() => parseCostModelDoc("m.json", JSON.stringify(bad)))).toEqual([
+      'm.json /kind: expected "vps-cost-model", found "plan"',
+      'm.json /coefficients/machine: expected number, found "fast"',
+      "m.json /coefficients/smearing/h264: expected a value that must be > 0, found 0",
+      "m.json: not a vps cost model (write one with vps calibrate HISTORY -o m.json)",
+    ]);
+  });
+
+  test("a missing section", () => {
+    const { prior: _prior, ...rest } = doc;
+    expect(lines(() => parseCostModelDoc("m.json", JSON.stringify(rest)))[0]).toBe('m.json (root): expected key "prior", found none');
+  });
+});
+
+describe("loadCostModelFile", () => {
+  test("loads a file into a CostModel named after it", () => {
+    writeFileSync(join(dir, "model.json"), JSON.stringify(doc));
+    const model = loadCostModelFile(join(dir, "model.json"));
+    const spec = { codec: "h264" as const, preset: "medium", bitDepth: 8, rendition: { name: "1080p", width: 1920, height: 1080, bitrateKbps: 5000 }, content: aContent(), seconds: 60 };
+    expect(model.name).toBe(join(dir, "model.json"));
+    expect(model.encodeWork(spec)).toBe(fittedCostModel(doc, "x").encodeWork(spec));
+  });
+
+  test("a missing file or a directory says so", () => {
+    expect(() => loadCostModelFile(join(dir, "none.json"))).toThrow(/cannot read cost model .*none\.json: no such file/);
+    expect(() => loadCostModelFile(dir)).toThrow(/it is a directory, not a file/);
+  });
+});
+
+describe("loadHistoryFile", () => {
+  test("reads a file; a missing file or a directory is an InputError", () => {
+    writeFileSync(join(dir, "h.csv"), csv(GOOD_LINE));
+    expect(loadHistoryFile(join(dir, "h.csv")).rows).toHaveLength(1);
+    expect(() => loadHistoryFile(join(dir, "nope.csv"))).toThrow(/cannot read history .*nope\.csv: no such file/);
+    expect(() => loadHistoryFile(dir)).toThrow(/it is a directory, not a file/);
+  });
+});
+
+describe("formatCalibration", () => {
+  test("the accuracy and the codec levels, for people", () => {
+    const text = formatCalibration(doc);
+    expect(text).toMatch(/runs\.csv: 12 runs of 4 videos, 2 rows skipped; model log-linear-v1/);
+    expect(text).toMatch(/4-fold cross-validation holding out whole videos \(seed 3\)/);
+    expect(text).toMatch(/per title \(video\)/);
+    expect(text).toMatch(/h264 .* 12 /);
+  });
+
+  test("says when there was nothing to hold out", () => {
+    const one = calibrate([aRun()], { source: "one.csv", folds: 5, seed: 1, skippedRows: 0 });
+    expect(one.crossValidation).toBeNull();
+    expect(formatCalibration(one)).toMatch(/no cross-validation: it needs runs of at least two videos/);
+  });
+});
+
+describe("runCalibrate", () => {
+  function capture(f: () => void): { out: string; err: string } {
+    let out = "";
+    let err = "";
+    const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((out += String(chunk)), true));
+    const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((err += String(chunk)), true));
+    try {
+      f();
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+    }
+    return { out, err };
+  }
+
+  test("writes the model file and prints the table; skipped rows and unknown columns on stderr", () => {
+    const bad = Array.from({ length: 22 }, () => "x,h264,medium,1,1,1,1,1,1,8,-1,h");
+    writeFileSync(join(dir, "runs.csv"), [`${HEADER},host`, `${GOOD_LINE},h`, `${GOOD_LINE.replace(/^a/, "b")},h`, ...bad].join("\n"));
+    const { out, err } = capture(() => runCalibrate(join(dir, "runs.csv"), { table: true, output: join(dir, "out.json"), folds: 2, seed: 1 }));
+    expect(out).toMatch(/2 runs of 2 videos, 22 rows skipped/);
+    expect(err).toMatch(/^vps: warning: .*ignoring unknown column host/);
+    expect(err.match(/vps: skipped: /g)).toHaveLength(21);
+    expect(err).toMatch(/… and 2 more problems/);
+    expect(JSON.parse(readFileSync(join(dir, "out.json"), "utf8"))).toMatchObject({ kind: "vps-cost-model", training: { runs: 2 } });
+  });
+
+  test("--json prints the document; with -o and no --json a pipe gets nothing", () => {
+    writeFileSync(join(dir, "ok.csv"), csv(GOOD_LINE));
+    expect(JSON.parse(capture(() => runCalibrate(join(dir, "ok.csv"), { json: true, folds: 5, seed: 1 })).out)).toMatchObject({ training: { runs: 1 } });
+    const quiet = capture(() => runCalibrate(join(dir, "ok.csv"), { output: join(dir, "ok.json"), folds: 5, seed: 1 }));
+    expect(existsSync(join(dir, "ok.json"))).toBe(true);
+    if (!process.stdout.isTTY) expect(quiet.out).toBe("");
+  });
+});
