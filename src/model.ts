@@ -277,6 +277,8 @@ export interface PlanMetrics {
   /** From each value change to the first dispatch decision that ordered with it. */
   valueChangeDelay: { changes: number; mean: Seconds; max: Seconds };
   promotions: number;
+  /** From the first analytics report above the promotion threshold to the promotion (the smoothing's lag). */
+  promotionDelay: { mean: Seconds; max: Seconds };
 }
 
 export interface Plan {

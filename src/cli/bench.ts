@@ -3,8 +3,12 @@
 // peak memory is its own and no run inherits another's garbage; policies are interleaved so drift
 // in the machine's speed affects both alike, and medians are reported.
 import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
+import { priorityReport } from "../bench/priority";
+import { formatCostBench, runCostBench } from "../bench/cost";
 import { runScale, type ScaleRun } from "../bench/scale";
+import { loadTranscodeTimes } from "../cost/transcodeTimes";
 import { loadRecipeDir } from "../load/recipes";
 import { generateWorkload } from "../scenario/generate";
 import { loadScenarioFile, resolveScenario } from "../scenario/load";
@@ -12,9 +16,10 @@ import type { PolicyName } from "../sched/policy";
 import { ExternalError } from "../util/errors";
 import { parsePolicy, parsePositive, parseSeed } from "./options";
 import { stableJson } from "./output";
-import { recipesDir, scenariosDir } from "./paths";
+import { packageRoot, recipesDir, scenariosDir } from "./paths";
 
-const BENCHES = ["scale"] as const;
+const BENCHES = ["scale", "priority", "cost"] as const;
+const DEFAULT_SCALE_SCENARIO = "peak-hour";
 /** Internal: one measured run, in the process that `scale` spawns. */
 const CHILD = "scale-run";
 
@@ -24,6 +29,9 @@ interface BenchFlags {
   repeat: number;
   policy?: PolicyName;
   json?: boolean;
+  /** `cost`: the transcode-times data and the folds of its cross-validation. */
+  data?: string;
+  folds: number;
 }
 
 interface ChildRun extends ScaleRun {
@@ -89,6 +97,28 @@ function scaleReport(flags: BenchFlags) {
   };
 }
 
+function priority(flags: BenchFlags): ReturnType<typeof priorityReport> & { bench: string; scenario: string; seed: number } {
+  const scenario = flags.scenario === DEFAULT_SCALE_SCENARIO ? "peak-load" : flags.scenario;
+  const workload = generateWorkload(loadScenarioFile(resolveScenario(scenario, scenariosDir())), flags.seed);
+  return { bench: "priority", scenario, seed: flags.seed, ...priorityReport(workload, loadRecipeDir(recipesDir()), flags.seed) };
+}
+
+function printPriority(r: ReturnType<typeof priority>): void {
+  const pct = (x: number | null) => (x === null ? "—" : `${x > 0 ? "+" : ""}${(x * 100).toFixed(0)}%`);
+  const mins = (s: number | null | undefined) => (s == null ? "—" : `${(s / 60).toFixed(0)} min`);
+  const lines = [`bench priority — scenario ${r.scenario}, seed ${r.seed}, ${r.titles} titles`];
+  for (const tier of Object.keys(r.turnaround.fifo)) {
+    const v = r.turnaround.value[tier];
+    const f = r.turnaround.fifo[tier]!;
+    lines.push(`  ${tier.padEnd(9)} mean ${mins(v?.mean)} vs fifo ${mins(f.mean)}, p95 ${mins(v?.p95)} vs ${mins(f.p95)}`);
+  }
+  const reduction = r.premiumReduction === null ? "—" : `${(r.premiumReduction * 100).toFixed(0)}%`;
+  lines.push(`premium mean turnaround ${reduction} lower than fifo (bar 50%, target 80%); standard ${pct(r.costToOthers.standard)}, ugc ${pct(r.costToOthers.ugc)} (bar for standard: at most +20%)`);
+  lines.push(`viral: ${r.viral.promotions} promoted, ${mins(r.viral.promotionDelay.mean)} mean from the first report above the threshold; value change → dispatch max ${r.viral.valueChangeDelay.max} s`);
+  lines.push(`longest ugc wait ${mins(r.longestUgcWait.value)} (fifo ${mins(r.longestUgcWait.fifo)}, bound ${mins(r.longestUgcWait.bound)}); bars ${r.bars.meets ? "met" : "NOT met"}`);
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
 function printScale(r: ReturnType<typeof scaleReport>): void {
   const line = (run: ChildRun) =>
     `${run.policy.padEnd(6)} ${run.tasks} tasks, ${run.events} events, peak ${run.peakRunningEncodes} encodes running; ` +
@@ -104,19 +134,33 @@ function printScale(r: ReturnType<typeof scaleReport>): void {
 export function registerBench(program: Command): void {
   program
     .command("bench")
-    .description("run a benchmark against its baseline in the same run (scale)")
+    .description("run a benchmark against its baseline in the same run (scale, priority)")
     .argument("<name>", `one of ${BENCHES.join(", ")}`, (v: string) => {
       if ((BENCHES as readonly string[]).includes(v) || v === CHILD) return v;
       throw new InvalidArgumentError(`expected one of ${BENCHES.join(", ")}, found "${v}"`);
     })
     .option("--seed <n>", "random seed", parseSeed, 42)
-    .option("--scenario <name|file>", "scenario for the scale bench", "peak-hour")
+    .option("--scenario <name|file>", "scenario (default: peak-hour for scale, peak-load for priority)", DEFAULT_SCALE_SCENARIO)
     .option("--repeat <n>", "runs per policy; the median is reported", (v: string) => Math.max(1, Math.round(parsePositive(v))), 3)
     .option("--policy <name>", "(scale-run only) the policy of the one run", parsePolicy)
     .option("--json", "print the result as JSON")
+    .option("--data <dir>", "(cost) the transcode-times data: segments.csv and videos.csv (default: ../shared/data/transcode-times)")
+    .option("--folds <k>", "(cost) folds of the cross-validation by video", (v: string) => Math.max(2, Math.round(parsePositive(v))), 5)
     .action((name: string, flags: BenchFlags) => {
       if (name === CHILD) {
         process.stdout.write(JSON.stringify(childRun(flags)));
+        return;
+      }
+      if (name === "cost") {
+        const data = flags.data ?? join(packageRoot(), "..", "shared", "data", "transcode-times");
+        const report = runCostBench(loadTranscodeTimes(data), { data, folds: flags.folds, seed: flags.seed, repeat: flags.repeat });
+        process.stdout.write(flags.json ? stableJson(report) : formatCostBench(report));
+        return;
+      }
+      if (name === "priority") {
+        const report = priority(flags);
+        if (flags.json) process.stdout.write(stableJson(report));
+        else printPriority(report);
         return;
       }
       const report = scaleReport(flags);

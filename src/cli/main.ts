@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, ExternalError, GateError, InputError } from "../util/errors";
 import { registerAnalyze } from "./analyze";
 import { registerBench } from "./bench";
+import { registerCalibrate } from "./calibrate";
 import { packageVersion } from "./paths";
 import { registerPlan } from "./plan";
 import { registerSchema } from "./schema";
@@ -21,6 +22,7 @@ function program(): Command {
   registerSchema(p);
   registerVerify(p);
   registerBench(p);
+  registerCalibrate(p);
   registerAnalyze(p);
   return p;
 }

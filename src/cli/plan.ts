@@ -1,8 +1,12 @@
 // `vps plan workload.yaml`: read → compute → print.
 import type { Command } from "commander";
+import type { CostModel } from "../cost/types";
+import { loadCostModelFile } from "../cost/modelFile";
 import { loadRecipeDir } from "../load/recipes";
 import { loadWorkloadFile } from "../load/workload";
-import type { Plan } from "../model";
+import { byTime, loadEventsFile } from "../load/analytics";
+import type { Plan, Workload } from "../model";
+import { parseIso } from "../util/time";
 import { buildPlan } from "../plan/build";
 import { formatPlan } from "../plan/format";
 import type { PolicyName } from "../sched/policy";
@@ -13,6 +17,7 @@ import { recipesDir } from "./paths";
 
 export interface PlanFlags {
   recipes?: string;
+  events?: string;
   policy: PolicyName;
   json?: boolean;
   table?: boolean;
@@ -20,6 +25,27 @@ export interface PlanFlags {
   minCompliance?: number;
   allTitles?: boolean;
   tasks?: boolean;
+  /** A model file written by `vps calibrate -o`; the shipped cost model without one. */
+  costModel?: string;
+}
+
+/** The fitted cost model of `--cost-model`, read before anything is written; undefined = the shipped one. */
+export function costModelOf(file: string | undefined): CostModel | undefined {
+  return file ? loadCostModelFile(file) : undefined;
+}
+
+/** Adds the events of an NDJSON file (`--events`) to a workload's own, in time order. */
+export function withEventsFile(workload: Workload, file: string | undefined): Workload {
+  if (!file) return workload;
+  const fromFile = loadEventsFile(file, parseIso(workload.epoch) ?? 0);
+  return { ...workload, events: byTime([...workload.events, ...fromFile]) };
+}
+
+/** Warnings go to stderr, so JSON on stdout stays clean; the plan carries them all as well. */
+export function reportWarnings(plan: Plan, label = ""): void {
+  const shown = plan.warnings.slice(0, 10);
+  for (const w of shown) process.stderr.write(`vps: warning: ${label}${w}\n`);
+  if (plan.warnings.length > shown.length) process.stderr.write(`vps: warning: ${label}… and ${plan.warnings.length - shown.length} more (see the plan's warnings)\n`);
 }
 
 /** Prints or writes a plan as asked: JSON for tools, tables for people. */
@@ -33,16 +59,20 @@ export function emitPlan(plan: Plan, flags: PlanFlags): void {
 }
 
 export function runPlan(file: string, flags: PlanFlags): void {
+  const costModel = costModelOf(flags.costModel);
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
-  const workload = loadWorkloadFile(file, book);
-  const plan = buildPlan(workload, book, { policy: flags.policy, seed: null, trace: null });
+  const workload = withEventsFile(loadWorkloadFile(file, book), flags.events);
+  const plan = buildPlan(workload, book, { policy: flags.policy, seed: null, trace: null, costModel });
   emitPlan(plan, flags);
+  reportWarnings(plan);
   checkCompliance(plan, flags.minCompliance);
 }
 
 export function addPlanOutputOptions(cmd: Command): Command {
   return cmd
     .option("--recipes <dir>", "recipe library directory (default: the shipped recipes/)")
+    .option("--events <file>", "analytics events to apply during the run, one JSON object per line (NDJSON)")
+    .option("--cost-model <file>", "predict task costs with a model fitted by `vps calibrate` (default: the shipped model)")
     .option("--json", "print the plan JSON (the default when stdout is not a terminal)")
     .option("--table", "print tables even when stdout is not a terminal")
     .option("-o, --output <file>", "write the plan JSON to a file (written whole, or not at all)")

@@ -1,6 +1,7 @@
 // `vps simulate`: generate a synthetic workload from a scenario and a seed, simulate it under one
 // policy or compare `value` with the `fifo` baseline side by side.
 import type { Command } from "commander";
+import type { CostModel } from "../cost/types";
 import { loadRecipeDir } from "../load/recipes";
 import { workloadToYaml } from "../load/write";
 import type { Plan, RecipeBook, Workload } from "../model";
@@ -14,7 +15,7 @@ import { InputError } from "../util/errors";
 import { checkCompliance } from "./gate";
 import { parsePolicy, parsePositive, parseSeed } from "./options";
 import { stableJson, wantsJson, writeFileAtomic } from "./output";
-import { type PlanFlags, addPlanOutputOptions, emitPlan } from "./plan";
+import { type PlanFlags, addPlanOutputOptions, costModelOf, emitPlan, reportWarnings, withEventsFile } from "./plan";
 import { recipesDir, scenariosDir } from "./paths";
 import { runPaced, stderrReporter, wallClock } from "./realtime";
 
@@ -35,8 +36,8 @@ function checkDeliverables(workload: Workload, book: RecipeBook, scenario: strin
   }
 }
 
-async function simulatePlans(workload: Workload, book: RecipeBook, policies: PolicyName[], flags: SimulateFlags): Promise<Plan[]> {
-  const options = (policy: PolicyName) => ({ policy, seed: flags.seed, trace: null });
+async function simulatePlans(workload: Workload, book: RecipeBook, policies: PolicyName[], flags: SimulateFlags, costModel: CostModel | undefined): Promise<Plan[]> {
+  const options = (policy: PolicyName) => ({ policy, seed: flags.seed, trace: null, costModel });
   if (flags.accelerate === undefined) return policies.map((p) => buildPlan(workload, book, options(p)));
   const sims = policies.map((p) => ({ name: p, sim: createSimulator(workload, book, options(p)) }));
   await runPaced(sims, flags.accelerate, wallClock, stderrReporter());
@@ -56,16 +57,18 @@ function emitComparison(plans: Plan[], flags: SimulateFlags, scenario: string): 
 }
 
 export async function runSimulate(flags: SimulateFlags): Promise<void> {
+  const costModel = costModelOf(flags.costModel);
   const scenarioPath = resolveScenario(flags.scenario, scenariosDir());
   const scenario = loadScenarioFile(scenarioPath);
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
-  const workload = generateWorkload(scenario, flags.seed);
+  const workload = withEventsFile(generateWorkload(scenario, flags.seed), flags.events);
   checkDeliverables(workload, book, scenarioPath);
   if (flags.workloadOut) writeFileAtomic(flags.workloadOut, workloadToYaml(workload));
   const policies: PolicyName[] = flags.policy ? [flags.policy] : ["value", "fifo"];
-  const plans = await simulatePlans(workload, book, policies, flags);
+  const plans = await simulatePlans(workload, book, policies, flags, costModel);
   if (plans.length === 1) emitPlan(plans[0]!, { ...flags, policy: plans[0]!.policy as PolicyName });
   else emitComparison(plans, flags, flags.scenario);
+  for (const p of plans) reportWarnings(p, plans.length > 1 ? `${p.policy}: ` : "");
   checkCompliance(plans[0]!, flags.minCompliance, `${plans[0]!.policy}: `);
 }
 

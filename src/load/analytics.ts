@@ -2,13 +2,13 @@
 // from an NDJSON file (`--events analytics.ndjson`, one JSON object per line). Problems in an
 // NDJSON file are reported as `file:line:col path: message` like every other input.
 import { readFileSync } from "node:fs";
-import Ajv from "ajv";
 import type { AnalyticsEvent, PolicyConfig } from "../model";
 import { InputError, type Problem } from "../util/errors";
 import { parseDuration, parseTimePoint } from "../util/time";
 import { DEFAULT_POLICY_CONFIG } from "../value/config";
 import { type Path, type ProblemList, rec } from "./problems";
 import { eventSchema } from "./schemas";
+import { parseYaml, posOf, validateSchema } from "./yaml";
 
 function span(v: unknown, fallback: number): number {
   if (typeof v === "number") return v;
@@ -22,6 +22,14 @@ export interface Reporter {
   add(path: Path, message: string): void;
   /** False when the schema already complained at one of these paths. */
   ok(...paths: Path[]): boolean;
+}
+
+/** Durations that must be positive: `0s` matches the duration grammar but would divide by zero. */
+function checkPositive(problems: Reporter, data: Record<string, unknown>, at: Path, keys: string[], values: number[]): void {
+  keys.forEach((k, i) => {
+    if (values[i]! > 0 || !problems.ok([...at, k])) return;
+    problems.add([...at, k], `expected a duration > 0 like 12h, found ${JSON.stringify(data[k])}`);
+  });
 }
 
 export function normalisePolicy(data: unknown, problems: Reporter, tiers: Record<string, number>): PolicyConfig {
@@ -43,7 +51,10 @@ export function normalisePolicy(data: unknown, problems: Reporter, tiers: Record
   if (viral.demoteBelow > viral.promoteAbove && problems.ok([...at, "demoteBelow"], [...at, "promoteAbove"])) {
     problems.add([...at, "demoteBelow"], `expected at most promoteAbove (${viral.promoteAbove}), found ${viral.demoteBelow}`);
   }
-  return { maxWait: span(p.maxWait, d.maxWait), viral };
+  const maxWait = span(p.maxWait, d.maxWait);
+  checkPositive(problems, p, ["policy"], ["maxWait"], [maxWait]);
+  checkPositive(problems, v, at, ["demoteAfter", "smoothing"], [viral.demoteAfter, viral.smoothing]);
+  return { maxWait, viral };
 }
 
 const FIGURES = ["views", "expectedViews", "subscribers", "revenuePerView"] as const;
@@ -76,46 +87,54 @@ export function normaliseEvents(data: unknown, problems: ProblemList, epochMs: n
   return byTime(out);
 }
 
-let validateLine: ReturnType<Ajv["compile"]> | null = null;
+/** Problems beyond this many are summarised: a feed with a systematic error repeats it on every line. */
+const MAX_PROBLEMS = 100;
 
-function lineProblem(file: string, line: number, path: string, message: string): Problem {
-  return { pos: { file, line, col: 1, path }, message };
+/** Moves a problem found in a one-line document to its line in the file. */
+function onLine(p: Problem, line: number): Problem {
+  return { pos: { ...p.pos, line }, message: p.message };
 }
 
+/**
+ * One NDJSON line. JSON is YAML, so the line goes through the same parser and schema check as a
+ * workload: the same "expected …, found …" messages, with the column of the offending value.
+ */
 function parseLine(file: string, line: number, text: string, epochMs: number): AnalyticsEvent | Problem[] {
-  let data: unknown;
+  const notJson: Problem[] = [{ pos: { file, line, col: 1, path: "(line)" }, message: `expected one JSON object per line, found ${JSON.stringify(text.slice(0, 40))}` }];
+  // Strict JSON first (YAML would also take `at: 5` or a bare word), then YAML for positions.
+  let json: unknown;
   try {
-    data = JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
-    return [lineProblem(file, line, "(line)", `expected one JSON object per line, found ${JSON.stringify(text.slice(0, 40))}`)];
+    return notJson;
   }
-  validateLine ??= new Ajv({ allErrors: true, strict: false }).compile(eventSchema);
-  if (!validateLine(data)) {
-    return (validateLine.errors ?? []).map((e) => {
-      const key = (e.params as { additionalProperty?: string; missingProperty?: string }) ?? {};
-      const what = key.additionalProperty
-        ? `expected only ${Object.keys(eventSchema.properties).join(", ")}, found "${key.additionalProperty}"`
-        : key.missingProperty
-          ? `expected key "${key.missingProperty}", found none`
-          : `expected a value that ${e.message ?? "fits"}, found ${JSON.stringify((e as { data?: unknown }).data ?? null)}`;
-      return lineProblem(file, line, e.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(line)", what);
-    });
-  }
-  const e = toEvent(rec(data), epochMs);
-  return typeof e === "string" ? [lineProblem(file, line, "at", e)] : e;
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return notJson;
+  const parsed = parseYaml(file, text);
+  const problems = validateSchema(parsed.source, parsed.data, eventSchema);
+  if (problems.length > 0) return problems.map((p) => onLine(p, line));
+  const e = toEvent(rec(parsed.data), epochMs);
+  return typeof e === "string" ? [onLine({ pos: posOf(parsed.source, ["at"]), message: e }, line)] : e;
 }
 
 /** Events from NDJSON text; blank lines are skipped. Every bad line is reported, then one InputError. */
 export function loadEventsText(file: string, text: string, epochMs: number): AnalyticsEvent[] {
   const events: AnalyticsEvent[] = [];
   const problems: Problem[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
+  // A byte-order mark (Windows tools write one) is not part of the first line's JSON.
+  text.replace(/^\uFEFF/, "").split(/\r?\n/).forEach((raw, i) => {
     if (raw.trim() === "") return;
     const r = parseLine(file, i + 1, raw, epochMs);
     if (Array.isArray(r)) problems.push(...r);
     else events.push(r);
   });
-  if (problems.length > 0) throw new InputError(`${file}: invalid analytics events (${problems.length} problem(s))`, problems.slice(0, 100));
+  if (problems.length > 0) {
+    const shown = problems.slice(0, MAX_PROBLEMS);
+    const more = problems.length - shown.length;
+    const n = problems.length;
+    const error = new InputError(`${file}: invalid analytics events (${n} problem${n === 1 ? "" : "s"})`, shown);
+    if (more > 0) error.withLines([`${file}: … and ${more} more problems`]);
+    throw error;
+  }
   return byTime(events);
 }
 

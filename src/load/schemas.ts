@@ -434,7 +434,7 @@ export const planSchema = {
       additionalProperties: false,
       required: [
         "deadlineCompliance", "makespan", "utilization", "idleWhileQueued", "titles", "tasks", "late", "downgraded",
-        "turnaround", "peakRunning", "peakScratchGiB", "waits", "valueChangeDelay", "promotions",
+        "turnaround", "peakRunning", "peakScratchGiB", "waits", "valueChangeDelay", "promotions", "promotionDelay",
       ],
       properties: {
         deadlineCompliance: { type: ["number", "null"], minimum: 0, maximum: 1, description: "Share of titles with a deadline that are on time." },
@@ -473,6 +473,13 @@ export const planSchema = {
           properties: { changes: { type: "integer", minimum: 0 }, mean: { type: "number", minimum: 0 }, max: { type: "number", minimum: 0 } },
         },
         promotions: { type: "integer", minimum: 0, description: "Automatic viral promotions." },
+        promotionDelay: {
+          type: "object",
+          additionalProperties: false,
+          required: ["mean", "max"],
+          description: "From the first analytics report above the promotion threshold to the promotion (the smoothing's lag).",
+          properties: { mean: { type: "number", minimum: 0 }, max: { type: "number", minimum: 0 } },
+        },
       },
     },
     warnings: strings("Inputs that were ignored, and why."),

@@ -2,7 +2,7 @@
 // for long titles, then a join) → package (per deliverable) → publish. A custom pipeline reorders
 // or adds stages; its `encode`, `package` stages expand the same way.
 import type { Capacity, PipelineStage, RecipeBook, Recipe, Rendition, Task, Title, Workload } from "../model";
-import * as cost from "../cost/model";
+import { type CostModel, defaultCostModel } from "../cost/model";
 import { select } from "../recipes/select";
 import { InputError, InternalError } from "../util/errors";
 
@@ -50,6 +50,7 @@ interface Ctx {
   title: Title;
   capacity: Capacity;
   book: RecipeBook;
+  cost: CostModel;
   utility: string;
   tasks: Task[];
   deliverables: DeliverablePlan[];
@@ -90,6 +91,7 @@ export function chunksOf(duration: number): number[] {
 
 function expandRendition(ctx: Ctx, recipe: Recipe, rendition: Rendition, after: string[]): RenditionTasks {
   const chunks = chunksOf(ctx.title.content.duration);
+  const { cost } = ctx;
   const slots = Math.min(cost.encodeSlots(rendition), poolSlots(ctx.capacity, recipe.pool));
   const stem = `encode/${recipe.deliverable}/${rendition.name}`;
   const encodes = chunks.map((seconds, i) => {
@@ -117,7 +119,7 @@ function expandRendition(ctx: Ctx, recipe: Recipe, rendition: Rendition, after: 
   });
   if (encodes.length === 1) return { rendition, encodes, join: null };
   const join = baseTask(ctx, `join/${recipe.deliverable}/${rendition.name}`, "join", encodes);
-  join.duration = cost.joinDuration(ctx.title.content);
+  join.duration = ctx.cost.joinDuration(ctx.title.content);
   join.deliverable = recipe.deliverable;
   join.rendition = rendition.name;
   ctx.tasks.push(join);
@@ -144,7 +146,7 @@ function expandPackage(ctx: Ctx, stage: PipelineStage, exits: Map<string, string
   return ctx.deliverables.map((d) => {
     const own = viaEncode ? d.renditions.map((r) => r.join ?? r.encodes[0]!) : [];
     const task = baseTask(ctx, `package/${d.deliverable}`, "package", [...others, ...own]);
-    task.duration = cost.packageDuration(ctx.title.content, d.renditions.length);
+    task.duration = ctx.cost.packageDuration(ctx.title.content, d.renditions.length);
     task.deliverable = d.deliverable;
     ctx.tasks.push(task);
     return task.id;
@@ -181,8 +183,8 @@ function expandStage(ctx: Ctx, stage: PipelineStage, exits: Map<string, string[]
     case "custom": {
       const task = baseTask(ctx, stage.kind === "custom" ? stage.id : stage.kind, stage.kind, after);
       const content = ctx.title.content;
-      if (stage.kind === "analyse") task.duration = cost.analyseWork(content);
-      else if (stage.kind === "publish") task.duration = cost.PUBLISH_DURATION;
+      if (stage.kind === "analyse") task.duration = ctx.cost.analyseWork(content);
+      else if (stage.kind === "publish") task.duration = ctx.cost.publishDuration();
       else {
         task.pool = stage.pool ?? ctx.utility;
         task.slots = Math.min(stage.slots, poolSlots(ctx.capacity, task.pool));
@@ -203,13 +205,15 @@ function applyExplicitWork(tasks: Task[], work: number): void {
   for (const t of encodes) t.duration *= k;
 }
 
-export function expandTitle(title: Title, workload: Workload, book: RecipeBook): TitlePipeline {
+/** `cost` predicts every task's work and duration; the shipped defaults unless a fitted model is given. */
+export function expandTitle(title: Title, workload: Workload, book: RecipeBook, cost: CostModel = defaultCostModel): TitlePipeline {
   const stages = title.pipeline ? workload.pipelines[title.pipeline] : DEFAULT_PIPELINE;
   if (!stages) throw new InternalError(`unknown pipeline ${title.pipeline}`);
   const ctx: Ctx = {
     title,
     capacity: workload.capacity,
     book,
+    cost,
     utility: utilityPool(workload.capacity),
     tasks: [],
     deliverables: [],

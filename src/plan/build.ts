@@ -1,5 +1,6 @@
 // The planner: expand every title into tasks, simulate them over the fixed capacity under a
 // policy, and assemble the plan contract of DESIGN.md. Pure: same inputs, same plan, byte for byte.
+import { type CostModel, defaultCostModel } from "../cost/model";
 import type { Plan, PlanTask, PlanTitle, RecipeBook, Workload } from "../model";
 import { expandTitle, type TitlePipeline } from "../pipeline/expand";
 import { totalWork } from "../pipeline/path";
@@ -17,10 +18,12 @@ export interface PlanOptions {
   seed: number | null;
   trace: TraceSink | null;
   reviewInterval?: number;
+  /** Predicts every task's work and duration: a fitted model (`--cost-model`), or the shipped defaults. */
+  costModel?: CostModel;
 }
 
-export function expandAll(workload: Workload, book: RecipeBook): TitlePipeline[] {
-  const pipelines = workload.titles.map((t) => expandTitle(t, workload, book));
+export function expandAll(workload: Workload, book: RecipeBook, cost: CostModel = defaultCostModel): TitlePipeline[] {
+  const pipelines = workload.titles.map((t) => expandTitle(t, workload, book, cost));
   checkScratch(workload, pipelines);
   return pipelines;
 }
@@ -48,8 +51,8 @@ export function planStats(pipelines: TitlePipeline[]): { meanWork: number } {
 
 /** Builds the simulator for a workload (the CLI's real-time driver steps it itself). */
 export function createSimulator(workload: Workload, book: RecipeBook, options: PlanOptions): Simulator {
-  const pipelines = expandAll(workload, book);
-  const policy = makePolicy(options.policy, planStats(pipelines), workload.policy, workload.tiers);
+  const pipelines = expandAll(workload, book, options.costModel ?? defaultCostModel);
+  const policy = makePolicy(options.policy, planStats(pipelines), workload.policy);
   const { capacity, tiers, events } = workload;
   return new Simulator(
     { pools: capacity.pools, scratchGiB: capacity.scratchGiB, tiers, pipelines, config: workload.policy, events },
@@ -132,6 +135,7 @@ export function assemblePlan(workload: Workload, state: SimState, options: PlanO
       peakRunning: state.peakRunning,
       peakScratchGiB: state.peakScratch,
       valueChangeDelays: state.valueChangeDelays,
+      promotionDelays: state.promotionDelays,
     }),
     warnings: ignoredEventWarnings(state),
   };

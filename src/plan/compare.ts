@@ -8,8 +8,8 @@ export interface ComparisonRow {
   metric: string;
   /** Values per policy, in the order of `policies`. */
   values: (number | null)[];
-  /** Lower is better (turnaround, lateness) or higher is better (compliance, utilisation). */
-  better: "lower" | "higher";
+  /** Lower is better (turnaround, lateness), higher is better (compliance, utilisation), or neither (counts of events). */
+  better: "lower" | "higher" | "neutral";
   unit: "seconds" | "ratio" | "count";
 }
 
@@ -37,6 +37,12 @@ export function comparePlans(plans: Plan[]): Comparison {
     const stat = (p: Plan) => p.metrics.turnaround[tier];
     rows.push({ metric: `${tier} mean turnaround`, values: plans.map((p) => stat(p)?.mean ?? null), better: "lower", unit: "seconds" });
     rows.push({ metric: `${tier} p95 turnaround`, values: plans.map((p) => stat(p)?.p95 ?? null), better: "lower", unit: "seconds" });
+    rows.push({ metric: `${tier} longest wait`, values: plans.map((p) => p.metrics.waits[tier]?.max ?? null), better: "lower", unit: "seconds" });
+  }
+  if (plans.some((p) => p.metrics.promotions > 0)) {
+    // Neutral: a policy that publishes an upload before its views jump never needs to promote it.
+    rows.push({ metric: "viral promotions", values: plans.map((p) => p.metrics.promotions), better: "neutral", unit: "count" });
+    rows.push({ metric: "value change → dispatch (max)", values: plans.map((p) => p.metrics.valueChangeDelay.max), better: "lower", unit: "seconds" });
   }
   return { policies: plans.map((p) => p.policy), rows };
 }
@@ -55,7 +61,7 @@ function change(row: ComparisonRow): string {
   if (first == null || base == null || row.values.length < 2) return "";
   if (first === base) return chalk.dim("same");
   const better = row.better === "lower" ? first < base : first > base;
-  const paint = better ? chalk.green : chalk.red;
+  const paint = row.better === "neutral" ? chalk.reset : better ? chalk.green : chalk.red;
   if (row.unit === "ratio") return paint(`${first > base ? "+" : ""}${((first - base) * 100).toFixed(1)} pts`);
   if (base === 0) return paint(`${first > base ? "+" : ""}${first - base}`);
   const rel = (first - base) / Math.abs(base);

@@ -39,7 +39,8 @@ export function headline(plan: Plan): string {
     `${chalk.bold("vps plan")} — policy ${chalk.cyan(plan.policy)}` +
     (plan.seed !== null ? `, seed ${plan.seed}` : "") +
     `, times after ${plan.epoch}` +
-    `: ${m.titles} titles, ${m.tasks} tasks, makespan ${formatDuration(m.makespan)}, ${compliance}, ${m.downgraded} downgraded`
+    `: ${m.titles} titles, ${m.tasks} tasks, makespan ${formatDuration(m.makespan)}, ${compliance}, ${m.downgraded} downgraded` +
+    (m.promotions > 0 ? `, ${m.promotions} promoted` : "")
   );
 }
 
@@ -53,15 +54,25 @@ export function poolsTable(plan: Plan): string {
 }
 
 export function turnaroundTable(metrics: PlanMetrics): string {
-  const t = table(["tier", "titles", "mean turnaround", "p95", "max"]);
-  for (const [tier, s] of Object.entries(metrics.turnaround)) t.push([tier, s.count, dur(s.mean), dur(s.p95), dur(s.max)]);
+  const t = table(["tier", "titles", "mean turnaround", "p95", "max", "longest wait"]);
+  for (const [tier, s] of Object.entries(metrics.turnaround)) {
+    t.push([tier, s.count, dur(s.mean), dur(s.p95), dur(s.max), dur(metrics.waits[tier]?.max ?? null)]);
+  }
+  return t.toString();
+}
+
+export function tierChangesTable(plan: Plan): string {
+  const t = table(["title", "at", "change", "reason"]);
+  const changes = plan.titles.flatMap((x) => x.tierChanges.map((c) => ({ id: x.id, c })));
+  changes.sort((a, b) => a.c.at - b.c.at || (a.id < b.id ? -1 : 1));
+  for (const { id, c } of changes) t.push([id, at(c.at), `${c.kind} ${c.from} → ${c.to}`, c.reason]);
   return t.toString();
 }
 
 function shownTitles(plan: Plan, all: boolean): PlanTitle[] {
   const byArrival = [...plan.titles].sort((a, b) => a.arrival - b.arrival || (a.id < b.id ? -1 : 1));
   if (all || byArrival.length <= TITLE_ROWS_LIMIT) return byArrival;
-  return byArrival.filter((t) => t.deadline !== null || t.downgrades.length > 0);
+  return byArrival.filter((t) => t.deadline !== null || t.downgrades.length > 0 || t.tierChanges.length > 0);
 }
 
 export function titlesTable(plan: Plan, all: boolean): string {
@@ -71,7 +82,7 @@ export function titlesTable(plan: Plan, all: boolean): string {
     t.push([x.id, x.tier, at(x.arrival), at(x.deadline), at(x.finish), outcome(x), x.downgrades.length || ""]);
   }
   const hidden = plan.titles.length - rows.length;
-  const note = hidden > 0 ? chalk.dim(`\n${hidden} more titles without deadline or downgrade (--all-titles lists them)`) : "";
+  const note = hidden > 0 ? chalk.dim(`\n${hidden} more titles without deadline, downgrade or tier change (--all-titles lists them)`) : "";
   return t.toString() + note;
 }
 
@@ -96,6 +107,7 @@ export function formatPlan(plan: Plan, options: FormatOptions): string {
   const parts = [headline(plan), poolsTable(plan), chalk.bold("Turnaround by tier"), turnaroundTable(plan.metrics)];
   parts.push(chalk.bold("Titles"), titlesTable(plan, options.allTitles));
   if (plan.metrics.downgraded > 0) parts.push(chalk.bold("Downgrades"), downgradesTable(plan));
+  if (plan.titles.some((x) => x.tierChanges.length > 0)) parts.push(chalk.bold("Tier changes"), tierChangesTable(plan));
   if (options.tasks) parts.push(chalk.bold("Tasks"), tasksTable(plan));
   return parts.join("\n") + "\n";
 }

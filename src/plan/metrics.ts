@@ -55,6 +55,7 @@ export interface MetricsInput {
   peakRunning: readonly number[];
   peakScratchGiB: number;
   valueChangeDelays: readonly number[];
+  promotionDelays: readonly number[];
 }
 
 export function computeMetrics(m: MetricsInput): PlanMetrics {
@@ -91,5 +92,9 @@ export function computeMetrics(m: MetricsInput): PlanMetrics {
       max: round(Math.max(0, ...m.valueChangeDelays)),
     },
     promotions: m.titles.reduce((n, t) => n + t.tierChanges.filter((c) => c.kind === "promote").length, 0),
+    promotionDelay: {
+      mean: round(m.promotionDelays.reduce((s, x) => s + x, 0) / Math.max(1, m.promotionDelays.length)),
+      max: round(Math.max(0, ...m.promotionDelays)),
+    },
   };
 }

@@ -1,15 +1,15 @@
 // The simulator's event heap, ordered by (time, kind, sequence). Kind order makes simultaneous
 // events deterministic and sensible: a task that ends at t frees its slots before anything that
-// arrives at t is considered, analytics at t apply to titles that arrived at t, and reviews see
-// the state after all of them.
+// arrives at t is considered, analytics at t apply to titles that arrived at t, and aging and
+// reviews see the state after all of them.
 
-export const EVENT_ORDER = { end: 0, arrive: 1, value: 2, review: 3 } as const;
+export const EVENT_ORDER = { end: 0, arrive: 1, value: 2, age: 3, review: 4 } as const;
 export type EventType = keyof typeof EVENT_ORDER;
 
 export interface SimEventEntry {
   time: number;
   type: EventType;
-  /** Task index for `end`, title index for `arrive`, analytics index for `value`, unused for `review`. */
+  /** Task index for `end`, title index for `arrive` and `age`, analytics index for `value`, unused for `review`. */
   ref: number;
   seq: number;
 }
@@ -60,6 +60,13 @@ export class EventQueue {
       i = m;
     }
     return top;
+  }
+
+  /** Keeps only the events `keep` accepts (O(n); used once, when the run's work is done). */
+  retain(keep: (e: SimEventEntry) => boolean): void {
+    const kept = this.heap.filter(keep).sort((a, b) => (less(a, b) ? -1 : less(b, a) ? 1 : 0));
+    this.heap = kept;
+    this.others = kept.filter((e) => e.type !== "review").length;
   }
 
   /** True when only `review` events remain (reviews alone must not keep a finished run alive). */

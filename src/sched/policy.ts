@@ -13,18 +13,19 @@
 //       − arrival / τ                         aging: every waiting title gains 1/τ per second
 // A deadline title whose laxity falls below k times the time it still needs is *at risk*: it
 // moves to a band above every other title, ordered earliest deadline first (the order the
-// projection assumes, and the one that meets the most deadlines when they can all be met), then
-// by the key above within a group due together.
+// projection assumes, and the one that meets the most deadlines when they can all be met), then,
+// within a group due together, longest remaining critical path first: members that need longest
+// start first, so no episode of a season drop is left with a path that no longer fits.
 // The aging term is the same slope for everyone, so only `−arrival/τ` needs storing and the order
 // between titles without deadlines never changes over time; only deadline titles are re-keyed at
 // each review (their laxity shrinks).
-// No starvation: every other term is bounded (tier weights by the workload's tiers, the audience
-// multiplier by MULTIPLIER_MIN..MAX, the size ratio by SIZE_CLAMP), so their largest possible
-// difference G is known, and τ = maxWait / G makes any waiting title outrank every title without
-// a deadline that arrives maxWait after it. Titles at risk of missing a deadline still go first.
+// No starvation: a title that has been waiting for half of `maxWait` moves to an aged band above
+// every title that is not at risk of missing a deadline, first come first served within it, so it
+// is served within the bound unless the farm is full of work that arrived before it or of
+// releases at risk. Below that, aging is gentle (τ = maxWait: a title's weight grows e-fold per
+// maxWait of waiting), so uploads do not overtake catalogue work after an hour or two.
 
 import type { PolicyConfig } from "../model";
-import { MULTIPLIER_MAX, MULTIPLIER_MIN } from "../value/weight";
 
 export interface TitleView {
   arrival: number;
@@ -34,6 +35,8 @@ export interface TitleView {
   remainingWork: number;
   /** Projected finish at the last review (absolute seconds), given the farm's load. */
   projected: number;
+  /** Seconds the title still needs with unlimited capacity (its remaining critical path). */
+  remainingPath: number;
   /** Seconds to spare before the deadline, the tightest of the title's and later groups'. */
   laxity: number;
   /** Deadline order of the title's group (higher is later); -1 without a deadline. */
@@ -49,6 +52,8 @@ export interface Policy {
   key(t: TitleView, now: number): number;
   /** Whether the title must be served first to meet its deadline (the at-risk band). */
   atRisk(t: TitleView, now: number): boolean;
+  /** Seconds after arrival at which a waiting title joins the aged band (Infinity: never). */
+  agedAfter: number;
 }
 
 export const POLICY_NAMES = ["value", "fifo"] as const;
@@ -63,11 +68,13 @@ export interface ValueParams {
   beta: number;
   /** Aging time constant τ, seconds. */
   tau: number;
+  /** Seconds after arrival at which a title joins the aged band. */
+  agedAfter: number;
   /** Urgency of a title without a deadline, in units of K of slack. */
   noDeadlineSlack: number;
 }
 
-export const DEFAULT_VALUE_PARAMS: Omit<ValueParams, "meanWork" | "tau"> = {
+export const DEFAULT_VALUE_PARAMS: Omit<ValueParams, "meanWork" | "tau" | "agedAfter"> = {
   k: 2,
   // Small: a premium episode has ~100× the work of a ugc clip, and ln(100)·β must stay well
   // below ln(tier ratio) or the tier would not decide who goes first.
@@ -78,26 +85,20 @@ export const DEFAULT_VALUE_PARAMS: Omit<ValueParams, "meanWork" | "tau"> = {
 };
 
 export function fifoPolicy(): Policy {
-  return { name: "fifo", downgrades: false, timeDependent: false, key: (t) => -t.arrival, atRisk: () => false };
+  return { name: "fifo", downgrades: false, timeDependent: false, key: (t) => -t.arrival, atRisk: () => false, agedAfter: Infinity };
 }
 
 /** The remaining-work ratio in the size term is clamped to [1/SIZE_CLAMP, SIZE_CLAMP]. */
 export const SIZE_CLAMP = 100;
 
-/** The largest difference the bounded terms can make between two titles without a deadline. */
-export function keySpread(tiers: Record<string, number>, beta: number): number {
-  const weights = Object.values(tiers).filter((w) => w > 0);
-  const tierSpread = weights.length > 0 ? Math.log(Math.max(...weights) / Math.min(...weights)) : 0;
-  return tierSpread + Math.log(MULTIPLIER_MAX / MULTIPLIER_MIN) + 2 * beta * Math.log(SIZE_CLAMP);
-}
-
 /** Laxity below a minute is noise in a plan measured in minutes and hours. */
 const MIN_HORIZON = 60;
 /** The at-risk band sits far above any ordinary key; groups in it are GROUP_STEP apart. */
 const AT_RISK = 1e9;
+/** The aged band: below every at-risk group (up to 10^5 groups), above every ordinary key. */
+const AGED = 5e8;
 const GROUP_STEP = 1000;
-/** Ordinary keys stay within ±KEY_CLAMP so they only order titles inside one at-risk group. */
-const KEY_CLAMP = 400;
+
 
 export function valuePolicy(params: ValueParams): Policy {
   const meanWork = Math.max(1, params.meanWork);
@@ -108,19 +109,21 @@ export function valuePolicy(params: ValueParams): Policy {
     downgrades: true,
     timeDependent: true,
     atRisk,
+    agedAfter: params.agedAfter,
     key(t, now) {
       const ratio = Math.min(SIZE_CLAMP, Math.max(1 / SIZE_CLAMP, t.remainingWork / meanWork));
       const size = params.beta * Math.log(ratio);
       const base = Math.log(t.weight) - size - t.arrival / params.tau;
+      if (atRisk(t, now)) return AT_RISK - t.groupEnd * GROUP_STEP + Math.min(GROUP_STEP - 1, t.remainingPath / 60);
+      // First come, first served within the band; arrivals are at most ~10^7 s after the epoch.
+      if (now - t.arrival >= params.agedAfter) return AGED - t.arrival / 1e3;
       if (t.deadline === null) return base - params.noDeadlineSlack;
-      if (atRisk(t, now)) return AT_RISK - t.groupEnd * GROUP_STEP + Math.max(-KEY_CLAMP, Math.min(KEY_CLAMP, base));
       return base + Math.max(-params.noDeadlineSlack, -t.laxity / scale(t, now));
     },
   };
 }
 
-export function makePolicy(name: PolicyName, stats: { meanWork: number }, config: PolicyConfig, tiers: Record<string, number>): Policy {
+export function makePolicy(name: PolicyName, stats: { meanWork: number }, config: PolicyConfig): Policy {
   if (name === "fifo") return fifoPolicy();
-  const tau = config.maxWait / keySpread(tiers, DEFAULT_VALUE_PARAMS.beta);
-  return valuePolicy({ ...DEFAULT_VALUE_PARAMS, ...stats, tau });
+  return valuePolicy({ ...DEFAULT_VALUE_PARAMS, ...stats, tau: config.maxWait, agedAfter: config.maxWait / 2 });
 }

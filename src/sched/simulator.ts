@@ -6,7 +6,7 @@ import type { TitlePipeline } from "../pipeline/expand";
 import { InternalError } from "../util/errors";
 import { applyAnalytics, resolvePendingChanges } from "./analytics";
 import { arrive, dispatch, end, rekey } from "./dispatch";
-import { groupOf, reviewGroup } from "./downgrade";
+import { groupOf, plannedDeadline, reviewGroup } from "./downgrade";
 import type { Policy } from "./policy";
 import { refreshLaxities, updateProjection } from "./projection";
 import { createState, type SimState, type SimTitle } from "./state";
@@ -48,7 +48,12 @@ export class Simulator {
   constructor(input: SimInput, options: SimOptions) {
     this.state = createState({ ...input, policy: options.policy, trace: options.trace });
     this.reviewInterval = options.reviewInterval;
-    for (const t of this.state.titles) this.state.events.push(t.arrival, "arrive", t.idx);
+    const agedAfter = options.policy.agedAfter;
+    for (const t of this.state.titles) {
+      this.state.events.push(t.arrival, "arrive", t.idx);
+      // The moment a still-waiting title joins the aged band (its key jumps then, so re-key it).
+      if (Number.isFinite(agedAfter)) this.state.events.push(t.arrival + agedAfter, "age", t.idx);
+    }
     input.events.forEach((e, i) => this.state.events.push(e.at, "value", i));
   }
 
@@ -78,11 +83,15 @@ export class Simulator {
       if (e.type === "end") this.onEnd(e.ref);
       else if (e.type === "arrive") this.onArrive(e.ref);
       else if (e.type === "value") applyAnalytics(this.state, e.ref);
+      else if (e.type === "age") this.onAge(e.ref);
       else this.onReview();
     }
     resolvePendingChanges(this.state);
     dispatch(this.state);
-    this.scheduleReview();
+    // Every title is published: aging and reviews have nothing left to act on. Analytics stay,
+    // so late reports are still counted as ignored in the plan's warnings.
+    if (this.state.titlesDone === this.state.titles.length) this.state.events.retain((e) => e.type === "value");
+    else this.scheduleReview();
     return true;
   }
 
@@ -131,6 +140,11 @@ export class Simulator {
     if (title.finish === null && title.deadline !== null) this.refresh(title);
   }
 
+  private onAge(idx: number): void {
+    const title = this.state.titles[idx]!;
+    if (title.finish === null && title.arrived) rekey(this.state, title);
+  }
+
   /** A deadline title's slack changed: re-key it, and review its group if it no longer fits. */
   private refresh(title: SimTitle): void {
     updateProjection(this.state, title);
@@ -139,7 +153,8 @@ export class Simulator {
   }
 
   private checkDeadline(title: SimTitle): void {
-    if (!this.state.policy.downgrades || title.deadline === null || title.projected <= title.deadline) return;
+    if (!this.state.policy.downgrades || title.deadline === null) return;
+    if (title.projected <= plannedDeadline(title.deadline, this.state.now)) return;
     reviewGroup(this.state, groupOf(this.state, title));
   }
 
@@ -152,7 +167,7 @@ export class Simulator {
     refreshLaxities(s);
     for (const group of groups) {
       group.forEach((t) => rekey(s, t));
-      const late = group.some((t) => t.projected > t.deadline!);
+      const late = group.some((t) => t.projected > plannedDeadline(t.deadline!, s.now));
       if (late && s.policy.downgrades) reviewGroup(s, groupOf(s, group[0]!));
     }
   }

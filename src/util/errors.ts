@@ -25,14 +25,14 @@ export class InputError extends Error {
     this.name = "InputError";
   }
 
-  /** Problems in inputs without YAML positions (JSON), already formatted as lines. */
+  /** Lines to print after the positioned problems (or instead of the message when there are none). */
   withLines(lines: string[]): this {
     this.extra = lines;
     return this;
   }
 
   lines(): string[] {
-    if (this.problems.length > 0) return this.problems.map(formatProblem);
+    if (this.problems.length > 0) return [...this.problems.map(formatProblem), ...this.extra];
     return this.extra.length > 0 ? this.extra : [this.message];
   }
 }

@@ -28,6 +28,13 @@ describe("the README", () => {
     expect(verifyPlan(plan)).toEqual([]);
   });
 
+  test("policy and events example loads as part of the workload example", () => {
+    const book = loadRecipeDir(join(root, "recipes"));
+    const workload = loadWorkloadText("README.md", `${yamlAfter("Workload")}${yamlAfter("Value over time")}`, book);
+    expect(workload.policy.viral.promoteAbove).toBe(20000);
+    expect(workload.events.map((e) => e.at)).toEqual([2400, 3000]);
+  });
+
   test("recipe example loads once its elided recipes are removed", () => {
     const text = yamlAfter("Recipe library").replace(/\n {2}- class: animation[\s\S]*$/, "\n");
     const recipes = loadRecipeText("README.md", text);

@@ -54,6 +54,7 @@ const PLAN: Plan = {
     waits: { premium: { max: 12, mean: 12 } },
     valueChangeDelay: { changes: 1, mean: 0, max: 0 },
     promotions: 1,
+    promotionDelay: { mean: 300, max: 300 },
   },
   warnings: [],
 };

@@ -67,3 +67,35 @@ describe("workloadToYaml", () => {
     expect(text.match(/workPerSecond/g)).toHaveLength(1);
   });
 });
+
+describe("workloadToYaml: policy and analytics events", () => {
+  /** A non-default policy promoting to a custom tier, and events of every figure and time form. */
+  function withAnalytics(): Workload {
+    const w = everything();
+    return {
+      ...w,
+      policy: { maxWait: 5400.5, viral: { promoteAbove: 1500, demoteBelow: 1500, demoteAfter: 600, smoothing: 1, promoteTo: "archive" } },
+      events: [
+        { at: 0, title: "ep-101", views: 0 },
+        { at: 0, title: "101", expectedViews: 5, subscribers: 0, revenuePerView: 0.0005 },
+        { at: 90.25, title: "ep-101" },
+        { at: 3600, title: "ghost", views: 12_345_678, expectedViews: 2e7, subscribers: 3, revenuePerView: 1.5 },
+        { at: 3600, title: "ep-101", views: 7 },
+      ],
+    };
+  }
+
+  it("round-trips a non-default policy and events of every figure, order included", () => {
+    const w = withAnalytics();
+    const back = loadWorkloadText("w.yaml", workloadToYaml(w), shippedBook());
+    expect(back).toEqual(w);
+    expect(back.events.map((e) => e.title)).toEqual(["ep-101", "101", "ep-101", "ghost", "ep-101"]);
+  });
+
+  it("writes the policy and events as a person would, and no events key when there are none", () => {
+    const text = workloadToYaml(withAnalytics());
+    expect(text).toContain("policy:\n  maxWait: 5400.5\n  viral:\n    promoteAbove: 1500\n");
+    expect(text).toContain('  - at: 0\n    title: "101"\n    expectedViews: 5\n');
+    expect(workloadToYaml(everything())).not.toContain("events:");
+  });
+});
