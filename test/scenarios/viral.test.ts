@@ -24,9 +24,42 @@ function meanTurnaround(plan: Plan, ids: readonly string[]): number {
   return mean(titles.map(turnaround));
 }
 
+/** When each of a plan's titles first started a task. */
+function firstStarts(plan: Plan): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const k of plan.tasks) out.set(k.title, Math.min(out.get(k.title) ?? Infinity, k.start));
+  return out;
+}
+
+describe("viral, seed 42: uploads whose views jump", () => {
+  it("are promoted under value, and the plan says when and why", () => {
+    const promoted = run().value.titles.filter((t) => t.tierChanges.some((c) => c.kind === "promote"));
+    expect(promoted.length).toBeGreaterThan(0);
+    for (const t of promoted) {
+      expect(t.tier, t.id).toBe("ugc");
+      expect(t.tierChanges[0]!.reason, t.id).toMatch(/^view velocity [\d,]+\/h above 20,000\/h$/);
+    }
+    expect(run().value.metrics.valueChangeDelay.max).toBe(0);
+  });
+
+  it("finish before the standard titles that arrived with them and had not started when they went viral", () => {
+    const plan = run().value;
+    const start = firstStarts(plan);
+    let compared = 0;
+    for (const t of plan.titles.filter((x) => x.tierChanges.some((c) => c.kind === "promote"))) {
+      const promotedAt = t.tierChanges.find((c) => c.kind === "promote")!.at;
+      // "Arrived with it": within a quarter of an hour before it, or after it but before its promotion.
+      const peers = plan.titles.filter((s) => s.tier === "standard" && s.arrival >= t.arrival - 900 && s.arrival <= promotedAt && start.get(s.id)! >= promotedAt);
+      for (const s of peers) expect(t.finish!, `${t.id} vs ${s.id}`).toBeLessThan(s.finish!);
+      compared += peers.length;
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+});
+
 describe("viral, seed 42", () => {
   it("audiences are heavy-tailed: the most viewed uploads expect far more than the median one", () => {
-    const views = run().workload.titles.map((t) => t.value.expectedViews).sort((a, b) => a - b);
+    const views = run().workload.titles.filter((t) => t.tier === "ugc").map((t) => t.value.expectedViews).sort((a, b) => a - b);
     const median = views[Math.floor(views.length / 2)]!;
     const top = run().workload.titles.find((t) => t.id === mostViewed()[TOP - 1])!.value.expectedViews;
     expect(top).toBeGreaterThan(100 * median);
