@@ -2,22 +2,8 @@
 // half-written plan and a failed run leaves no file behind.
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { fsReason } from "../load/read";
 import { InputError } from "../util/errors";
-
-/** What went wrong with a path, in words, without the temp file or syscall names Node puts in messages. */
-export function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const reasons: Record<string, string> = {
-    ENOENT: "no such file or directory",
-    EISDIR: "it is a directory, not a file",
-    ENOTDIR: "a part of the path is not a directory",
-    EACCES: "permission denied",
-    EPERM: "permission denied",
-    ENOSPC: "no space left on the device",
-    EROFS: "the file system is read-only",
-  };
-  return (code && reasons[code]) ?? (e as Error).message;
-}
 
 export function writeFileAtomic(path: string, text: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -26,7 +12,7 @@ export function writeFileAtomic(path: string, text: string): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new InputError(`cannot write ${path}: ${fsReason(e)}`);
+    throw new InputError(`cannot write ${path}: ${fsReason(e, "no such directory")}`);
   }
 }
 

@@ -1,14 +1,13 @@
 // `vps verify plan.json`: checks a plan — this tool's, one edited by hand, or another tool's —
 // against the plan contract: the JSON Schema, then the invariants (capacity, dependencies,
 // finishes, deadline outcomes). Exit 0 sound, 1 an invariant is broken, 2 not a plan at all.
-import { readFileSync } from "node:fs";
 import Ajv, { type ErrorObject } from "ajv";
 import type { Command } from "commander";
 import { planSchema } from "../load/schemas";
 import type { Plan } from "../model";
 import { verifyPlan } from "../plan/verify";
 import { GateError, InputError } from "../util/errors";
-import { fsReason } from "./output";
+import { readUserFile } from "../load/read";
 
 /** Ajv's error as "expected …, found …", the form every other vps message takes. */
 function explain(e: ErrorObject): string {
@@ -43,12 +42,7 @@ function lenient(schema: unknown): unknown {
 }
 
 function readPlan(file: string): Plan {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read plan ${file}: ${fsReason(e)}`);
-  }
+  const text = readUserFile(file, "plan");
   let data: unknown;
   try {
     data = JSON.parse(text);

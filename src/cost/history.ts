@@ -15,7 +15,7 @@
 // A malformed row is skipped and reported with its line (`history.csv:17: expected a number for
 // fps, found "abc"`); unknown columns are ignored with one warning naming them; a file with no
 // usable row is an InputError. Arbitrary text never makes the loader throw anything else.
-import { readFileSync } from "node:fs";
+import { readUserFile } from "../load/read";
 import { InputError } from "../util/errors";
 import { parseCsv } from "./csv";
 import { COLUMNS, COLUMN_BY_KEY, type ColumnName, type HistoryRow, normaliseKey, readRow } from "./historyFields";
@@ -133,12 +133,5 @@ export function parseHistory(file: string, text: string): History {
 }
 
 export function loadHistoryFile(path: string): History {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read history ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a file" : (e as Error).message}`);
-  }
-  return parseHistory(path, text);
+  return parseHistory(path, readUserFile(path, "history"));
 }

@@ -1,7 +1,7 @@
 // A fitted model file (`vps calibrate -o model.json`) and the CostModel it becomes
 // (`vps plan --cost-model model.json`). The file is checked against a JSON Schema; a bad one is an
 // InputError with one line per problem, so a plan is never made from half a model.
-import { readFileSync } from "node:fs";
+import { readUserFile } from "../load/read";
 import Ajv, { type ErrorObject } from "ajv";
 import type { ContentProfile } from "../model";
 import { InputError } from "../util/errors";
@@ -100,12 +100,5 @@ export function fittedCostModel(doc: CostModelDoc, name: string): CostModel {
 }
 
 export function loadCostModelFile(path: string): CostModel {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read cost model ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a file" : (e as Error).message}`);
-  }
-  return fittedCostModel(parseCostModelDoc(path, text), path);
+  return fittedCostModel(parseCostModelDoc(path, readUserFile(path, "cost model")), path);
 }

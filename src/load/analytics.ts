@@ -1,12 +1,12 @@
 // The value policy's settings and analytics events: from a workload's `policy:` and `events:`, or
 // from an NDJSON file (`--events analytics.ndjson`, one JSON object per line). Problems in an
 // NDJSON file are reported as `file:line:col path: message` like every other input.
-import { readFileSync } from "node:fs";
 import type { AnalyticsEvent, PolicyConfig } from "../model";
 import { InputError, type Problem } from "../util/errors";
 import { parseDuration, parseTimePoint } from "../util/time";
 import { DEFAULT_POLICY_CONFIG } from "../value/config";
 import { type Path, type ProblemList, rec } from "./problems";
+import { readUserFile } from "./read";
 import { eventSchema } from "./schemas";
 import { parseYaml, posOf, validateSchema } from "./yaml";
 
@@ -139,12 +139,5 @@ export function loadEventsText(file: string, text: string, epochMs: number): Ana
 }
 
 export function loadEventsFile(path: string, epochMs: number): AnalyticsEvent[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read events ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a file" : (e as Error).message}`);
-  }
-  return loadEventsText(path, text, epochMs);
+  return loadEventsText(path, readUserFile(path, "events"), epochMs);
 }

@@ -1,6 +1,7 @@
 // Loading the recipe library: one YAML file per deliverable (recipes/*.yaml), each with a
 // generic recipe and per-class ones. Problems of every file are reported together.
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readUserFile } from "./read";
 import { join } from "node:path";
 import type { Codec, ContentClass, DowngradeStep, Recipe, RecipeBook, Rendition } from "../model";
 import { InputError, type Problem } from "../util/errors";
@@ -50,11 +51,7 @@ function listRecipeFiles(dir: string): string[] {
 }
 
 function readText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read recipe file ${file}: ${(e as Error).message}`);
-  }
+  return readUserFile(file, "recipe file");
 }
 
 /** The recipes of one file; throws one InputError with every problem in it. */

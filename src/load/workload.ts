@@ -1,13 +1,13 @@
 // Loading a workload: parse → JSON Schema → normalise → rules. Every problem is collected and
 // thrown as one InputError, so a user sees all of them at once.
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Capacity, ContentClass, ContentProfile, HdrTransfer, PipelineStage, RecipeBook, Title, Workload } from "../model";
-import { InputError } from "../util/errors";
 import { parseDuration, parseIso, parseTimePoint } from "../util/time";
 import { ProblemList, isRecord, list, num, optNum, optStr, rec, str, type Path } from "./problems";
 import { workloadSchema } from "./schemas";
 import { normaliseEvents, normalisePolicy } from "./analytics";
+import { readUserFile } from "./read";
 import { checkCapacity, checkPipelines, checkTitles } from "./workload-rules";
 import { parseYaml, validateSchema } from "./yaml";
 
@@ -31,15 +31,7 @@ export function sourceOnDisk(path: string): string | null {
 }
 
 export function loadWorkloadFile(path: string, book: RecipeBook): Workload {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory, not a file" : (e as Error).message;
-    throw new InputError(`cannot read workload ${path}: ${reason}`);
-  }
-  return loadWorkloadText(path, text, book, sourceOnDisk);
+  return loadWorkloadText(path, readUserFile(path, "workload"), book, sourceOnDisk);
 }
 
 /** `checkSource` is how the caller vouches for source files; without one they are not checked. */

@@ -1,6 +1,7 @@
 // Scenario files: find (a shipped name or a path), read, parse, validate, normalise. The only file
 // access of the scenario stage; everything after it is pure.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { readUserFile } from "../load/read";
 import { join } from "node:path";
 import { parseYaml, validateSchema } from "../load/yaml";
 import { InputError } from "../util/errors";
@@ -22,14 +23,7 @@ export function loadScenarioText(file: string, text: string): Scenario {
 }
 
 export function loadScenarioFile(path: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String((e as Error).message);
-    throw new InputError(`cannot read scenario ${path}: ${reason}`);
-  }
-  return loadScenarioText(path, text);
+  return loadScenarioText(path, readUserFile(path, "scenario"));
 }
 
 /** Names of the shipped scenarios (`<name>.yaml` in the folder), sorted. */
