@@ -31,14 +31,21 @@ export function waitsByTier(titles: readonly PlanTitle[]): PlanMetrics["waits"] 
   const byTier = new Map<string, number[]>();
   for (const t of titles) {
     if (t.deferredFrom !== undefined) continue;
-    byTier.set(t.tier, [...(byTier.get(t.tier) ?? []), t.waited]);
+    const list = byTier.get(t.tier);
+    if (list) list.push(t.waited);
+    else byTier.set(t.tier, [t.waited]);
   }
   const out: PlanMetrics["waits"] = {};
   for (const tier of [...byTier.keys()].sort()) {
     const list = byTier.get(tier)!;
-    out[tier] = { max: round(Math.max(...list)), mean: round(list.reduce((s, x) => s + x, 0) / list.length) };
+    out[tier] = { max: round(maxOf(list)), mean: round(list.reduce((s, x) => s + x, 0) / list.length) };
   }
   return out;
+}
+
+/** The largest of non-negative values, 0 for none. A loop: Math.max(...list) overflows the call stack past ~10^5 values. */
+function maxOf(list: readonly number[]): number {
+  return list.reduce((m, x) => (x > m ? x : m), 0);
 }
 
 export function round(x: number, digits = 3): number {
@@ -89,12 +96,12 @@ export function computeMetrics(m: MetricsInput): PlanMetrics {
     valueChangeDelay: {
       changes: m.valueChangeDelays.length,
       mean: round(m.valueChangeDelays.reduce((s, x) => s + x, 0) / Math.max(1, m.valueChangeDelays.length)),
-      max: round(Math.max(0, ...m.valueChangeDelays)),
+      max: round(maxOf(m.valueChangeDelays)),
     },
     promotions: m.titles.reduce((n, t) => n + t.tierChanges.filter((c) => c.kind === "promote").length, 0),
     promotionDelay: {
       mean: round(m.promotionDelays.reduce((s, x) => s + x, 0) / Math.max(1, m.promotionDelays.length)),
-      max: round(Math.max(0, ...m.promotionDelays)),
+      max: round(maxOf(m.promotionDelays)),
     },
   };
 }
