@@ -1,6 +1,7 @@
 // `vps schema workload|recipes|scenario|plan`: the JSON Schema of each input and of the plan.
 import { type Command, InvalidArgumentError } from "commander";
-import { planSchema, recipeFileSchema, workloadSchema } from "../load/schemas";
+import { recipeFileSchema, workloadSchema } from "../load/schemas";
+import { planSchema } from "../plan/schema";
 import { scenarioSchema } from "../scenario/schema";
 import { stableJson } from "./output";
 

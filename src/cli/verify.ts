@@ -3,7 +3,7 @@
 // finishes, deadline outcomes). Exit 0 sound, 1 an invariant is broken, 2 not a plan at all.
 import Ajv, { type ErrorObject } from "ajv";
 import type { Command } from "commander";
-import { planSchema } from "../load/schemas";
+import { planSchema } from "../plan/schema";
 import type { Plan } from "../model";
 import { verifyPlan } from "../plan/verify";
 import { GateError, InputError } from "../util/errors";

@@ -1,7 +1,8 @@
 import Ajv from "ajv";
 import { describe, expect, it, vi } from "vitest";
 import type { Plan } from "../../src/model";
-import { DURATION_PATTERN, ISO_PATTERN, planSchema, recipeFileSchema, workloadSchema } from "../../src/load/schemas";
+import { DURATION_PATTERN, ISO_PATTERN, recipeFileSchema, workloadSchema } from "../../src/load/schemas";
+import { planSchema } from "../../src/plan/schema";
 import { parseDuration, parseIso } from "../../src/util/time";
 import { parseYaml, validateSchema } from "../../src/load/yaml";
 

@@ -1,0 +1,162 @@
+// The JSON Schema of the plan contract (DESIGN.md), printed by `vps schema plan` and used by
+// `vps verify`. Strict (no unknown keys) so that every field vps writes is documented here; a test
+// validates real plans against it.
+import { DRAFT } from "../load/schemas";
+
+const seconds = (description: string) => ({ type: "number", description });
+const nullableSeconds = (description: string) => ({ type: ["number", "null"], description });
+const ratio = (description: string) => ({ type: "number", minimum: 0, maximum: 1, description });
+const strings = (description: string) => ({ type: "array", items: { type: "string" }, description });
+
+const planTitleSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "tier", "arrival", "deadline", "finish", "onTime", "lateBy", "downgrades", "tierChanges", "waited"],
+  properties: {
+    id: { type: "string" },
+    tier: { type: "string", description: "The tier the title arrived with (promotions are in tierChanges)." },
+    arrival: seconds("Seconds after the epoch."),
+    deadline: nullableSeconds("Seconds after the epoch; null without a deadline."),
+    finish: nullableSeconds("End of the title's last task; null if it never finished."),
+    onTime: { type: ["boolean", "null"], description: "finish <= deadline; null without a deadline." },
+    lateBy: nullableSeconds("Seconds past the deadline; 0 when on time."),
+    downgrades: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["step", "at", "deliverable", "timeSaved", "qualityCost"],
+        properties: {
+          step: { enum: ["faster-preset", "drop-top-rung", "defer-rendition"] },
+          at: seconds("When the step was applied."),
+          deliverable: { type: "string" },
+          rendition: { type: "string" },
+          preset: { type: "string" },
+          timeSaved: seconds("Predicted seconds taken off the title's finish."),
+          qualityCost: { type: "number", description: "VMAF-like points lost." },
+        },
+      },
+    },
+    tierChanges: {
+      type: "array",
+      description: "Automatic promotions and demotions, in time order.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["at", "kind", "from", "to", "reason"],
+        properties: {
+          at: seconds("When the tier changed."),
+          kind: { enum: ["promote", "demote"] },
+          from: { type: "string" },
+          to: { type: "string" },
+          reason: { type: "string", description: "The rule and the figures that triggered it." },
+        },
+      },
+    },
+    waited: seconds("Seconds the title had work ready to run and none of it running."),
+    deferredFrom: { type: "string", description: "The title whose deferred renditions this follow-up carries." },
+  },
+};
+
+const planTaskSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "title", "kind", "pool", "slots", "start", "end", "after"],
+  properties: {
+    id: { type: "string" },
+    title: { type: "string" },
+    kind: { enum: ["analyse", "encode", "join", "package", "publish", "custom"] },
+    pool: { type: "string" },
+    slots: { type: "integer", minimum: 1 },
+    start: seconds("Seconds after the epoch."),
+    end: seconds("Seconds after the epoch."),
+    after: strings("Task ids that ended before this one started."),
+    deliverable: { type: "string" },
+    rendition: { type: "string" },
+    chunk: { type: "integer", minimum: 0 },
+    preset: { type: "string" },
+    recipe: { type: "string", description: "Encode tasks: the recipe chosen for the title's content class (deliverable/class)." },
+  },
+};
+
+const perPool = (item: object, description: string) => ({ type: "object", additionalProperties: item, description });
+
+export const planSchema = {
+  $schema: DRAFT,
+  title: "vps plan",
+  description: "A plan: which task runs where and when, and which titles meet their deadlines (schemaVersion 1).",
+  type: "object",
+  additionalProperties: false,
+  required: ["schemaVersion", "epoch", "policy", "seed", "pools", "titles", "tasks", "metrics", "warnings"],
+  properties: {
+    schemaVersion: { const: 1 },
+    epoch: { type: "string", description: "Time zero, ISO-8601." },
+    policy: { type: "string", description: "The ordering policy used (fifo, value, …)." },
+    seed: { type: ["integer", "null"], description: "Seed of a synthetic workload, or null." },
+    pools: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["id", "slots"],
+        properties: { id: { type: "string" }, slots: { type: "integer", minimum: 0 } },
+      },
+    },
+    titles: { type: "array", items: planTitleSchema },
+    tasks: { type: "array", items: planTaskSchema },
+    metrics: {
+      type: "object",
+      additionalProperties: false,
+      required: [
+        "deadlineCompliance", "makespan", "utilization", "idleWhileQueued", "titles", "tasks", "late", "downgraded",
+        "turnaround", "peakRunning", "peakScratchGiB", "waits", "valueChangeDelay", "promotions", "promotionDelay",
+      ],
+      properties: {
+        deadlineCompliance: { type: ["number", "null"], minimum: 0, maximum: 1, description: "Share of titles with a deadline that are on time." },
+        makespan: seconds("End of the last task."),
+        utilization: perPool(ratio("Busy slot-seconds over available slot-seconds."), "Per pool."),
+        idleWhileQueued: perPool(ratio("Slot-seconds left idle while ready work waited, over available slot-seconds."), "Per pool."),
+        titles: { type: "integer", minimum: 0 },
+        tasks: { type: "integer", minimum: 0 },
+        late: { type: "integer", minimum: 0 },
+        downgraded: { type: "integer", minimum: 0 },
+        turnaround: perPool(
+          {
+            type: "object",
+            additionalProperties: false,
+            required: ["count", "mean", "p95", "max"],
+            properties: { count: { type: "integer", minimum: 0 }, mean: { type: "number" }, p95: { type: "number" }, max: { type: "number" } },
+          },
+          "Per tier: arrival → finish.",
+        ),
+        peakRunning: perPool({ type: "integer", minimum: 0 }, "Per pool: most slots held at once."),
+        peakScratchGiB: { type: "number", minimum: 0 },
+        waits: perPool(
+          {
+            type: "object",
+            additionalProperties: false,
+            required: ["max", "mean"],
+            properties: { max: { type: "number", minimum: 0 }, mean: { type: "number", minimum: 0 } },
+          },
+          "Per tier of arrival: seconds titles waited with work ready (longest and mean).",
+        ),
+        valueChangeDelay: {
+          type: "object",
+          additionalProperties: false,
+          required: ["changes", "mean", "max"],
+          description: "From each value change to the first dispatch decision that ordered with it.",
+          properties: { changes: { type: "integer", minimum: 0 }, mean: { type: "number", minimum: 0 }, max: { type: "number", minimum: 0 } },
+        },
+        promotions: { type: "integer", minimum: 0, description: "Automatic viral promotions." },
+        promotionDelay: {
+          type: "object",
+          additionalProperties: false,
+          required: ["mean", "max"],
+          description: "From the first analytics report above the promotion threshold to the promotion (the smoothing's lag).",
+          properties: { mean: { type: "number", minimum: 0 }, max: { type: "number", minimum: 0 } },
+        },
+      },
+    },
+    warnings: strings("Inputs that were ignored, and why."),
+  },
+} as const;
