@@ -4,7 +4,7 @@
 // errors against a baseline fitted on the same folds: each codec's mean seconds per second of video.
 // Part (b), allocation throughput on the backlog scenario, comes with predictive allocation.
 import { logLinearFitter } from "../cost/calibrate";
-import { batchErrors, type BatchErrors, crossValidate, type Fitter, type Quantiles } from "../cost/cv";
+import { batchErrors, type BatchErrors, crossValidate, type Fitter, type Quantiles, totalsByVideo } from "../cost/cv";
 import { FORM } from "../cost/fit";
 import type { HistoryRow } from "../cost/historyFields";
 import { quantile } from "../cost/linalg";
@@ -47,14 +47,7 @@ const ape = (p: number, a: number): number => Math.abs(p - a) / a;
 const q = (xs: number[]): Quantiles => ({ median: quantile(xs, 0.5), p90: quantile(xs, 0.9) });
 
 function perVideoErrors(rows: readonly HistoryRow[], predicted: readonly number[]): number[] {
-  const byVideo = new Map<string, { p: number; a: number }>();
-  rows.forEach((r, i) => {
-    const v = byVideo.get(r.video) ?? { p: 0, a: 0 };
-    v.p += predicted[i]!;
-    v.a += r.seconds;
-    byVideo.set(r.video, v);
-  });
-  return [...byVideo.values()].map((v) => ape(v.p, v.a));
+  return [...totalsByVideo(rows, predicted).values()].map((v) => ape(v.p, v.a));
 }
 
 /** Cross-validates `fit` once per fold assignment (seeds seed, seed+1, …) and pools the errors. */

@@ -73,8 +73,8 @@ function sums(rows: readonly HistoryRow[], predicted: readonly number[]): { p: n
   return rows.reduce((s, r, i) => ({ p: s.p + predicted[i]!, a: s.a + r.seconds }), { p: 0, a: 0 });
 }
 
-/** Accuracy of out-of-fold predictions (`predicted[i]` is for `rows[i]`). */
-export function accuracyOf(rows: readonly HistoryRow[], predicted: readonly number[], folds: readonly Fold[], seed: number): Accuracy {
+/** Predicted (p) and actual (a) seconds summed per video (`predicted[i]` is for `rows[i]`). */
+export function totalsByVideo(rows: readonly HistoryRow[], predicted: readonly number[]): Map<string, { p: number; a: number }> {
   const byVideo = new Map<string, { p: number; a: number }>();
   rows.forEach((r, i) => {
     const v = byVideo.get(r.video) ?? { p: 0, a: 0 };
@@ -82,6 +82,12 @@ export function accuracyOf(rows: readonly HistoryRow[], predicted: readonly numb
     v.a += r.seconds;
     byVideo.set(r.video, v);
   });
+  return byVideo;
+}
+
+/** Accuracy of out-of-fold predictions (`predicted[i]` is for `rows[i]`). */
+export function accuracyOf(rows: readonly HistoryRow[], predicted: readonly number[], folds: readonly Fold[], seed: number): Accuracy {
+  const byVideo = totalsByVideo(rows, predicted);
   const signed = folds.map((f) => {
     const held = new Set(f.test);
     const idx = rows.map((r, i) => (held.has(r.video) ? i : -1)).filter((i) => i >= 0);
