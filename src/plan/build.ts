@@ -51,11 +51,12 @@ export function planStats(pipelines: TitlePipeline[]): { meanWork: number } {
 
 /** Builds the simulator for a workload (the CLI's real-time driver steps it itself). */
 export function createSimulator(workload: Workload, book: RecipeBook, options: PlanOptions): Simulator {
-  const pipelines = expandAll(workload, book, options.costModel ?? defaultCostModel);
+  const cost = options.costModel ?? defaultCostModel;
+  const pipelines = expandAll(workload, book, cost);
   const policy = makePolicy(options.policy, planStats(pipelines), workload.policy);
   const { capacity, tiers, events } = workload;
   return new Simulator(
-    { pools: capacity.pools, scratchGiB: capacity.scratchGiB, tiers, pipelines, config: workload.policy, events },
+    { pools: capacity.pools, scratchGiB: capacity.scratchGiB, tiers, pipelines, config: workload.policy, events, cost },
     { policy, reviewInterval: options.reviewInterval ?? DEFAULT_REVIEW_INTERVAL, trace: options.trace },
   );
 }

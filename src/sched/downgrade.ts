@@ -18,7 +18,6 @@ export function plannedDeadline(deadline: number, now: number): number {
   return deadline - Math.max(60, 0.02 * (deadline - now));
 }
 import type { DowngradeRecord, DowngradeStep } from "../model";
-import { packageDuration } from "../cost/model";
 import { makeReady, rekey, releaseScratch, takeWork, unready } from "./dispatch";
 import { type Mods, noMods, projectGroup, updateProjection } from "./projection";
 import {
@@ -205,7 +204,7 @@ function defer(state: SimState, title: SimTitle, d: DeliverableState, r: Renditi
     id: `${fu.id}/package/${d.deliverable}/${r.rendition.name}`,
     kind: "package",
     slots: 1,
-    duration: packageDuration(fu.title.content, 1),
+    duration: state.cost.packageDuration(fu.title.content, 1),
     memoryGiB: 0.5,
     scratchGiB: 0,
     after: [],
@@ -215,7 +214,7 @@ function defer(state: SimState, title: SimTitle, d: DeliverableState, r: Renditi
   });
   link(state, exit, pkg.idx);
   const publish = fu.tasks.map((i) => state.tasks[i]!).find((t) => t.task.kind === "publish");
-  const pub = publish ?? addTask(state, fu, { ...pkg.task, id: `${fu.id}/publish`, kind: "publish", duration: 30, deliverable: null, rendition: null });
+  const pub = publish ?? addTask(state, fu, { ...pkg.task, id: `${fu.id}/publish`, kind: "publish", duration: state.cost.publishDuration(), deliverable: null, rendition: null });
   link(state, pkg.idx, pub.idx);
   // Keep the follow-up's task list topological: publish last.
   fu.tasks = [...fu.tasks.filter((i) => i !== pub.idx), pub.idx];

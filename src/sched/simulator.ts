@@ -1,6 +1,7 @@
 // The discrete-event simulation in virtual time. Events come off the heap in (time, kind, seq)
 // order; after every event at an instant has been applied, the scheduler dispatches once. Nothing
 // here reads a clock: the real-time driver (src/cli) paces `step()` calls when asked to.
+import type { CostModel } from "../cost/types";
 import type { AnalyticsEvent, PolicyConfig, Pool } from "../model";
 import type { TitlePipeline } from "../pipeline/expand";
 import { InternalError } from "../util/errors";
@@ -19,6 +20,8 @@ export interface SimInput {
   pipelines: TitlePipeline[];
   config: PolicyConfig;
   events: readonly AnalyticsEvent[];
+  /** The model the pipelines were expanded with; tasks a downgrade adds are costed by it too. */
+  cost: CostModel;
 }
 
 export interface SimOptions {

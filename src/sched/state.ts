@@ -1,6 +1,7 @@
 // The simulator's mutable state. Tasks and titles are addressed by dense integer indices so the
 // hot loop works on arrays, not string maps; ids are only for output.
 import type { AnalyticsEvent, DowngradeRecord, PolicyConfig, Pool, Recipe, Rendition, Task, TierChange, Title } from "../model";
+import type { CostModel } from "../cost/types";
 import type { TitlePipeline } from "../pipeline/expand";
 import { initialViralState, type ViralState } from "../value/viral";
 import { titleWeight } from "../value/weight";
@@ -149,6 +150,7 @@ export interface SimState {
   peakRunningEncodes: number;
   tiers: Record<string, number>;
   config: PolicyConfig;
+  cost: CostModel;
   /** The workload's analytics events; `value` events in the queue point into this list. */
   analytics: readonly AnalyticsEvent[];
   titleIndex: Map<string, number>;
@@ -297,6 +299,7 @@ export interface StateInput {
   policy: Policy;
   config: PolicyConfig;
   events: readonly AnalyticsEvent[];
+  cost: CostModel;
   trace: TraceSink | null;
 }
 
@@ -337,6 +340,7 @@ export function createState(input: StateInput): SimState {
     peakRunningEncodes: 0,
     tiers: input.tiers,
     config: input.config,
+    cost: input.cost,
     analytics: input.events,
     titleIndex: new Map(input.pipelines.map((p, i) => [p.title.id, i])),
     pendingChanges: [],
