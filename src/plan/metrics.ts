@@ -8,38 +8,37 @@ export function percentile(sorted: readonly number[], q: number): number {
   return sorted[rank - 1]!;
 }
 
-export function turnaroundByTier(titles: readonly PlanTitle[]): PlanMetrics["turnaround"] {
+/**
+ * One value per original title (follow-ups carry deferred renditions, not audiences), grouped
+ * by the tier the title arrived with; `value` returns null to leave a title out. Tiers sorted.
+ */
+function groupByTier(titles: readonly PlanTitle[], value: (t: PlanTitle) => number | null): [string, number[]][] {
   const byTier = new Map<string, number[]>();
   for (const t of titles) {
-    if (t.finish === null || t.deferredFrom !== undefined) continue;
-    const list = byTier.get(t.tier) ?? [];
-    list.push(t.finish - t.arrival);
-    byTier.set(t.tier, list);
+    const v = t.deferredFrom === undefined ? value(t) : null;
+    if (v === null) continue;
+    const list = byTier.get(t.tier);
+    if (list) list.push(v);
+    else byTier.set(t.tier, [v]);
   }
+  return [...byTier.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+const meanOf = (list: readonly number[]): number => list.reduce((s, x) => s + x, 0) / list.length;
+
+export function turnaroundByTier(titles: readonly PlanTitle[]): PlanMetrics["turnaround"] {
   const out: PlanMetrics["turnaround"] = {};
-  for (const tier of [...byTier.keys()].sort()) {
-    const list = byTier.get(tier)!.sort((a, b) => a - b);
-    const mean = list.reduce((s, x) => s + x, 0) / list.length;
-    out[tier] = { count: list.length, mean: round(mean), p95: round(percentile(list, 0.95)), max: round(list[list.length - 1]!) };
+  for (const [tier, list] of groupByTier(titles, (t) => (t.finish === null ? null : t.finish - t.arrival))) {
+    list.sort((a, b) => a - b);
+    out[tier] = { count: list.length, mean: round(meanOf(list)), p95: round(percentile(list, 0.95)), max: round(list[list.length - 1]!) };
   }
   return out;
 }
 
-/** Times to the millisecond; GiB need more digits (a small clip's renditions are a few MiB). */
 /** Per tier of arrival: the longest and the mean time titles waited with work ready. */
 export function waitsByTier(titles: readonly PlanTitle[]): PlanMetrics["waits"] {
-  const byTier = new Map<string, number[]>();
-  for (const t of titles) {
-    if (t.deferredFrom !== undefined) continue;
-    const list = byTier.get(t.tier);
-    if (list) list.push(t.waited);
-    else byTier.set(t.tier, [t.waited]);
-  }
   const out: PlanMetrics["waits"] = {};
-  for (const tier of [...byTier.keys()].sort()) {
-    const list = byTier.get(tier)!;
-    out[tier] = { max: round(maxOf(list)), mean: round(list.reduce((s, x) => s + x, 0) / list.length) };
-  }
+  for (const [tier, list] of groupByTier(titles, (t) => t.waited)) out[tier] = { max: round(maxOf(list)), mean: round(meanOf(list)) };
   return out;
 }
 
@@ -48,6 +47,7 @@ function maxOf(list: readonly number[]): number {
   return list.reduce((m, x) => (x > m ? x : m), 0);
 }
 
+/** Times to the millisecond; GiB need more digits (a small clip's renditions are a few MiB). */
 export function round(x: number, digits = 3): number {
   const k = 10 ** digits;
   return Math.round(x * k) / k;
