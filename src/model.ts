@@ -79,9 +79,14 @@ export interface Title {
   work: number | null;
   /** Name of a custom pipeline in `Workload.pipelines`; null = the default pipeline. */
   pipeline: string | null;
+  /**
+   * Why the measured source needs a normalisation (mezzanine) step before encoding (interlaced,
+   * variable frame rate, an odd pixel format or codec); absent or empty when it needs none.
+   */
+  normalise?: string[];
 }
 
-export type TaskKind = "analyse" | "encode" | "join" | "package" | "publish" | "custom";
+export type TaskKind = "normalise" | "analyse" | "encode" | "join" | "package" | "publish" | "custom";
 
 /** One stage of a custom pipeline as the user writes it. */
 export interface PipelineStage {
@@ -189,6 +194,13 @@ export interface Task {
   slots: number;
   /** Predicted wall duration on `slots` slots. */
   duration: Seconds;
+  /** Predicted work on one slot (slot-seconds): what the task costs before any parallel overhead. */
+  work: number;
+  /**
+   * Fraction of the work that spreads over slots (Amdahl): the task runs `work × (1 − p + p/s)`
+   * seconds on s slots. Null for tasks whose width is fixed (the small stages, custom stages).
+   */
+  parallel: number | null;
   memoryGiB: number;
   /** Intermediate bytes this task writes to scratch (GiB), held until the title is packaged. */
   scratchGiB: number;
@@ -200,6 +212,8 @@ export interface Task {
   preset: string | null;
   /** Id of the recipe an encode task follows (`h264-sdr/animation`). */
   recipe: string | null;
+  /** Why the task exists, when that is not obvious from its kind (a normalise task's source traits). */
+  reason?: string;
 }
 
 export interface DowngradeRecord {
@@ -253,6 +267,12 @@ export interface PlanTask {
   chunk?: number;
   preset?: string;
   recipe?: string;
+  /** Why the task exists (normalise: the source traits it fixes). */
+  reason?: string;
+  /** Encodes: seconds the cost model predicted for the task on its slots, before the run (end − start is what it took). */
+  predicted?: Seconds;
+  /** For titles with a source file: the exact ffmpeg arguments (after `ffmpeg`) that perform the task. */
+  argv?: string[];
 }
 
 export interface PlanMetrics {
@@ -279,6 +299,20 @@ export interface PlanMetrics {
   promotions: number;
   /** From the first analytics report above the promotion threshold to the promotion (the smoothing's lag). */
   promotionDelay: { mean: Seconds; max: Seconds };
+  /** Predicted against actual encode durations over the run (see src/plan/prediction.ts). */
+  prediction: PredictionMetrics;
+}
+
+/** Absolute percentage errors as fractions (0.1 = 10%); batchTotal is signed (+ = over-predicted). */
+export interface PredictionMetrics {
+  encodes: number;
+  /** The cost model's prediction for each encode, before the run. */
+  firstEstimate: { median: number; p90: number };
+  /** The scheduler's estimate when it started each encode, after learning from the title's finished ones. */
+  atStart: { median: number; p90: number };
+  /** Per title: Σ first estimates against Σ actual durations of its encodes. */
+  perTitle: { median: number; p90: number };
+  batchTotal: number;
 }
 
 export interface Plan {

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import { priorityReport } from "../bench/priority";
 import { formatCostBench, runCostBench } from "../bench/cost";
+import { allocationBench, type AllocationReport } from "../bench/allocation";
+import { SHIPPED_FIT } from "../cost/shipped";
 import { runScale, type ScaleRun } from "../bench/scale";
 import { loadTranscodeTimes } from "../cost/transcodeTimes";
 import { loadRecipeDir } from "../load/recipes";
@@ -103,6 +105,13 @@ function priority(flags: BenchFlags): ReturnType<typeof priorityReport> & { benc
   return { bench: "priority", scenario, seed: flags.seed, ...priorityReport(workload, loadRecipeDir(recipesDir()), flags.seed) };
 }
 
+/** Part (b) of `bench cost`: the backlog scenario (or --scenario) under every allocation. */
+function allocation(flags: BenchFlags): AllocationReport & { scenario: string } {
+  const scenario = flags.scenario === DEFAULT_SCALE_SCENARIO ? "backlog" : flags.scenario;
+  const workload = generateWorkload(loadScenarioFile(resolveScenario(scenario, scenariosDir())), flags.seed);
+  return { scenario, ...allocationBench(workload, loadRecipeDir(recipesDir()), flags.seed, SHIPPED_FIT.titleSigma) };
+}
+
 function printPriority(r: ReturnType<typeof priority>): void {
   const pct = (x: number | null) => (x === null ? "—" : `${x > 0 ? "+" : ""}${(x * 100).toFixed(0)}%`);
   const mins = (s: number | null | undefined) => (s == null ? "—" : `${(s / 60).toFixed(0)} min`);
@@ -140,7 +149,7 @@ export function registerBench(program: Command): void {
       throw new InvalidArgumentError(`expected one of ${BENCHES.join(", ")}, found "${v}"`);
     })
     .option("--seed <n>", "random seed", parseSeed, 42)
-    .option("--scenario <name|file>", "scenario (default: peak-hour for scale, peak-load for priority)", DEFAULT_SCALE_SCENARIO)
+    .option("--scenario <name|file>", "scenario (default: peak-hour for scale, peak-load for priority, backlog for cost)", DEFAULT_SCALE_SCENARIO)
     .option("--repeat <n>", "runs per policy; the median is reported", (v: string) => Math.max(1, Math.round(parsePositive(v))), 3)
     .option("--policy <name>", "(scale-run only) the policy of the one run", parsePolicy)
     .option("--json", "print the result as JSON")
@@ -153,7 +162,7 @@ export function registerBench(program: Command): void {
       }
       if (name === "cost") {
         const data = flags.data ?? join(packageRoot(), "..", "shared", "data", "transcode-times");
-        const report = runCostBench(loadTranscodeTimes(data), { data, folds: flags.folds, seed: flags.seed, repeat: flags.repeat });
+        const report = runCostBench(loadTranscodeTimes(data), { data, folds: flags.folds, seed: flags.seed, repeat: flags.repeat }, allocation(flags));
         process.stdout.write(flags.json ? stableJson(report) : formatCostBench(report));
         return;
       }

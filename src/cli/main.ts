@@ -5,8 +5,10 @@ import { EXIT, ExternalError, GateError, InputError } from "../util/errors";
 import { registerAnalyze } from "./analyze";
 import { registerBench } from "./bench";
 import { registerCalibrate } from "./calibrate";
+import { registerForecast } from "./forecast";
 import { packageVersion } from "./paths";
 import { registerPlan } from "./plan";
+import { registerRecipes } from "./recipes";
 import { registerSchema } from "./schema";
 import { registerSimulate } from "./simulate";
 import { registerVerify } from "./verify";
@@ -19,11 +21,13 @@ function program(): Command {
     .showHelpAfterError("(run vps --help for usage)");
   registerPlan(p);
   registerSimulate(p);
+  registerForecast(p);
   registerSchema(p);
   registerVerify(p);
   registerBench(p);
   registerCalibrate(p);
   registerAnalyze(p);
+  registerRecipes(p);
   return p;
 }
 

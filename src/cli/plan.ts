@@ -2,8 +2,11 @@
 import type { Command } from "commander";
 import type { CostModel } from "../cost/types";
 import { loadCostModelFile } from "../cost/modelFile";
+import { defaultCacheDir } from "../content/analyse";
+import { DEFAULT_OUT_DIR } from "../encode/argv";
+import { taskCommands } from "../encode/commands";
 import { loadRecipeDir } from "../load/recipes";
-import { loadWorkloadFile } from "../load/workload";
+import { loadMeasuredWorkload } from "../load/sources";
 import { byTime, loadEventsFile } from "../load/analytics";
 import type { Plan, Workload } from "../model";
 import { parseIso } from "../util/time";
@@ -11,7 +14,8 @@ import { buildPlan } from "../plan/build";
 import { formatPlan } from "../plan/format";
 import type { PolicyName } from "../sched/policy";
 import { checkCompliance } from "./gate";
-import { parsePolicy, parseRatio } from "./options";
+import { addAllocationOptions, type AllocationFlags, allocationOptions } from "./allocation";
+import { parsePolicy, parseRatio, parseSeed } from "./options";
 import { stableJson, wantsJson, writeFileAtomic } from "./output";
 import { recipesDir } from "./paths";
 
@@ -28,6 +32,16 @@ export interface PlanFlags {
   /** A model file written by `vps calibrate -o`; the shipped cost model without one. */
   costModel?: string;
 }
+
+/** How `vps plan` and `vps recipes explain` measure source files and name their outputs. */
+export interface SourceFlags {
+  /** A directory from --cache DIR, false from --no-cache, undefined for the default. */
+  cache?: string | false;
+  /** Where the argv of each task writes (relative paths stay relative). */
+  outDir?: string;
+}
+
+export const cacheDirOf = (flags: SourceFlags): string | null => (flags.cache === false ? null : (flags.cache ?? defaultCacheDir()));
 
 /** The fitted cost model of `--cost-model`, read before anything is written; undefined = the shipped one. */
 export function costModelOf(file: string | undefined): CostModel | undefined {
@@ -58,11 +72,18 @@ export function emitPlan(plan: Plan, flags: PlanFlags): void {
   }
 }
 
-export function runPlan(file: string, flags: PlanFlags): void {
+/**
+ * Read → measure the titles' source files (cached) → plan → print. Everything is read and checked
+ * before anything is written.
+ */
+export async function runPlan(file: string, flags: PlanFlags & SourceFlags & AllocationFlags & { noiseSeed?: number }): Promise<void> {
   const costModel = costModelOf(flags.costModel);
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
-  const workload = withEventsFile(loadWorkloadFile(file, book), flags.events);
-  const plan = buildPlan(workload, book, { policy: flags.policy, seed: null, trace: null, costModel });
+  const measured = await loadMeasuredWorkload(file, book, { cacheDir: cacheDirOf(flags) });
+  const workload = withEventsFile(measured.workload, flags.events);
+  const commands = taskCommands(book, measured.sources, flags.outDir ?? DEFAULT_OUT_DIR);
+  const run = allocationOptions(flags, flags.noiseSeed ?? 1);
+  const plan = buildPlan(workload, book, { policy: flags.policy, seed: null, trace: null, costModel, commands, warnings: measured.warnings, ...run });
   emitPlan(plan, flags);
   reportWarnings(plan);
   checkCompliance(plan, flags.minCompliance);
@@ -86,6 +107,19 @@ export function registerPlan(program: Command): void {
     .command("plan")
     .description("load a workload and the recipe library, simulate it on the fixed farm, and print the plan")
     .argument("<workload>", "workload YAML file")
-    .option("--policy <name>", "ordering policy: value (default) or fifo", parsePolicy, "value" as PolicyName);
-  addPlanOutputOptions(cmd).action((file: string, flags: PlanFlags) => runPlan(file, flags));
+    .option("--policy <name>", "ordering policy: value (default) or fifo", parsePolicy, "value" as PolicyName)
+    .option("--noise-seed <n>", "seed of the hidden true costs --noise draws (default 1)", parseSeed);
+  addAllocationOptions(addSourceOptions(addPlanOutputOptions(cmd)), 0).action((file: string, flags: PlanFlags & SourceFlags & AllocationFlags) => runPlan(file, flags));
+}
+
+/** The analysis cache of titles' source files, as `vps analyze` has it. */
+export function addCacheOptions(cmd: Command): Command {
+  return cmd
+    .option("--cache <dir>", "analysis cache for source files (default: $VPS_CACHE_DIR, else ~/.cache/vps)")
+    .option("--no-cache", "measure source files without reading or writing the analysis cache");
+}
+
+/** The cache, and where the tasks' ffmpeg arguments (argv) write. */
+export function addSourceOptions(cmd: Command): Command {
+  return addCacheOptions(cmd).option("--out-dir <dir>", `output directory the tasks' ffmpeg arguments (argv) write under (default: ${DEFAULT_OUT_DIR})`);
 }

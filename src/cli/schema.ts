@@ -1,5 +1,6 @@
-// `vps schema workload|recipes|scenario|plan`: the JSON Schema of each input and of the plan.
+// `vps schema workload|recipes|scenario|plan|forecast`: the JSON Schema of each input, of the plan and of the forecast.
 import { type Command, InvalidArgumentError } from "commander";
+import { forecastSchema } from "../forecast/schema";
 import { recipeFileSchema, workloadSchema } from "../load/schemas";
 import { planSchema } from "../plan/schema";
 import { scenarioSchema } from "../scenario/schema";
@@ -10,6 +11,7 @@ const SCHEMAS: Record<string, object> = {
   recipes: recipeFileSchema,
   scenario: scenarioSchema,
   plan: planSchema,
+  forecast: forecastSchema,
 };
 
 function parseName(value: string): string {

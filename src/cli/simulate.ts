@@ -12,6 +12,8 @@ import { generateWorkload } from "../scenario/generate";
 import { loadScenarioFile, resolveScenario } from "../scenario/load";
 import type { PolicyName } from "../sched/policy";
 import { InputError } from "../util/errors";
+import { SHIPPED_FIT } from "../cost/shipped";
+import { addAllocationOptions, type AllocationFlags, allocationOptions } from "./allocation";
 import { checkCompliance } from "./gate";
 import { parsePolicy, parsePositive, parseSeed } from "./options";
 import { stableJson, wantsJson, writeFileAtomic } from "./output";
@@ -19,7 +21,7 @@ import { type PlanFlags, addPlanOutputOptions, costModelOf, emitPlan, reportWarn
 import { recipesDir, scenariosDir } from "./paths";
 import { runPaced, stderrReporter, wallClock } from "./realtime";
 
-export interface SimulateFlags extends Omit<PlanFlags, "policy"> {
+export interface SimulateFlags extends Omit<PlanFlags, "policy">, AllocationFlags {
   scenario: string;
   seed: number;
   policy?: PolicyName;
@@ -28,7 +30,7 @@ export interface SimulateFlags extends Omit<PlanFlags, "policy"> {
 }
 
 /** A scenario may name deliverables a user's own recipe library lacks: say so, never crash. */
-function checkDeliverables(workload: Workload, book: RecipeBook, scenario: string): void {
+export function checkDeliverables(workload: Workload, book: RecipeBook, scenario: string): void {
   const served = new Set(book.recipes.map((r) => r.deliverable));
   const missing = [...new Set(workload.titles.flatMap((t) => t.deliverables))].filter((d) => !served.has(d)).sort();
   if (missing.length > 0) {
@@ -37,7 +39,7 @@ function checkDeliverables(workload: Workload, book: RecipeBook, scenario: strin
 }
 
 async function simulatePlans(workload: Workload, book: RecipeBook, policies: PolicyName[], flags: SimulateFlags, costModel: CostModel | undefined): Promise<Plan[]> {
-  const options = (policy: PolicyName) => ({ policy, seed: flags.seed, trace: null, costModel });
+  const options = (policy: PolicyName) => ({ policy, seed: flags.seed, trace: null, costModel, ...allocationOptions(flags, flags.seed) });
   if (flags.accelerate === undefined) return policies.map((p) => buildPlan(workload, book, options(p)));
   const sims = policies.map((p) => ({ name: p, sim: createSimulator(workload, book, options(p)) }));
   await runPaced(sims, flags.accelerate, wallClock, stderrReporter());
@@ -81,5 +83,5 @@ export function registerSimulate(program: Command): void {
     .option("--policy <name>", "simulate only this policy (value or fifo)", parsePolicy)
     .option("--accelerate <x>", "pace virtual time at x times wall-clock speed, with live progress on stderr", parsePositive)
     .option("--workload-out <file>", "write the generated workload as YAML that `vps plan` accepts");
-  addPlanOutputOptions(cmd).action((flags: SimulateFlags) => runSimulate(flags));
+  addAllocationOptions(addPlanOutputOptions(cmd), SHIPPED_FIT.titleSigma).action((flags: SimulateFlags) => runSimulate(flags));
 }

@@ -4,7 +4,7 @@ import type { ToolRunner } from "../exec/runner";
 import { ToolFailed } from "../exec/tool";
 import type { HdrTransfer } from "../model";
 import { InputError } from "../util/errors";
-import type { AudioInfo, ProbeInfo } from "./types";
+import type { AudioInfo, ContentLight, MasteringDisplay, ProbeInfo } from "./types";
 
 const PROBE_TIMEOUT_MS = 60_000;
 /** Packets whose timestamps are checked for variable frame rate: ~10 s at 24 fps, read in milliseconds. */
@@ -35,7 +35,14 @@ interface RawStream {
   duration?: string;
   disposition?: { attached_pic?: number };
   tags?: Record<string, string>;
-  side_data_list?: { rotation?: number }[];
+  side_data_list?: RawSideData[];
+}
+
+/** ffprobe's side data: rotation (display matrix), HDR10 mastering display and content light level. */
+interface RawSideData {
+  side_data_type?: string;
+  rotation?: number;
+  [field: string]: unknown;
 }
 
 interface RawProbe {
@@ -48,6 +55,11 @@ export const inputUrl = (absolutePath: string): string => `file:${absolutePath}`
 
 export function probeArgs(input: string): string[] {
   return ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", "-i", input];
+}
+
+/** The first frame's side data: HDR10 metadata that H.264/HEVC carry in SEI rather than in the container. */
+export function frameSideDataArgs(input: string): string[] {
+  return ["-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1", "-show_frames", "-of", "json", "-i", input];
 }
 
 export function timestampArgs(input: string): string[] {
@@ -102,6 +114,52 @@ function rotationOf(s: RawStream): number {
   const fromSideData = s.side_data_list?.find((d) => typeof d.rotation === "number")?.rotation;
   const deg = fromSideData ?? Number(s.tags?.rotate ?? 0);
   return Number.isFinite(deg) ? (((Math.round(deg) % 360) + 360) % 360) : 0;
+}
+
+/** "34000/50000" → 0.68 (ffprobe prints side data as fractions); a number as itself; else NaN. */
+function fraction(v: unknown): number {
+  if (typeof v === "number") return v;
+  const m = /^(-?\d+(?:\.\d+)?)(?:\/(\d+(?:\.\d+)?))?$/.exec(typeof v === "string" ? v : "");
+  if (!m) return Number.NaN;
+  return m[2] === undefined ? Number(m[1]) : Number(m[1]) / Number(m[2]);
+}
+
+const MASTERING = "Mastering display metadata";
+const CONTENT_LIGHT = "Content light level metadata";
+
+export function masteringDisplayOf(list: readonly RawSideData[] | undefined): MasteringDisplay | null {
+  const d = list?.find((x) => x.side_data_type === MASTERING);
+  if (!d) return null;
+  const pair = (k: string): [number, number] => [fraction(d[`${k}_x`]), fraction(d[`${k}_y`])];
+  const m: MasteringDisplay = {
+    red: pair("red"),
+    green: pair("green"),
+    blue: pair("blue"),
+    whitePoint: pair("white_point"),
+    minLuminance: fraction(d.min_luminance),
+    maxLuminance: fraction(d.max_luminance),
+  };
+  // A display with only luminance or only primaries present is half a statement: carry none of it.
+  const all = [...m.red, ...m.green, ...m.blue, ...m.whitePoint, m.minLuminance, m.maxLuminance];
+  return all.every((x) => Number.isFinite(x)) && m.maxLuminance > 0 ? m : null;
+}
+
+export function contentLightOf(list: readonly RawSideData[] | undefined): ContentLight | null {
+  const d = list?.find((x) => x.side_data_type === CONTENT_LIGHT);
+  if (!d) return null;
+  const maxCll = fraction(d.max_content);
+  const maxFall = fraction(d.max_average);
+  return Number.isFinite(maxCll) && Number.isFinite(maxFall) ? { maxCll, maxFall } : null;
+}
+
+/** The first frame's side data from `frameSideDataArgs` JSON; empty when there is none. */
+export function parseFrameSideData(json: string): RawSideData[] {
+  try {
+    const raw = JSON.parse(json) as { frames?: { side_data_list?: RawSideData[] }[] };
+    return raw.frames?.[0]?.side_data_list ?? [];
+  } catch {
+    return [];
+  }
 }
 
 function audioOf(streams: RawStream[]): AudioInfo | null {
@@ -161,6 +219,8 @@ export function describeProbe(file: string, raw: RawProbe): ProbeInfo {
     hdr: hdrOf(v.color_transfer),
     colorTransfer: v.color_transfer ?? null,
     colorPrimaries: v.color_primaries ?? null,
+    masteringDisplay: masteringDisplayOf(v.side_data_list),
+    contentLight: contentLightOf(v.side_data_list),
     fieldOrder,
     interlaced,
     rotation: rotationOf(v),
@@ -196,5 +256,17 @@ export async function probeFile(file: string, absolutePath: string, run: ToolRun
   }
   const probe = describeProbe(file, raw);
   const pts = parseTimestamps((await run("ffprobe", timestampArgs(input), { timeoutMs: PROBE_TIMEOUT_MS })).stdout);
-  return { ...probe, variableFrameRate: probe.variableFrameRate || irregularTimestamps(pts) };
+  const withRate = { ...probe, variableFrameRate: probe.variableFrameRate || irregularTimestamps(pts) };
+  return probe.hdr === "sdr" ? withRate : withHdrMetadata(withRate, input, run);
+}
+
+/** HDR10 metadata the container did not carry is looked for in the first frame's SEI (one more ffprobe). */
+async function withHdrMetadata(probe: ProbeInfo, input: string, run: ToolRunner): Promise<ProbeInfo> {
+  if (probe.masteringDisplay !== null && probe.contentLight !== null) return probe;
+  const side = parseFrameSideData((await run("ffprobe", frameSideDataArgs(input), { timeoutMs: PROBE_TIMEOUT_MS })).stdout);
+  return {
+    ...probe,
+    masteringDisplay: probe.masteringDisplay ?? masteringDisplayOf(side),
+    contentLight: probe.contentLight ?? contentLightOf(side),
+  };
 }

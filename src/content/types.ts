@@ -10,6 +10,22 @@ export interface AudioInfo {
   streams: number;
 }
 
+/** SMPTE ST 2086 mastering display colour volume: chromaticities 0..1 (CIE 1931 xy), luminance in cd/m². */
+export interface MasteringDisplay {
+  red: [number, number];
+  green: [number, number];
+  blue: [number, number];
+  whitePoint: [number, number];
+  minLuminance: number;
+  maxLuminance: number;
+}
+
+/** CTA-861.3 content light level: the brightest pixel (MaxCLL) and brightest frame average (MaxFALL), cd/m². */
+export interface ContentLight {
+  maxCll: number;
+  maxFall: number;
+}
+
 /** What ffprobe says about a file's first video stream (and its audio), without decoding it. */
 export interface ProbeInfo {
   container: string;
@@ -26,6 +42,9 @@ export interface ProbeInfo {
   hdr: HdrTransfer;
   colorTransfer: string | null;
   colorPrimaries: string | null;
+  /** HDR10 static metadata, from the stream (mp4 mdcv/clli, Matroska) or the first frame's SEI; null when absent. */
+  masteringDisplay: MasteringDisplay | null;
+  contentLight: ContentLight | null;
   /** ffprobe's field_order: progressive, tt, bb, tb, bt, or unknown. */
   fieldOrder: string;
   interlaced: boolean;

@@ -93,10 +93,26 @@ export function parallelFraction(rendition: Rendition): number {
   return 0.7;
 }
 
-/** Wall seconds of `work` on `slots` slots (Amdahl's law). */
+/**
+ * How each encoder's threading holds up relative to x264's frame threads: x265's wavefront rows
+ * and SVT-AV1's segment/tile parallelism match it on large frames; libvpx-vp9's row-mt and tile
+ * columns leave more of the frame serial. Round figures from public encoder scaling reports.
+ */
+const CODEC_PARALLEL: Readonly<Record<Codec, number>> = { h264: 1, hevc: 1, av1: 1, vp9: 0.92 };
+
+/** The speedup curve of an encode: Amdahl's parallel fraction by codec and frame size. */
+export function encodeParallelFraction(codec: Codec, rendition: Rendition): number {
+  return parallelFraction(rendition) * CODEC_PARALLEL[codec];
+}
+
+/** Wall seconds of `work` on `slots` slots when a fraction `parallel` of it spreads (Amdahl's law). */
+export function amdahl(work: number, slots: number, parallel: number): number {
+  return work * (1 - parallel + parallel / Math.max(1, slots));
+}
+
+/** Wall seconds of `work` on `slots` slots (Amdahl's law, H.264's curve). */
 export function durationOn(work: number, slots: number, rendition: Rendition): number {
-  const f = parallelFraction(rendition);
-  return work * (1 - f + f / Math.max(1, slots));
+  return amdahl(work, slots, parallelFraction(rendition));
 }
 
 const CODEC_MEMORY: Record<Codec, number> = { h264: 1, hevc: 2, av1: 2.5, vp9: 1.5 };
@@ -118,6 +134,14 @@ export function analyseWork(content: ContentProfile): number {
   return Math.max(5, 0.15 * content.duration * pixelRate(content.width, content.height, content.fps));
 }
 
+/**
+ * Normalisation decodes the source, filters it (bwdif deinterlacing, a constant frame rate, 4:2:0)
+ * and writes a lossless FFV1 mezzanine: about a fifth of a 1080p H.264 encode at preset medium.
+ */
+export function normaliseWork(content: ContentProfile): number {
+  return Math.max(5, 0.3 * content.duration * pixelRate(content.width, content.height, content.fps));
+}
+
 /** Joining chunks is a stream copy: I/O bound, proportional to length. */
 export function joinDuration(content: ContentProfile): number {
   return 2 + 0.004 * content.duration;
@@ -137,9 +161,11 @@ export const defaultCostModel: CostModel = Object.freeze({
   encodeWork,
   encodeSlots,
   durationOn,
+  parallelFraction: encodeParallelFraction,
   encodeMemoryGiB,
   outputGiB,
   analyseWork,
+  normaliseWork,
   joinDuration,
   packageDuration,
   publishDuration: () => PUBLISH_DURATION,

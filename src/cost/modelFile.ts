@@ -85,8 +85,8 @@ export function parseCostModelDoc(file: string, text: string): CostModelDoc {
 
 /**
  * Encode work from the fitted form. The history holds encodes only, so the rest (slots, speedup
- * curve, memory, scratch, join, package, publish) stays the shipped model's — except analysis,
- * which decodes the source on the same machines and so runs at the fitted machine speed.
+ * curve, memory, scratch, join, package, publish) stays the shipped model's — except analysis and
+ * normalisation, which decode the source on the same machines and so run at the fitted machine speed.
  */
 export function fittedCostModel(doc: CostModelDoc, name: string): CostModel {
   const model = { coefficients: doc.coefficients, prior: doc.prior };
@@ -96,6 +96,7 @@ export function fittedCostModel(doc: CostModelDoc, name: string): CostModel {
     name,
     encodeWork: (spec: EncodeSpec) => spec.seconds * workPerSecond(model, specFeatures(spec)),
     analyseWork: (content: ContentProfile) => defaultCostModel.analyseWork(content) * machine,
+    normaliseWork: (content: ContentProfile) => defaultCostModel.normaliseWork(content) * machine,
   });
 }
 

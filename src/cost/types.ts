@@ -22,12 +22,22 @@ export interface CostModel {
   encodeSlots(rendition: Rendition): number;
   /** Wall seconds of `work` on `slots` slots. */
   durationOn(work: number, slots: number, rendition: Rendition): number;
+  /**
+   * The speedup curve of one encode: the fraction of its work that spreads over slots (Amdahl),
+   * so it runs `work × (1 − p + p/s)` seconds on s slots. Per codec and frame size.
+   */
+  parallelFraction(codec: Codec, rendition: Rendition): number;
   /** Peak resident memory of one encoder process, GiB. */
   encodeMemoryGiB(codec: Codec, rendition: Rendition): number;
   /** GiB an encoded rendition (or chunk) occupies in scratch until it is packaged. */
   outputGiB(rendition: Rendition, seconds: number): number;
   /** Wall seconds of the analyse stage (one slot). */
   analyseWork(content: ContentProfile): number;
+  /**
+   * Wall seconds of the normalise stage (one slot): decoding the source, deinterlacing or fixing its
+   * frame rate or pixel format, and writing a lossless mezzanine every encode then reads.
+   */
+  normaliseWork(content: ContentProfile): number;
   /** Wall seconds of joining a rendition's chunks. */
   joinDuration(content: ContentProfile): number;
   /** Wall seconds of packaging `renditions` renditions of one deliverable. */

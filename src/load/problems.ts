@@ -23,6 +23,11 @@ export class ProblemList {
     this.problems.push({ pos: posOf(this.source, path, key), message });
   }
 
+  /** Marks a value as unusable without a message of its own (its problem was reported elsewhere): rules skip it. */
+  skip(path: Path): void {
+    this.flagged.push(formatPath(path));
+  }
+
   /** True when the schema found nothing wrong at any of these paths or their ancestors. */
   ok(...paths: Path[]): boolean {
     return paths.every((p) => {

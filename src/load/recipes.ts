@@ -8,6 +8,7 @@ import { InputError, type Problem } from "../util/errors";
 import { ProblemList, isRecord, list, num, rec, str, type Path } from "./problems";
 import { recipeFileSchema } from "./schemas";
 import { parseYaml, posOf, validateSchema } from "./yaml";
+import { ENCODERS, encodersFor, isEncoder } from "../encode/encoders";
 
 const RECIPE_FILE = /\.ya?ml$/;
 
@@ -132,9 +133,11 @@ function downgrade(d: Record<string, unknown>): DowngradeStep {
 
 function checkFile(data: Record<string, unknown>, recipes: Recipe[], problems: ProblemList): void {
   checkHdrFile(data, problems);
+  const encoderOk = checkEncoder(data, problems);
   checkClasses(recipes, problems);
   recipes.forEach((r, i) => {
     if (!problems.ok(["recipes", i])) return;
+    if (encoderOk) checkSettings(r, i, problems);
     checkRungNames(rec(list(data.recipes)[i]), i, problems);
     if (problems.clean(["recipes", i, "ladder"])) checkDowngrades(r, i, problems);
   });
@@ -145,6 +148,44 @@ function checkHdrFile(data: Record<string, unknown>, problems: ProblemList): voi
   if (data.hdr !== true || !problems.ok(["hdr"], ["bitDepth"], ["codec"])) return;
   if (data.bitDepth !== 10) problems.add(["hdr"], `expected bitDepth: 10 with hdr: true, found bitDepth ${String(data.bitDepth ?? 8)}`, true);
   if (data.codec !== "hevc" && data.codec !== "av1") problems.add(["hdr"], `expected codec hevc or av1 with hdr: true, found ${String(data.codec)}`, true);
+}
+
+/**
+ * vps writes each encode's ffmpeg command, so it must know the encoder, and the encoder must make
+ * the file's codec. H.264 ships at 8 bits: High 10 plays on almost no device (10-bit is HEVC, AV1, VP9).
+ */
+function checkEncoder(data: Record<string, unknown>, problems: ProblemList): boolean {
+  if (!problems.ok(["encoder"], ["codec"])) return false;
+  const codec = data.codec as Recipe["codec"];
+  const known = encodersFor(codec);
+  const encoder = str(data.encoder, "");
+  if (!isEncoder(encoder) || ENCODERS[encoder].codec !== codec) {
+    problems.add(["encoder"], `expected an encoder vps writes commands for with codec ${codec} (${known.join(", ")}), found "${encoder}"`);
+    return false;
+  }
+  if (codec === "h264" && data.bitDepth !== undefined && data.bitDepth !== 8 && problems.ok(["bitDepth"])) {
+    problems.add(["bitDepth"], `expected bitDepth 8 with codec h264 (10-bit H.264 plays on almost no device; use hevc, av1 or vp9), found ${String(data.bitDepth)}`);
+  }
+  return true;
+}
+
+/**
+ * Settings must survive the trip into ffmpeg: inside -x264-params/-x265-params/-svtav1-params a
+ * ':' or '=' in a value would split it, and libvpx-vp9 takes only its own options.
+ */
+function checkSettings(r: Recipe, i: number, problems: ProblemList): void {
+  const info = ENCODERS[r.encoder as keyof typeof ENCODERS];
+  for (const [key, value] of Object.entries(r.settings)) {
+    const at: Path = ["recipes", i, "settings", key];
+    if (!problems.ok(at)) continue;
+    if (info.knownOptions !== null && !info.knownOptions.includes(key)) {
+      problems.add(at, `expected a ${r.encoder} option (${info.knownOptions.join(", ")}), found "${key}"`, true);
+    } else if (info.paramsOption !== null && /[:=]/.test(String(value))) {
+      problems.add(at, `expected a value without ':' or '=' (they separate ${info.paramsOption} entries; write pairs with a comma, "-1,-1"), found ${JSON.stringify(value)}`);
+    } else if (/[:=\s]/.test(key)) {
+      problems.add(at, `expected a parameter name without ':', '=' or spaces, found "${key}"`, true);
+    }
+  }
 }
 
 function checkClasses(recipes: Recipe[], problems: ProblemList): void {

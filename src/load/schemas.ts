@@ -73,8 +73,9 @@ const stageSchema = {
 const contentSchema = {
   type: "object",
   additionalProperties: false,
-  required: ["duration", "fps"],
-  description: "What the source is like; drives encode work and recipe choice.",
+  description:
+    "What the source is like; drives encode work and recipe choice. duration, fps and the size (resolution, or width and height) " +
+    "are required unless `source` names a file, which `vps plan` then measures (the measured facts win over written ones).",
   properties: {
     duration: {
       description: "Length of the source: seconds (a number > 0) or a duration like 45m, 1h30m, 90s.",
@@ -104,7 +105,13 @@ const contentSchema = {
     hdr: { enum: ["sdr", "pq", "hlg"], description: "Transfer: sdr | pq | hlg (default sdr)." },
     class: { enum: [...CONTENT_CLASSES], description: "Content class for recipe choice (default generic)." },
     complexity: { type: "number", minimum: 0, maximum: 1, description: "0 (static slides) .. 1 (confetti in the rain); default 0.5." },
-    source: { type: "string", minLength: 1, description: "Path of the source file, relative to the workload file." },
+    source: {
+      type: "string",
+      minLength: 1,
+      description:
+        "Path of the source file, relative to the workload file. `vps plan` measures it (cached by content hash): its duration, size, " +
+        "frame rate, bit depth and HDR transfer replace written ones; class and complexity are measured unless written.",
+    },
   },
 };
 

@@ -108,7 +108,8 @@ function canonicalCycle(members: string[]): string[] {
 
 // ---- titles --------------------------------------------------------------------------------
 
-export function checkTitles(w: Workload, book: RecipeBook, problems: ProblemList): void {
+/** `measured`: indexes of titles whose content was measured from their source file (messages say so). */
+export function checkTitles(w: Workload, book: RecipeBook, problems: ProblemList, measured: ReadonlySet<number> = new Set()): void {
   const firstAt = new Map<string, number>();
   w.titles.forEach((t, i) => {
     const at: Path = ["titles", i];
@@ -120,7 +121,7 @@ export function checkTitles(w: Workload, book: RecipeBook, problems: ProblemList
     checkDeadline(t, at, problems);
     checkTier(t, at, w.tiers, problems);
     checkPipelineRef(t, at, w.pipelines, problems);
-    checkDeliverables(t, at, w, book, problems);
+    checkDeliverables(t, at, w, book, problems, measured.has(i));
   });
 }
 
@@ -150,7 +151,7 @@ function checkPipelineRef(t: Title, at: Path, pipelines: Record<string, Pipeline
   problems.add([...at, "pipeline"], `expected a pipeline named under pipelines (${quoteList(Object.keys(pipelines))}), found "${t.pipeline}"`);
 }
 
-function checkDeliverables(t: Title, at: Path, w: Workload, book: RecipeBook, problems: ProblemList): void {
+function checkDeliverables(t: Title, at: Path, w: Workload, book: RecipeBook, problems: ProblemList, measured: boolean): void {
   const known = [...new Set(book.recipes.map((r) => r.deliverable))].sort();
   const content = (field: string): Path => [...at, "content", field];
   t.deliverables.forEach((d, j) => {
@@ -164,7 +165,7 @@ function checkDeliverables(t: Title, at: Path, w: Workload, book: RecipeBook, pr
     // The class picks the recipe (and so the pool); a class the schema rejected would mislead.
     if (!problems.ok(content("class"))) return;
     checkRecipePool(recipe, path, w.capacity.pools, problems);
-    if (problems.ok(content("hdr"), content("bitDepth"))) checkHdr(t, recipe, path, problems);
+    if (problems.ok(content("hdr"), content("bitDepth"))) checkHdr(t, recipe, path, problems, measured);
   });
 }
 
@@ -186,11 +187,13 @@ function checkRecipePool(recipe: Recipe, path: Path, pools: Pool[], problems: Pr
   }
 }
 
-function checkHdr(t: Title, recipe: Recipe, path: Path, problems: ProblemList): void {
+/** HDR deliverables need an HDR source of their bit depth: vps never invents HDR from SDR. */
+function checkHdr(t: Title, recipe: Recipe, path: Path, problems: ProblemList, measured: boolean): void {
   if (!recipe.hdr) return;
+  const how = measured ? ` (measured from ${t.content.source ?? "its source"})` : "";
   if (t.content.hdr === "sdr") {
-    problems.add(path, `expected an HDR source (content.hdr: pq or hlg) for HDR deliverable "${recipe.deliverable}", found an SDR source`);
+    problems.add(path, `expected an HDR source (content.hdr: pq or hlg) for HDR deliverable "${recipe.deliverable}", found an SDR source${how}`);
   } else if (t.content.bitDepth < recipe.bitDepth) {
-    problems.add(path, `expected a source of at least ${recipe.bitDepth} bits for "${recipe.deliverable}", found ${t.content.bitDepth}-bit`);
+    problems.add(path, `expected a source of at least ${recipe.bitDepth} bits for "${recipe.deliverable}", found ${t.content.bitDepth}-bit${how}`);
   }
 }

@@ -34,8 +34,18 @@ export function loadWorkloadFile(path: string, book: RecipeBook): Workload {
   return loadWorkloadText(path, readUserFile(path, "workload"), book, sourceOnDisk);
 }
 
-/** `checkSource` is how the caller vouches for source files; without one they are not checked. */
-export function loadWorkloadText(file: string, text: string, book: RecipeBook, checkSource: SourceCheck | null = null): Workload {
+/**
+ * A workload parsed, normalised and checked as far as it can be before its source files are
+ * measured: the rules that depend on content (recipes, HDR) run in `finishWorkload`.
+ */
+export interface WorkloadDraft {
+  workload: Workload;
+  problems: ProblemList;
+  /** Per title (by index): the content keys written in the file (`duration`, `resolution`, `class`, …). */
+  written: ReadonlySet<string>[];
+}
+
+export function draftWorkload(file: string, text: string): WorkloadDraft {
   const { source, data } = parseYaml(file, text);
   const problems = new ProblemList(source, validateSchema(source, data, workloadSchema));
   // Nothing to normalise when the document is not even a mapping (a list, a scalar, empty).
@@ -43,13 +53,32 @@ export function loadWorkloadText(file: string, text: string, book: RecipeBook, c
   const workload = normaliseWorkload(rec(data), problems, dirname(file));
   checkCapacity(workload, problems);
   checkPipelines(workload, problems);
-  checkTitles(workload, book, problems);
-  if (checkSource) checkSources(workload, problems, checkSource);
+  const written = list(rec(data).titles).map((t) => new Set(Object.keys(rec(rec(t).content))));
+  return { workload, problems, written };
+}
+
+/**
+ * Runs the content rules and throws every problem found. A title with a source that was not
+ * measured (this synchronous path measures nothing) must have its content written out in full.
+ */
+export function finishWorkload(draft: WorkloadDraft, book: RecipeBook, measured: ReadonlySet<number> = new Set()): Workload {
+  const { workload, problems, written } = draft;
+  workload.titles.forEach((t, i) => {
+    if (t.content.source !== null && !measured.has(i)) requireWritten(written[i] ?? new Set(), ["titles", i, "content"], problems);
+  });
+  checkTitles(workload, book, problems, measured);
   problems.throwIfAny("workload");
   return workload;
 }
 
-function checkSources(workload: Workload, problems: ProblemList, checkSource: SourceCheck): void {
+/** `checkSource` is how the caller vouches for source files; without one they are not checked. */
+export function loadWorkloadText(file: string, text: string, book: RecipeBook, checkSource: SourceCheck | null = null): Workload {
+  const draft = draftWorkload(file, text);
+  if (checkSource) checkSources(draft.workload, draft.problems, checkSource);
+  return finishWorkload(draft, book);
+}
+
+export function checkSources(workload: Workload, problems: ProblemList, checkSource: SourceCheck): void {
   workload.titles.forEach((t, i) => {
     const path: Path = ["titles", i, "content", "source"];
     if (t.content.source === null || !problems.ok(path)) return;
@@ -151,8 +180,31 @@ function timePoint(value: unknown, path: Path, env: TitleEnv): number {
   return r;
 }
 
+const EXPECTED_DURATION = "seconds (a number > 0) or a duration like 45m, 1h30m, 90s";
+const EXPECTED_FPS = "frames per second as a number (24, 29.97) or a fraction like 30000/1001";
+
+/** Without a source to measure, duration, fps and the size must be written. */
+function requireWritten(written: ReadonlySet<string>, at: Path, problems: ProblemList): void {
+  const unless = "; without it the source file is measured only by vps plan and vps recipes explain";
+  for (const [key, phrase] of [["duration", EXPECTED_DURATION], ["fps", EXPECTED_FPS]] as const) {
+    if (!written.has(key) && problems.ok(at)) problems.add([...at, key], `expected a value for key "${key}" (${phrase})${unless}, found none`);
+  }
+  if (!written.has("resolution") && !written.has("width") && !written.has("height") && problems.ok(at)) {
+    problems.add(at, `expected resolution (like 1920x1080) or both width and height${unless}, found neither`);
+  }
+}
+
 function normaliseContent(c: Record<string, unknown>, at: Path, env: TitleEnv): ContentProfile {
-  const { width, height } = normaliseSize(c, at, env.problems);
+  const hasSource = typeof c.source === "string";
+  // With a source the missing facts are measured; without one they must be written.
+  if (!hasSource) {
+    for (const [key, phrase] of [["duration", EXPECTED_DURATION], ["fps", EXPECTED_FPS]] as const) {
+      if (c[key] === undefined && env.problems.ok(at)) {
+        env.problems.add([...at, key], `expected a value for required key "${key}" (${phrase}) or a source: file to measure it from, found none`);
+      }
+    }
+  }
+  const { width, height } = normaliseSize(c, at, env.problems, hasSource);
   return {
     duration: normaliseDuration(c.duration, [...at, "duration"], env.problems),
     width,
@@ -187,8 +239,8 @@ function normaliseFps(v: unknown, path: Path, problems: ProblemList): number {
   return fps;
 }
 
-/** `resolution: 1920x1080`, or `width:` and `height:` — exactly one of the two forms. */
-function normaliseSize(c: Record<string, unknown>, at: Path, problems: ProblemList): { width: number; height: number } {
+/** `resolution: 1920x1080`, or `width:` and `height:` — exactly one of the two forms (or neither, with a source). */
+function normaliseSize(c: Record<string, unknown>, at: Path, problems: ProblemList, hasSource: boolean): { width: number; height: number } {
   const hasRes = typeof c.resolution === "string";
   const hasW = typeof c.width === "number";
   const hasH = typeof c.height === "number";
@@ -200,7 +252,8 @@ function normaliseSize(c: Record<string, unknown>, at: Path, problems: ProblemLi
     return { width: w ?? 0, height: h ?? 0 };
   }
   if (hasW && hasH) return { width: c.width as number, height: c.height as number };
-  if (problems.ok([...at], [...at, "resolution"], [...at, "width"], [...at, "height"])) {
+  const none = c.resolution === undefined && c.width === undefined && c.height === undefined;
+  if (!(hasSource && none) && problems.ok([...at], [...at, "resolution"], [...at, "width"], [...at, "height"])) {
     const found = hasW ? "only width" : hasH ? "only height" : "neither";
     problems.add([...at], `expected resolution (like 1920x1080) or both width and height, found ${found}`);
   }

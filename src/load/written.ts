@@ -17,12 +17,13 @@ export interface WrittenStage {
   slots?: number;
 }
 
+/** duration, fps and the size are required unless a `source` file is given to measure them from. */
 export interface WrittenContent {
-  duration: number | string;
+  duration?: number | string;
   resolution?: string;
   width?: number;
   height?: number;
-  fps: number | string;
+  fps?: number | string;
   bitDepth?: number;
   hdr?: "sdr" | "pq" | "hlg";
   class?: string;

@@ -2,7 +2,7 @@
 // for long titles, then a join) → package (per deliverable) → publish. A custom pipeline reorders
 // or adds stages; its `encode`, `package` stages expand the same way.
 import type { Capacity, PipelineStage, RecipeBook, Recipe, Rendition, Task, Title, Workload } from "../model";
-import { type CostModel, defaultCostModel } from "../cost/model";
+import { amdahl, type CostModel, defaultCostModel } from "../cost/model";
 import { select } from "../recipes/select";
 import { InputError, InternalError } from "../util/errors";
 
@@ -66,6 +66,8 @@ function baseTask(ctx: Ctx, id: string, kind: Task["kind"], after: string[]): Ta
     pool: ctx.utility,
     slots: 1,
     duration: 0,
+    work: 0,
+    parallel: null,
     memoryGiB: 0.5,
     scratchGiB: 0,
     after,
@@ -106,7 +108,9 @@ function expandRendition(ctx: Ctx, recipe: Recipe, rendition: Rendition, after: 
     const task = baseTask(ctx, chunks.length > 1 ? `${stem}/c${String(i).padStart(3, "0")}` : stem, "encode", after);
     task.pool = recipe.pool;
     task.slots = slots;
-    task.duration = cost.durationOn(work, slots, rendition);
+    task.work = work;
+    task.parallel = cost.parallelFraction(recipe.codec, rendition);
+    task.duration = amdahl(work, slots, task.parallel);
     task.memoryGiB = cost.encodeMemoryGiB(recipe.codec, rendition);
     task.scratchGiB = cost.outputGiB(rendition, seconds);
     task.deliverable = recipe.deliverable;
@@ -196,13 +200,36 @@ function expandStage(ctx: Ctx, stage: PipelineStage, exits: Map<string, string[]
   }
 }
 
+/**
+ * A source with awkward traits (interlaced, variable frame rate, an odd pixel format or codec) is
+ * first turned into a mezzanine every encode reads: a normalise task that the pipeline's first
+ * stages wait for (so its encodes do too). `title.normalise` says why; it is empty for most titles.
+ */
+function normaliseTask(ctx: Ctx): Task | null {
+  const reasons = ctx.title.normalise ?? [];
+  if (reasons.length === 0) return null;
+  const task = baseTask(ctx, "normalise", "normalise", []);
+  task.duration = ctx.cost.normaliseWork(ctx.title.content);
+  task.reason = reasons.join("; ");
+  ctx.tasks.push(task);
+  return task;
+}
+
 /** Scales encode tasks so their total work equals the title's explicit estimate. */
 function applyExplicitWork(tasks: Task[], work: number): void {
   const encodes = tasks.filter((t) => t.kind === "encode");
   const total = encodes.reduce((s, t) => s + t.duration * t.slots, 0);
   if (total <= 0) return;
   const k = work / total;
-  for (const t of encodes) t.duration *= k;
+  for (const t of encodes) {
+    t.duration *= k;
+    t.work *= k;
+  }
+}
+
+/** Tasks of fixed width cost their duration on every slot they hold. */
+function fixWidthWork(tasks: Task[]): void {
+  for (const t of tasks) if (t.parallel === null) t.work = t.duration * t.slots;
 }
 
 /** `cost` predicts every task's work and duration; the shipped defaults unless a fitted model is given. */
@@ -220,8 +247,11 @@ export function expandTitle(title: Title, workload: Workload, book: RecipeBook, 
     encodeStage: stages.find((s) => s.kind === "encode")?.id,
   };
   const exits = new Map<string, string[]>();
+  const normalise = normaliseTask(ctx);
   for (const stage of stageOrder(stages)) exits.set(stage.id, expandStage(ctx, stage, exits));
+  if (normalise) for (const t of ctx.tasks) if (t !== normalise && t.after.length === 0) t.after = [normalise.id];
   if (title.work !== null) applyExplicitWork(ctx.tasks, title.work);
+  fixWidthWork(ctx.tasks);
   checkMemory(ctx.tasks, workload.capacity);
   return { title, tasks: ctx.tasks, deliverables: ctx.deliverables };
 }

@@ -1,7 +1,7 @@
 // The planner: expand every title into tasks, simulate them over the fixed capacity under a
 // policy, and assemble the plan contract of DESIGN.md. Pure: same inputs, same plan, byte for byte.
 import { type CostModel, defaultCostModel } from "../cost/model";
-import type { Plan, PlanTask, PlanTitle, RecipeBook, Workload } from "../model";
+import type { Plan, PlanTask, PlanTitle, RecipeBook, Task, Workload } from "../model";
 import { expandTitle, type TitlePipeline } from "../pipeline/expand";
 import { totalWork } from "../pipeline/path";
 import { makePolicy, type PolicyName } from "../sched/policy";
@@ -9,8 +9,11 @@ import { DEFAULT_REVIEW_INTERVAL, Simulator } from "../sched/simulator";
 import { ignoredEventWarnings } from "../sched/analytics";
 import { type SimState, TaskState } from "../sched/state";
 import type { TraceSink } from "../sched/trace";
+import type { Allocation } from "../sched/allocate";
+import type { Truth } from "../sched/truth";
 import { InputError } from "../util/errors";
 import { computeMetrics, round } from "./metrics";
+import { predictionMetrics } from "./prediction";
 
 export interface PlanOptions {
   policy: PolicyName;
@@ -20,6 +23,20 @@ export interface PlanOptions {
   reviewInterval?: number;
   /** Predicts every task's work and duration: a fitted model (`--cost-model`), or the shipped defaults. */
   costModel?: CostModel;
+  /** How encodes get their slots: predictive (default) or one fixed width for every encode. */
+  allocation?: Allocation;
+  /** Backfill around reservations (default on); off = strict priority order, a blocked head blocks its pool. */
+  backfill?: boolean;
+  /** Draw a hidden true cost that differs from the model (seeded), so predictions can be wrong. */
+  truth?: Truth | null;
+  /**
+   * The ffmpeg arguments of a task in its final form (after downgrades), or null for none; called
+   * at assembly with the task and the id of the title whose source it reads (a deferred
+   * follow-up's original). Without it no task carries `argv`.
+   */
+  commands?: (task: Task, sourceTitle: string) => string[] | null;
+  /** Warnings found before planning (a written value the measured source contradicts), listed first. */
+  warnings?: readonly string[];
 }
 
 export function expandAll(workload: Workload, book: RecipeBook, cost: CostModel = defaultCostModel): TitlePipeline[] {
@@ -57,7 +74,14 @@ export function createSimulator(workload: Workload, book: RecipeBook, options: P
   const { capacity, tiers, events } = workload;
   return new Simulator(
     { pools: capacity.pools, scratchGiB: capacity.scratchGiB, tiers, pipelines, config: workload.policy, events, cost },
-    { policy, reviewInterval: options.reviewInterval ?? DEFAULT_REVIEW_INTERVAL, trace: options.trace },
+    {
+      policy,
+      reviewInterval: options.reviewInterval ?? DEFAULT_REVIEW_INTERVAL,
+      trace: options.trace,
+      allocation: options.allocation,
+      backfill: options.backfill,
+      truth: options.truth,
+    },
   );
 }
 
@@ -92,7 +116,7 @@ function planTitles(state: SimState): PlanTitle[] {
     .sort(byId);
 }
 
-function planTasks(state: SimState): PlanTask[] {
+function planTasks(state: SimState, commands: PlanOptions["commands"]): PlanTask[] {
   return state.tasks
     .filter((t) => t.state !== TaskState.Cancelled)
     .map((t): PlanTask => {
@@ -111,6 +135,11 @@ function planTasks(state: SimState): PlanTask[] {
       if (t.task.chunk !== null) task.chunk = t.task.chunk;
       if (t.task.preset !== null) task.preset = t.task.preset;
       if (t.task.recipe !== null) task.recipe = t.task.recipe;
+      if (t.task.kind === "encode") task.predicted = round(t.predicted);
+      if (t.task.reason !== undefined) task.reason = t.task.reason;
+      const owner = state.titles[t.titleIdx]!;
+      const argv = commands?.(t.task, owner.deferredFrom ?? owner.id) ?? null;
+      if (argv !== null) task.argv = argv;
       return task;
     })
     .sort(byId);
@@ -118,7 +147,7 @@ function planTasks(state: SimState): PlanTask[] {
 
 export function assemblePlan(workload: Workload, state: SimState, options: PlanOptions): Plan {
   const titles = planTitles(state);
-  const tasks = planTasks(state);
+  const tasks = planTasks(state, options.commands);
   return {
     schemaVersion: 1,
     epoch: workload.epoch,
@@ -137,7 +166,8 @@ export function assemblePlan(workload: Workload, state: SimState, options: PlanO
       peakScratchGiB: state.peakScratch,
       valueChangeDelays: state.valueChangeDelays,
       promotionDelays: state.promotionDelays,
+      prediction: predictionMetrics(state),
     }),
-    warnings: ignoredEventWarnings(state),
+    warnings: [...(options.warnings ?? []), ...ignoredEventWarnings(state)],
   };
 }

@@ -39,6 +39,11 @@ export function comparePlans(plans: Plan[]): Comparison {
     rows.push({ metric: `${tier} p95 turnaround`, values: plans.map((p) => stat(p)?.p95 ?? null), better: "lower", unit: "seconds" });
     rows.push({ metric: `${tier} longest wait`, values: plans.map((p) => p.metrics.waits[tier]?.max ?? null), better: "lower", unit: "seconds" });
   }
+  if (plans.some((p) => p.metrics.prediction.firstEstimate.p90 > 0)) {
+    const pr = (p: Plan) => p.metrics.prediction;
+    rows.push({ metric: "encode estimate error, model (median)", values: plans.map((p) => pr(p).firstEstimate.median), better: "neutral", unit: "ratio" });
+    rows.push({ metric: "encode estimate error, learned (median)", values: plans.map((p) => pr(p).atStart.median), better: "lower", unit: "ratio" });
+  }
   if (plans.some((p) => p.metrics.promotions > 0)) {
     // Neutral: a policy that publishes an upload before its views jump never needs to promote it.
     rows.push({ metric: "viral promotions", values: plans.map((p) => p.metrics.promotions), better: "neutral", unit: "count" });

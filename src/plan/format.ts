@@ -40,8 +40,15 @@ export function headline(plan: Plan): string {
     (plan.seed !== null ? `, seed ${plan.seed}` : "") +
     `, times after ${plan.epoch}` +
     `: ${m.titles} titles, ${m.tasks} tasks, makespan ${formatDuration(m.makespan)}, ${compliance}, ${m.downgraded} downgraded` +
-    (m.promotions > 0 ? `, ${m.promotions} promoted` : "")
+    (m.promotions > 0 ? `, ${m.promotions} promoted` : "") +
+    predictionNote(m.prediction)
   );
+}
+
+/** Only when the run's costs strayed from the model (a simulation with noise): how far, and how far after learning. */
+function predictionNote(p: Plan["metrics"]["prediction"]): string {
+  if (p.firstEstimate.p90 === 0) return "";
+  return `; encode estimates off by ${pct(p.firstEstimate.median)} (median) before the run, ${pct(p.atStart.median)} at start after learning`;
 }
 
 export function poolsTable(plan: Plan): string {

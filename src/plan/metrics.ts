@@ -1,5 +1,5 @@
 // Plan metrics: what a farm operator reads first.
-import type { PlanMetrics, PlanTask, PlanTitle, Pool } from "../model";
+import type { PlanMetrics, PlanTask, PlanTitle, Pool, PredictionMetrics } from "../model";
 
 /** Nearest-rank percentile of an ascending list. */
 export function percentile(sorted: readonly number[], q: number): number {
@@ -63,6 +63,7 @@ export interface MetricsInput {
   peakScratchGiB: number;
   valueChangeDelays: readonly number[];
   promotionDelays: readonly number[];
+  prediction: PredictionMetrics;
 }
 
 export function computeMetrics(m: MetricsInput): PlanMetrics {
@@ -103,5 +104,6 @@ export function computeMetrics(m: MetricsInput): PlanMetrics {
       mean: round(m.promotionDelays.reduce((s, x) => s + x, 0) / Math.max(1, m.promotionDelays.length)),
       max: round(maxOf(m.promotionDelays)),
     },
+    prediction: m.prediction,
   };
 }

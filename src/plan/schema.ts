@@ -58,6 +58,27 @@ const planTitleSchema = {
   },
 };
 
+const errorSpread = {
+  type: "object",
+  additionalProperties: false,
+  required: ["median", "p90"],
+  properties: { median: { type: "number", minimum: 0 }, p90: { type: "number", minimum: 0 } },
+};
+
+const predictionSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["encodes", "firstEstimate", "atStart", "perTitle", "batchTotal"],
+  description: "Predicted against actual encode durations over the run; errors are fractions (0.1 = 10%).",
+  properties: {
+    encodes: { type: "integer", minimum: 0 },
+    firstEstimate: { ...errorSpread, description: "|model prediction − actual| ÷ actual per encode, before the run." },
+    atStart: { ...errorSpread, description: "|scheduler's estimate at start − actual| ÷ actual per encode, after learning." },
+    perTitle: { ...errorSpread, description: "Per title: Σ predicted against Σ actual encode seconds." },
+    batchTotal: { type: "number", description: "(Σ predicted − Σ actual) ÷ Σ actual over every encode; + = over-predicted." },
+  },
+};
+
 const planTaskSchema = {
   type: "object",
   additionalProperties: false,
@@ -65,7 +86,7 @@ const planTaskSchema = {
   properties: {
     id: { type: "string" },
     title: { type: "string" },
-    kind: { enum: ["analyse", "encode", "join", "package", "publish", "custom"] },
+    kind: { enum: ["normalise", "analyse", "encode", "join", "package", "publish", "custom"] },
     pool: { type: "string" },
     slots: { type: "integer", minimum: 1 },
     start: seconds("Seconds after the epoch."),
@@ -76,6 +97,13 @@ const planTaskSchema = {
     chunk: { type: "integer", minimum: 0 },
     preset: { type: "string" },
     recipe: { type: "string", description: "Encode tasks: the recipe chosen for the title's content class (deliverable/class)." },
+    reason: { type: "string", description: "Why the task exists (normalise: the source traits it fixes)." },
+    predicted: { type: "number", minimum: 0, description: "Encodes: seconds the cost model predicted on the task's slots, before the run (end − start is what it took)." },
+    argv: {
+      type: "array",
+      items: { type: "string" },
+      description: "Titles with a source file: the ffmpeg arguments (an argument vector, after the program name) that perform the task.",
+    },
   },
 };
 
@@ -110,6 +138,7 @@ export const planSchema = {
       required: [
         "deadlineCompliance", "makespan", "utilization", "idleWhileQueued", "titles", "tasks", "late", "downgraded",
         "turnaround", "peakRunning", "peakScratchGiB", "waits", "valueChangeDelay", "promotions", "promotionDelay",
+        "prediction",
       ],
       properties: {
         deadlineCompliance: { type: ["number", "null"], minimum: 0, maximum: 1, description: "Share of titles with a deadline that are on time." },
@@ -148,6 +177,7 @@ export const planSchema = {
           properties: { changes: { type: "integer", minimum: 0 }, mean: { type: "number", minimum: 0 }, max: { type: "number", minimum: 0 } },
         },
         promotions: { type: "integer", minimum: 0, description: "Automatic viral promotions." },
+        prediction: predictionSchema,
         promotionDelay: {
           type: "object",
           additionalProperties: false,

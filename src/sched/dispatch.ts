@@ -1,8 +1,16 @@
 // The list scheduler's moves: a task becomes ready, a task starts, a task ends, a title finishes.
-// Dispatch takes, per pool, the head of the policy's order and starts it if it fits; a head that
-// does not fit blocks its pool (strict priority order, so a wide 4K encode is never starved by a
-// stream of narrow ones). The one exception is scratch: a title that cannot get its scratch is
+// Dispatch takes, per pool, the head of the policy's order and starts it at the width the
+// allocator picks (src/sched/allocate.ts). A head that cannot start gets a reservation: the time
+// its width is expected to be free, from the running tasks' expected ends. With backfill on, work
+// further down the order may start around it only where that does not delay the reservation (it
+// ends before the reserved time, or uses slots the head will not need then), as Slurm's backfill
+// does; without it the head blocks its pool (strict order). Reservations are recomputed at every
+// dispatch from the current estimates, so when tasks run longer or shorter than predicted, the
+// reservations move with them. Scratch is the exception: a title that cannot get its scratch is
 // parked until scratch frees, because blocking on it could deadlock the titles holding it.
+import { amdahl } from "../cost/model";
+import { estimateOn, startWidth } from "./allocate";
+import { learnFrom } from "./learn";
 import { updateProjection } from "./projection";
 import { type SimState, type SimTask, type SimTitle, TaskState, taskWork } from "./state";
 
@@ -75,6 +83,7 @@ export function unready(state: SimState, t: SimTask): void {
 export function arrive(state: SimState, title: SimTitle): void {
   title.arrived = true;
   state.trace?.({ type: "title:arrive", at: state.now, title: title.id });
+  title.workByPool.forEach((w, p) => (state.queuedWork[p]! += w));
   if (title.deadlineRank >= 0) {
     state.activeDeadline.add(title.idx);
     const group = state.activeGroups.get(title.groupEnd) ?? new Set<number>();
@@ -94,29 +103,49 @@ export function arrive(state: SimState, title: SimTitle): void {
 export function takeWork(state: SimState, title: SimTitle, p: number, work: number): void {
   title.remainingWork -= work;
   title.workByPool[p]! -= work;
+  if (title.arrived) state.queuedWork[p]! -= work;
   if (title.deadlineRank >= 0 && title.arrived) state.dueWork[p]!.add(title.deadlineRank, -work);
 }
 
-function start(state: SimState, t: SimTask): void {
+/** Adds `work` of pool `p` to a title's remaining work (a deferred rendition moved in, an estimate grew). */
+export function giveWork(state: SimState, title: SimTitle, p: number, work: number): void {
+  takeWork(state, title, p, -work);
+}
+
+/** Real seconds a task runs on `slots` slots: the hidden truth, which only its end reveals. */
+function actualOn(t: SimTask, slots: number): number {
+  const p = t.task.parallel;
+  if (p === null) return t.task.duration * t.trueFactor;
+  return amdahl(t.modelWork * t.trueFactor, slots, p);
+}
+
+function start(state: SimState, t: SimTask, slots: number): void {
   const title = state.titles[t.titleIdx]!;
   unready(state, t);
   t.state = TaskState.Running;
   title.runningCount++;
   updateWaiting(state, title);
-  t.start = state.now;
-  t.end = state.now + t.task.duration;
   const p = t.poolIdx;
-  state.freeSlots[p]! -= t.task.slots;
+  // The title's queued work counted the task at its planned width; take that off before the width changes.
+  takeWork(state, title, p, taskWork(t));
+  t.estimate = estimateOn(t, slots);
+  t.predicted = t.task.parallel === null ? t.task.duration : amdahl(t.modelWork, slots, t.task.parallel);
+  t.task.slots = slots;
+  t.task.duration = t.estimate;
+  t.start = state.now;
+  t.estEnd = state.now + t.estimate;
+  t.end = state.now + actualOn(t, slots);
+  state.freeSlots[p]! -= slots;
   state.freeMemory[p]! -= t.task.memoryGiB;
   state.running[p]! += 1;
   state.peakRunning[p] = Math.max(state.peakRunning[p]!, state.running[p]!);
-  state.busySlotSeconds[p]! += taskWork(t);
-  state.runningSlotEnd[p]! += t.task.slots * t.end;
+  state.busySlotSeconds[p]! += slots * (t.end - t.start);
+  state.runningSlotEnd[p]! += slots * t.estEnd;
+  state.runningEnds[p]!.push(t.idx, -t.estEnd, t.idx);
   if (t.task.kind === "encode") {
     state.runningEncodes++;
     state.peakRunningEncodes = Math.max(state.peakRunningEncodes, state.runningEncodes);
   }
-  takeWork(state, title, p, taskWork(t));
   state.events.push(t.end, "end", t.idx);
   state.trace?.({ type: "task:start", at: state.now, task: t.task.id, title: title.id, pool: t.task.pool, slots: t.task.slots });
   rekey(state, title);
@@ -172,9 +201,71 @@ function updateGuards(state: SimState): void {
   }
 }
 
-/** Whether the guard keeps this task from starting now. */
-function guarded(state: SimState, title: SimTitle, t: SimTask): boolean {
-  return !title.atRisk && state.now + t.task.duration > state.guardUntil[t.poolIdx]!;
+/** Whether the guard keeps this task from starting now (on `slots` slots). */
+function guarded(state: SimState, title: SimTitle, t: SimTask, slots: number): boolean {
+  return !title.atRisk && state.now + estimateOn(t, slots) > state.guardUntil[t.poolIdx]!;
+}
+
+/** Parks a title that cannot get its scratch; false if it must wait instead. */
+function parkIfNoScratch(state: SimState, title: SimTitle, t: SimTask, p: number): boolean {
+  if (t.task.kind !== "encode" || admit(state, title)) return false;
+  state.heaps[p]!.remove(title.idx);
+  title.parked[p] = true;
+  state.parkedTitles[p]!.push(title.idx);
+  // A title now waits for scratch: that lifts the guards (see updateGuards).
+  updateGuards(state);
+  return true;
+}
+
+/** How far down the order a backfill pass looks: bounded so a blocked pool costs O(depth) per dispatch. */
+export const BACKFILL_DEPTH = 32;
+
+interface Reservation {
+  /** When the blocked head is expected to start. */
+  at: number;
+  /** Slots expected free at that time beyond what the head needs; backfill may keep them longer. */
+  spare: number;
+}
+
+function reservationOf(state: SimState, p: number, wanted: number, at: number): Reservation {
+  if (!Number.isFinite(at)) return { at, spare: 0 };
+  let free = state.freeSlots[p]!;
+  state.runningEnds[p]!.visitInOrder((idx) => {
+    const t = state.tasks[idx]!;
+    if (Math.max(state.now, t.estEnd) > at) return false;
+    free += t.task.slots;
+    return true;
+  });
+  return { at, spare: Math.max(0, free - wanted) };
+}
+
+/** Starts work below a blocked head where it cannot delay the head's reservation. */
+function backfill(state: SimState, p: number, head: number, r: Reservation): void {
+  // A full pool is the common case under load: nothing to fill, skip the walk.
+  if (state.freeSlots[p]! <= 0) return;
+  const candidates: number[] = [];
+  state.heaps[p]!.visitInOrder((idx) => {
+    if (idx !== head) candidates.push(idx);
+    return candidates.length < BACKFILL_DEPTH;
+  });
+  for (const idx of candidates) {
+    if (state.freeSlots[p]! <= 0) return;
+    const title = state.titles[idx]!;
+    const ready = title.ready[p]!;
+    if (ready.length === 0 || title.parked[p]) continue;
+    // The longest task first (it is the one the title's critical path needs), else the shortest.
+    for (const taskIdx of ready.length > 1 ? [ready[0]!, ready[ready.length - 1]!] : [ready[0]!]) {
+      const t = state.tasks[taskIdx]!;
+      const s = startWidth(state, title, t);
+      if (s.slots === 0 || guarded(state, title, t, s.slots)) continue;
+      const endsFirst = state.now + estimateOn(t, s.slots) <= r.at;
+      if (!endsFirst && s.slots > r.spare) continue;
+      if (parkIfNoScratch(state, title, t, p)) break;
+      if (!endsFirst) r.spare -= s.slots;
+      start(state, t, s.slots);
+      break;
+    }
+  }
 }
 
 export function dispatchPool(state: SimState, p: number): void {
@@ -184,18 +275,19 @@ export function dispatchPool(state: SimState, p: number): void {
     if (titleIdx === undefined) return;
     const title = state.titles[titleIdx]!;
     const t = state.tasks[title.ready[p]![0]!]!;
-    if (t.task.slots > state.freeSlots[p]! || t.task.memoryGiB > state.freeMemory[p]! + 1e-9) return;
-    if (guarded(state, title, t)) return;
-    if (t.task.kind === "encode" && !admit(state, title)) {
-      heap.remove(titleIdx);
-      title.parked[p] = true;
-      state.parkedTitles[p]!.push(titleIdx);
-      // A title now waits for scratch: that lifts the guards (see updateGuards).
-      updateGuards(state);
-      continue;
+    const s = startWidth(state, title, t);
+    if (s.slots === 0 || guarded(state, title, t, s.slots)) {
+      if (state.backfill) backfill(state, p, titleIdx, s.slots === 0 ? reservationOf(state, p, s.wanted, s.at) : guardReservation(state, p));
+      return;
     }
-    start(state, t);
+    if (parkIfNoScratch(state, title, t, p)) continue;
+    start(state, t, s.slots);
   }
+}
+
+/** A head held back by an at-risk title's guard: backfill may only use what ends before the guard. */
+function guardReservation(state: SimState, p: number): Reservation {
+  return { at: state.guardUntil[p]!, spare: 0 };
 }
 
 export function dispatch(state: SimState): void {
@@ -228,7 +320,9 @@ export function end(state: SimState, t: SimTask): SimTitle {
   state.freeSlots[p]! += t.task.slots;
   state.freeMemory[p]! += t.task.memoryGiB;
   state.running[p]! -= 1;
-  state.runningSlotEnd[p]! -= t.task.slots * t.end;
+  state.runningSlotEnd[p]! -= t.task.slots * t.estEnd;
+  state.runningEnds[p]!.remove(t.idx);
+  learnFrom(state, title, t);
   state.tasksDone++;
   if (t.task.kind === "encode") state.runningEncodes--;
   state.trace?.({ type: "task:end", at: state.now, task: t.task.id, title: title.id, pool: t.task.pool });

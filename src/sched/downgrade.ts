@@ -18,7 +18,7 @@ export function plannedDeadline(deadline: number, now: number): number {
   return deadline - Math.max(60, 0.02 * (deadline - now));
 }
 import type { DowngradeRecord, DowngradeStep } from "../model";
-import { makeReady, rekey, releaseScratch, takeWork, unready } from "./dispatch";
+import { giveWork, makeReady, rekey, releaseScratch, takeWork, unready } from "./dispatch";
 import { type Mods, noMods, projectGroup, updateProjection } from "./projection";
 import {
   addTask,
@@ -161,6 +161,8 @@ function applyPreset(state: SimState, title: SimTitle, d: DeliverableState, pres
     if (t.task.kind !== "encode" || t.task.deliverable !== d.deliverable || t.state > TaskState.Ready) continue;
     const before = taskWork(t);
     t.task.duration *= factor;
+    t.task.work *= factor;
+    t.modelWork *= factor;
     t.task.preset = preset;
     takeWork(state, title, t.poolIdx, before - taskWork(t));
   }
@@ -191,8 +193,7 @@ function defer(state: SimState, title: SimTitle, d: DeliverableState, r: Renditi
     t.task.id = fu.id + t.task.id.slice(title.id.length);
     fu.tasks.push(i);
     fu.remainingTasks++;
-    fu.remainingWork += taskWork(t);
-    fu.workByPool[t.poolIdx]! += taskWork(t);
+    giveWork(state, fu, t.poolIdx, taskWork(t));
     if (t.task.kind === "encode") {
       fu.scratchNeed += t.task.scratchGiB;
       finals.forEach((f) => link(state, f, i));
@@ -205,6 +206,8 @@ function defer(state: SimState, title: SimTitle, d: DeliverableState, r: Renditi
     kind: "package",
     slots: 1,
     duration: state.cost.packageDuration(fu.title.content, 1),
+    work: state.cost.packageDuration(fu.title.content, 1),
+    parallel: null,
     memoryGiB: 0.5,
     scratchGiB: 0,
     after: [],
@@ -214,7 +217,7 @@ function defer(state: SimState, title: SimTitle, d: DeliverableState, r: Renditi
   });
   link(state, exit, pkg.idx);
   const publish = fu.tasks.map((i) => state.tasks[i]!).find((t) => t.task.kind === "publish");
-  const pub = publish ?? addTask(state, fu, { ...pkg.task, id: `${fu.id}/publish`, kind: "publish", duration: state.cost.publishDuration(), deliverable: null, rendition: null });
+  const pub = publish ?? addTask(state, fu, { ...pkg.task, id: `${fu.id}/publish`, kind: "publish", duration: state.cost.publishDuration(), work: state.cost.publishDuration(), deliverable: null, rendition: null });
   link(state, pkg.idx, pub.idx);
   // Keep the follow-up's task list topological: publish last.
   fu.tasks = [...fu.tasks.filter((i) => i !== pub.idx), pub.idx];

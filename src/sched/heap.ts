@@ -69,6 +69,26 @@ export class IndexedHeap {
     return top;
   }
 
+  /**
+   * Visits ids in priority order without disturbing the heap, until `visit` returns false: a
+   * best-first walk down the tree, so seeing the first k costs O(k²) at worst (k is small here:
+   * a backfill pass looks a few dozen titles deep, a reservation a few running tasks).
+   */
+  visitInOrder(visit: (id: number, key: number) => boolean): void {
+    const frontier: number[] = this.ids.length > 0 ? [0] : [];
+    while (frontier.length > 0) {
+      let best = 0;
+      for (let i = 1; i < frontier.length; i++) if (this.before(frontier[i]!, frontier[best]!)) best = i;
+      const at = frontier[best]!;
+      frontier[best] = frontier[frontier.length - 1]!;
+      frontier.pop();
+      if (!visit(this.ids[at]!, this.keys[at]!)) return;
+      const l = 2 * at + 1;
+      if (l < this.ids.length) frontier.push(l);
+      if (l + 1 < this.ids.length) frontier.push(l + 1);
+    }
+  }
+
   /** Ids in priority order (for tests and debugging; O(n log n)). */
   ordered(): number[] {
     const idx = this.ids.map((_, i) => i);

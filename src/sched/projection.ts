@@ -8,6 +8,7 @@
 // Counting the whole group keeps the projection independent of the order inside the group, which
 // the scheduler is free to choose. Downgrade candidates are evaluated on the same projection with
 // hypothetical modifications of one or more titles.
+import { runningWork } from "./allocate";
 import { type SimState, type SimTitle, TaskState, taskWork } from "./state";
 
 /** Hypothetical changes to one title: encode work of a deliverable scaled, or tasks removed. */
@@ -42,7 +43,7 @@ export function remainingPath(state: SimState, title: SimTitle, mods: Mods | nul
     const t = state.tasks[idx]!;
     let f = 0;
     if (ignored(state, idx, mods)) f = 0;
-    else if (t.state === TaskState.Running) f = t.end - state.now;
+    else if (t.state === TaskState.Running) f = Math.max(0, t.estEnd - state.now);
     else {
       let ready = 0;
       for (const a of t.after) if (state.tasks[a]!.titleIdx === title.idx) ready = Math.max(ready, finishAt[a]!);
@@ -64,12 +65,6 @@ export function savedWork(state: SimState, title: SimTitle, mods: Mods): number[
     saved[t.poolIdx]! += taskWork(t) - kept;
   }
   return saved;
-}
-
-/** Slot-seconds still to run on pool p for tasks already started. */
-function runningWork(state: SimState, p: number): number {
-  const busy = state.pools[p]!.slots - state.freeSlots[p]!;
-  return Math.max(0, state.runningSlotEnd[p]! - busy * state.now);
 }
 
 interface Timing {

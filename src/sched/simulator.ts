@@ -12,6 +12,8 @@ import type { Policy } from "./policy";
 import { refreshLaxities, updateProjection } from "./projection";
 import { createState, type SimState, type SimTitle } from "./state";
 import type { TraceSink } from "./trace";
+import { type Allocation, PREDICTIVE } from "./allocate";
+import type { Truth } from "./truth";
 
 export interface SimInput {
   pools: Pool[];
@@ -29,6 +31,12 @@ export interface SimOptions {
   /** Seconds between reviews of deadline titles (re-keying and downgrade checks). */
   reviewInterval: number;
   trace: TraceSink | null;
+  /** How encodes get their slots (default: predictive, see allocate.ts). */
+  allocation?: Allocation;
+  /** Backfill around blocked heads without delaying their reservations (default on). */
+  backfill?: boolean;
+  /** The hidden true cost the run draws (default none: tasks take exactly what the model predicts). */
+  truth?: Truth | null;
 }
 
 export const DEFAULT_REVIEW_INTERVAL = 120;
@@ -49,7 +57,14 @@ export class Simulator {
   private reviewPending = false;
 
   constructor(input: SimInput, options: SimOptions) {
-    this.state = createState({ ...input, policy: options.policy, trace: options.trace });
+    this.state = createState({
+      ...input,
+      policy: options.policy,
+      trace: options.trace,
+      allocation: options.allocation ?? PREDICTIVE,
+      backfill: options.backfill ?? true,
+      truth: options.truth ?? null,
+    });
     this.reviewInterval = options.reviewInterval;
     const agedAfter = options.policy.agedAfter;
     for (const t of this.state.titles) {

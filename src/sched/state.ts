@@ -10,6 +10,8 @@ import { Fenwick } from "./fenwick";
 import { IndexedHeap } from "./heap";
 import type { Policy } from "./policy";
 import type { TraceSink } from "./trace";
+import { type Allocation, fixWidths } from "./allocate";
+import { drawTruth, type Truth } from "./truth";
 
 export const enum TaskState {
   Waiting = 0,
@@ -30,7 +32,17 @@ export interface SimTask {
   pendingDeps: number;
   state: TaskState;
   start: number;
+  /** When the task really ends (the event); the scheduler itself only knows `estEnd`. */
   end: number;
+  /** When the scheduler expects a running task to end: start + its estimate, moved as it learns. */
+  estEnd: number;
+  /** The cost model's work for the task as configured now (presets change it), before any learning. */
+  modelWork: number;
+  /** Hidden truth: the task's real work is modelWork × trueFactor (1 unless the run draws noise). */
+  trueFactor: number;
+  /** At start: seconds the cost model alone predicted on the slots it got, and the scheduler's estimate then. */
+  predicted: number;
+  estimate: number;
 }
 
 export interface RenditionState {
@@ -105,6 +117,10 @@ export interface SimTitle {
   runningCount: number;
   waitingSince: number | null;
   waited: number;
+  /** Learning: Σ ln(actual ÷ model) over the title's finished encodes, their count, and the correction it gives. */
+  learnLog: number;
+  learnN: number;
+  correction: number;
 }
 
 export interface SimState {
@@ -140,6 +156,13 @@ export interface SimState {
    * eating into the laxity of an at-risk title that has work left in the pool (Infinity: none).
    */
   guardUntil: number[];
+  allocation: Allocation;
+  /** Let lower-priority work start around a blocked head where it does not delay the head's reservation. */
+  backfill: boolean;
+  /** Per pool: predicted work (slot-seconds) of arrived titles not started yet. */
+  queuedWork: number[];
+  /** Per pool: running tasks by expected end (earliest first), for reservations. */
+  runningEnds: IndexedHeap[];
   /** Titles in the policy's at-risk band, kept by `rekey`. */
   atRiskTitles: Set<number>;
   eventsProcessed: number;
@@ -229,6 +252,9 @@ function newTitle(idx: number, source: Title, tiers: Record<string, number>, poo
     runningCount: 0,
     waitingSince: null,
     waited: 0,
+    learnLog: 0,
+    learnN: 0,
+    correction: 1,
   };
 }
 
@@ -246,6 +272,11 @@ export function addTask(state: SimState, title: SimTitle, task: Task): SimTask {
     state: TaskState.Waiting,
     start: -1,
     end: -1,
+    estEnd: -1,
+    modelWork: task.work,
+    trueFactor: 1,
+    predicted: 0,
+    estimate: 0,
   };
   state.tasks.push(st);
   title.tasks.push(st.idx);
@@ -253,6 +284,7 @@ export function addTask(state: SimState, title: SimTitle, task: Task): SimTask {
   const work = taskWork(st);
   title.remainingWork += work;
   title.workByPool[poolIdx]! += work;
+  if (title.arrived) state.queuedWork[poolIdx]! += work;
   if (task.kind === "encode") title.scratchNeed += task.scratchGiB;
   if (task.kind === "package") title.packagesLeft++;
   return st;
@@ -301,6 +333,9 @@ export interface StateInput {
   events: readonly AnalyticsEvent[];
   cost: CostModel;
   trace: TraceSink | null;
+  allocation: Allocation;
+  backfill: boolean;
+  truth: Truth | null;
 }
 
 export function createState(input: StateInput): SimState {
@@ -331,6 +366,10 @@ export function createState(input: StateInput): SimState {
     activeDeadline: new Set(),
     activeGroups: new Map(),
     guardUntil: pools.map(() => Infinity),
+    allocation: input.allocation,
+    backfill: input.backfill,
+    queuedWork: pools.map(() => 0),
+    runningEnds: pools.map(() => new IndexedHeap()),
     atRiskTitles: new Set(),
     eventsProcessed: 0,
     tasksDone: 0,
@@ -356,7 +395,9 @@ export function createState(input: StateInput): SimState {
     title.groupEnd = r?.groupEnd ?? -1;
     state.titles.push(title);
     addPipeline(state, p, title);
+    if (input.truth) drawTruth(state, title, input.truth);
   });
+  if (input.allocation.mode === "fixed") fixWidths(state, input.allocation.slots);
   return state;
 }
 
@@ -365,6 +406,9 @@ export function createFollowUp(state: SimState, from: SimTitle): SimTitle {
   const id = `${from.id}+deferred`;
   const title = newTitle(state.titles.length, { ...from.title, id, arrival: state.now, deadline: null }, {}, state.pools.length);
   title.weight = from.weight;
+  title.correction = from.correction;
+  title.learnLog = from.learnLog;
+  title.learnN = from.learnN;
   title.tier = from.tier;
   title.arrival = state.now;
   title.arrived = true;

@@ -56,7 +56,7 @@ describe("vps schema", () => {
     const r = vps("schema", "nope");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/expected one of workload, recipes, scenario, plan, found "nope"/);
+    expect(r.stderr).toMatch(/expected one of workload, recipes, scenario, plan, forecast, found "nope"/);
   });
 
   describe("plans validate against `vps schema plan`", () => {

@@ -4,21 +4,10 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/model";
 import { verifyPlan } from "../../src/plan/verify";
-import { GOOD_WORKLOAD, planOf, tempDir, vps, type Run } from "./run";
+import { GOOD_WORKLOAD, HOPELESS_WORKLOAD, planOf, tempDir, vps, type Run } from "./run";
 
 /** A 2-hour 4K title due a minute after it arrives: no farm and no downgrade can make that. */
-const IMPOSSIBLE = `epoch: 2026-11-24T00:00:00Z
-capacity:
-  pools:
-    cpu: 16
-titles:
-  - id: film-4k
-    arrival: +10m
-    tier: premium
-    content: { duration: 2h, resolution: 3840x2160, fps: 24 }
-    deliverables: [h264-sdr]
-    deadline: +11m
-  - id: clip-1
+const IMPOSSIBLE = `${HOPELESS_WORKLOAD}  - id: clip-1
     content: { duration: 3m, resolution: 1280x720, fps: 30 }
     deliverables: [h264-sdr]
     deadline: +2h

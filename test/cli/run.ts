@@ -80,6 +80,20 @@ titles:
 `;
 
 /** A scenario small enough to simulate in a blink: six short uploads on eight slots. */
+/** A 2-hour 4K title due a minute after it arrives: no farm and no downgrade can make that. */
+export const HOPELESS_WORKLOAD = `epoch: 2026-11-24T00:00:00Z
+capacity:
+  pools:
+    cpu: 16
+titles:
+  - id: film-4k
+    arrival: +10m
+    tier: premium
+    content: { duration: 2h, resolution: 3840x2160, fps: 24 }
+    deliverables: [h264-sdr]
+    deadline: +11m
+`;
+
 export const TINY_SCENARIO = `description: Six short uploads on a small farm.
 window: 30m
 capacity:

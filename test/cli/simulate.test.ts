@@ -68,7 +68,9 @@ describe("vps simulate --seed 42 (value against the fifo baseline)", () => {
 
   it("replayable: --workload-out writes a workload that `vps plan` turns into the same plan", () => {
     expect(readFileSync(workloadOut, "utf8")).toMatch(/^epoch: /m);
-    const replayed = planOf(vps("plan", workloadOut, "--policy", "value"));
+    // The simulation drew its hidden true costs from the seed (--noise 0.231 by default); a plan
+    // replays them when given the same noise and seed.
+    const replayed = planOf(vps("plan", workloadOut, "--policy", "value", "--noise", "0.231", "--noise-seed", "42"));
     expect(replayed.titles).toEqual(single.titles);
     expect(replayed.tasks).toEqual(single.tasks);
     expect(replayed.metrics).toEqual(single.metrics);

@@ -155,6 +155,8 @@ describe("profileOf", () => {
     hdr: "pq",
     colorTransfer: "smpte2084",
     colorPrimaries: "bt2020",
+    masteringDisplay: null,
+    contentLight: null,
     fieldOrder: "progressive",
     interlaced: false,
     rotation: 0,

@@ -18,6 +18,8 @@ const probe = (over: Partial<ProbeInfo> = {}): ProbeInfo => ({
   hdr: "sdr",
   colorTransfer: null,
   colorPrimaries: null,
+  masteringDisplay: null,
+  contentLight: null,
   fieldOrder: "progressive",
   interlaced: false,
   rotation: 0,

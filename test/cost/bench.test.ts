@@ -1,7 +1,10 @@
-// `vps bench cost` part (a) on a synthetic history: the report's errors, its baseline and its
-// honest "not measured yet" for part (b). (The real data run is in cli.test.ts.)
+// `vps bench cost` part (a) on a synthetic history: the report's errors and its baseline, with
+// part (b), the allocation report, carried alongside. (The real data run is in cli.test.ts; part
+// (b) itself is tested in test/bench/allocation.test.ts.)
 import { describe, expect, test } from "vitest";
+import { allocationBench } from "../../src/bench/allocation";
 import { accuracyOver, formatCostBench, meanRateFitter, runCostBench } from "../../src/bench/cost";
+import { aBook, aContent, aTitle, aWorkload } from "../builders";
 import { aRun } from "./helpers";
 
 // Two codecs, twelve videos; HEVC is four times the work, each video has its own level.
@@ -11,6 +14,10 @@ const rows = Array.from({ length: 96 }, (_, i) => {
   return aRun({ video: `v${video}`, codec, seconds: (codec === "hevc" ? 40 : 10) * (1 + 0.05 * ((video % 5) - 2)) });
 });
 const options = { data: "synthetic", folds: 4, seed: 1, repeat: 2 };
+
+/** Part (b) on a tiny backlog: six short HD episodes on the default 16-slot pool. */
+const titles = Array.from({ length: 6 }, (_, i) => aTitle({ id: `t${i}`, arrival: 60 * i, content: aContent({ duration: 240 }) }));
+const allocation = { scenario: "tiny", ...allocationBench(aWorkload({ titles }), aBook(), 1, 0.231) };
 
 describe("bench cost", () => {
   test("the baseline predicts each codec's mean rate", () => {
@@ -29,14 +36,22 @@ describe("bench cost", () => {
     expect(Object.keys(acc.perTaskByCodec)).toEqual(["h264", "hevc"]);
   });
 
-  test("reports the model, the baseline, the bar, and part (b) as not measured", () => {
-    const r = runCostBench(rows, options);
-    expect(r).toMatchObject({ bench: "cost", runs: 96, videos: 12, folds: 4, repeat: 2, allocation: { measured: false } });
+  test("reports the model, the baseline, the bar, and part (b) as measured", () => {
+    const r = runCostBench(rows, options, allocation);
+    expect(r).toMatchObject({ bench: "cost", runs: 96, videos: 12, folds: 4, repeat: 2 });
     expect(r.accuracy.model.form).toBe("log-linear-v1");
     expect(r.accuracy.model.perTask.median).toBeLessThan(0.11);
     expect(r.accuracy.meets.batchTotalMedian).toBe(r.accuracy.model.batchTotal.median <= 0.1);
+    // Part (b) is the allocation report as measured, with its scenario.
+    expect(r.allocation).toEqual(allocation);
+    expect(r.allocation).toMatchObject({ scenario: "tiny", titles: 6, truth: { seed: 1, titleSigma: 0.231 } });
+    expect(r.allocation.fixed.map((x) => x.name)).toEqual(["fixed:1", "fixed:2", "fixed:4", "fixed:8", "fixed:16"]);
+    expect(r.allocation.predictive.makespanHours).toBeGreaterThan(0);
     const text = formatCostBench(r);
     expect(text).toMatch(/^bench cost — synthetic: 96 runs of 12 videos; 4-fold by video × 2 fold assignments/);
-    expect(text).toMatch(/allocation \(part b\): not measured yet/);
+    expect(text).not.toMatch(/not measured/);
+    expect(text).toMatch(/\nallocation \(part b\) — scenario tiny, 6 titles, same hidden true costs for every run\n/);
+    expect(text).toMatch(/^ {2}predictive {2}makespan \d+\.\d\d h, /m);
+    expect(text).toContain(`the best fixed count ${allocation.bestFixed}`);
   });
 });

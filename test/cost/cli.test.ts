@@ -103,11 +103,21 @@ describe("bad input exits 2 and writes nothing", () => {
 
 const DATA = join(ROOT, "..", "shared", "data", "transcode-times");
 describe.skipIf(!existsSync(join(DATA, "segments.csv")))("vps bench cost", () => {
-  test("reports held-out accuracy on the transcode-times data, and says allocation is not measured yet", () => {
+  test("reports held-out accuracy on the transcode-times data, and allocation on the backlog scenario", () => {
     const r = vps("bench", "cost", "--json", "--repeat", "1");
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ bench: "cost", runs: 11_272, videos: 50, folds: 5, allocation: { measured: false }, shippedDefaults: { inStep: true } });
+    expect(report).toMatchObject({ bench: "cost", runs: 11_272, videos: 50, folds: 5, shippedDefaults: { inStep: true } });
+    // Part (b) on the shipped backlog at seed 42: the bars, measured in the same run.
+    expect(report.allocation.scenario).toBe("backlog");
+    expect(report.allocation.fixed.map((r: { name: string }) => r.name)).toEqual(["fixed:1", "fixed:2", "fixed:4", "fixed:8", "fixed:16"]);
+    expect(report.allocation.meets).toEqual({
+      throughputOverNode: true,
+      notBelowBestFixed: true,
+      utilisation: true,
+      utilisationTarget: true,
+      makespanOverLowerBound: true,
+    });
     for (const m of [report.accuracy.model, report.accuracy.baseline]) {
       expect(m.perVideo.median).toBeGreaterThan(0);
       expect(m.batchTotal.batches).toBe(5);

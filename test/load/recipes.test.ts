@@ -95,7 +95,10 @@ describe("loadRecipeText", () => {
       "r.yaml:5:1 hdr: expected bitDepth: 10 with hdr: true, found bitDepth 8",
       "r.yaml:5:1 hdr: expected codec hevc or av1 with hdr: true, found h264",
     ]);
-    const ok = loadRecipeText("r.yaml", FILE.replace("codec: h264", "codec: hevc").replace("pool: cpu", "pool: cpu\nhdr: true\nbitDepth: 10"));
+    const ok = loadRecipeText(
+      "r.yaml",
+      FILE.replace("codec: h264", "codec: hevc").replace("encoder: libx264", "encoder: libx265").replace("pool: cpu", "pool: cpu\nhdr: true\nbitDepth: 10"),
+    );
     expect(ok[0]).toMatchObject({ hdr: true, bitDepth: 10 });
   });
 
@@ -143,9 +146,9 @@ describe("the shipped recipe library", () => {
   const book = shippedBook();
   const deliverables = [...new Set(book.recipes.map((r) => r.deliverable))];
 
-  it("loads cleanly with the four deliverables", () => {
+  it("loads cleanly with the five deliverables", () => {
     expect(loadRecipeDir(RECIPES_DIR).recipes.length).toBe(book.recipes.length);
-    expect(deliverables.sort()).toEqual(["av1", "h264-sdr", "hevc-hdr10", "hevc-sdr"]);
+    expect(deliverables.sort()).toEqual(["av1", "h264-sdr", "hevc-hdr10", "hevc-sdr", "vp9"]);
   });
 
   it("has a generic recipe and a recipe for every class in each deliverable", () => {
@@ -188,5 +191,61 @@ describe("the shipped recipe library", () => {
     const [a, b] = book.recipes.filter((r) => r.deliverable === "h264-sdr");
     expect(a?.ladder).not.toBe(b?.ladder);
     expect(a?.downgrades).not.toBe(b?.downgrades);
+  });
+});
+
+describe("loadRecipeText: the format constraints vps writes commands under", () => {
+  it("rejects an HDR recipe on H.264 or VP9 (HDR ships as 10-bit HEVC or AV1)", () => {
+    const vp9 = FILE.replace("codec: h264", "codec: vp9").replace("encoder: libx264", "encoder: libvpx-vp9").replace("settings: { aq-mode: 1 }", "settings: { aq-mode: 1 }");
+    expect(problems(vp9.replace("pool: cpu", "pool: cpu\nhdr: true\nbitDepth: 10"))).toEqual([
+      "r.yaml:5:1 hdr: expected codec hevc or av1 with hdr: true, found vp9",
+    ]);
+  });
+
+  it("requires an encoder vps writes commands for, making the file's codec", () => {
+    expect(problems(FILE.replace("encoder: libx264", "encoder: h264_nvenc"))).toEqual([
+      'r.yaml:3:10 encoder: expected an encoder vps writes commands for with codec h264 (libx264), found "h264_nvenc"',
+    ]);
+    expect(problems(FILE.replace("encoder: libx264", "encoder: libx265"))).toEqual([
+      'r.yaml:3:10 encoder: expected an encoder vps writes commands for with codec h264 (libx264), found "libx265"',
+    ]);
+  });
+
+  it("keeps H.264 at 8 bits", () => {
+    expect(problems(FILE.replace("pool: cpu", "pool: cpu\nbitDepth: 10"))).toEqual([
+      "r.yaml:5:11 bitDepth: expected bitDepth 8 with codec h264 (10-bit H.264 plays on almost no device; use hevc, av1 or vp9), found 10",
+    ]);
+  });
+
+  it("rejects a setting value that would split an -x264-params list", () => {
+    expect(problems(FILE.replace("settings: { aq-mode: 1 }", 'settings: { aq-mode: 1, deblock: "-1:-1" }'))).toEqual([
+      `r.yaml:9:38 recipes[0].settings.deblock: expected a value without ':' or '=' (they separate -x264-params entries; write pairs with a comma, "-1,-1"), found "-1:-1"`,
+    ]);
+  });
+
+  it("takes only libvpx-vp9's own options for VP9", () => {
+    const vp9 = FILE.replace("codec: h264", "codec: vp9").replace("encoder: libx264", "encoder: libvpx-vp9");
+    expect(loadRecipeText("r.yaml", vp9)[0]?.settings).toEqual({ "aq-mode": 1 });
+    const lines = problems(vp9.replace("settings: { aq-mode: 1 }", "settings: { aq-mode: 1, crf: 31 }"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^r\.yaml:9:29 recipes\[0\]\.settings\.crf: expected a libvpx-vp9 option \(row-mt, tile-columns, .*\), found "crf"$/);
+  });
+});
+
+describe("the shipped VP9 recipes", () => {
+  const vp9 = shippedBook().recipes.filter((r) => r.deliverable === "vp9");
+
+  it("use libvpx-vp9 at 8 bits with row-mt, tiles and alt-ref frames in every recipe", () => {
+    expect(vp9).toHaveLength(CONTENT_CLASSES.length);
+    for (const r of vp9) {
+      expect(r, r.id).toMatchObject({ codec: "vp9", encoder: "libvpx-vp9", bitDepth: 8, hdr: false });
+      expect(r.settings, r.id).toMatchObject({ "row-mt": 1, "tile-columns": 2, "auto-alt-ref": 1, "lag-in-frames": 25 });
+    }
+  });
+
+  it("filter alt-refs lightly on grain and tune for screen content on screens", () => {
+    const by = (cls: string) => vp9.find((r) => r.contentClass === cls)!;
+    expect(Number(by("film-grain").settings["arnr-strength"])).toBeLessThan(Number(by("generic").settings["arnr-strength"]));
+    expect(by("screen").settings["tune-content"]).toBe(1);
   });
 });

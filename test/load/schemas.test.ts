@@ -56,6 +56,7 @@ const PLAN: Plan = {
     valueChangeDelay: { changes: 1, mean: 0, max: 0 },
     promotions: 1,
     promotionDelay: { mean: 300, max: 300 },
+    prediction: { encodes: 0, firstEstimate: { median: 0, p90: 0 }, atStart: { median: 0, p90: 0 }, perTitle: { median: 0, p90: 0 }, batchTotal: 0 },
   },
   warnings: [],
 };

@@ -118,7 +118,7 @@ describe("loadWorkloadText: rules", () => {
   it("rejects a deliverable no recipe serves", () => {
     const lines = workloadProblems(BASE_WORKLOAD.replace("[h264-sdr]", "[h264-sdr, vp9-sdr]"));
     expect(lines).toEqual([
-      'w.yaml:10:30 titles[0].deliverables[1]: expected a deliverable of the recipe library ("av1", "h264-sdr", "hevc-hdr10", "hevc-sdr"), found "vp9-sdr"',
+      'w.yaml:10:30 titles[0].deliverables[1]: expected a deliverable of the recipe library ("av1", "h264-sdr", "hevc-hdr10", "hevc-sdr", "vp9"), found "vp9-sdr"',
     ]);
   });
 
@@ -247,7 +247,7 @@ describe("loadWorkloadText: schema problems do not confuse the rules", () => {
   it("reports a repeated deliverable once, at the repeat, and still checks the others", () => {
     expect(workloadProblems(BASE_WORKLOAD.replace("[h264-sdr]", "[h264-sdr, 7, nope, h264-sdr]"))).toEqual([
       "w.yaml:10:30 titles[0].deliverables[1]: expected a string, found 7",
-      'w.yaml:10:33 titles[0].deliverables[2]: expected a deliverable of the recipe library ("av1", "h264-sdr", "hevc-hdr10", "hevc-sdr"), found "nope"',
+      'w.yaml:10:33 titles[0].deliverables[2]: expected a deliverable of the recipe library ("av1", "h264-sdr", "hevc-hdr10", "hevc-sdr", "vp9"), found "nope"',
       'w.yaml:10:39 titles[0].deliverables[3]: expected no repeated items, found "h264-sdr" twice',
     ]);
   });

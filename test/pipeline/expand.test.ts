@@ -105,8 +105,11 @@ describe("limits a task could never fit", () => {
   test("a wide encode on a narrow pool is narrowed to the pool, never left waiting forever", () => {
     const title = aTitle({ content: aContent({ width: 3840, height: 2160 }), deliverables: ["hevc-4k"] });
     const w = aWorkload({ titles: [title], capacity: { pools: [{ id: "cpu", slots: 2, memoryGiB: null }], scratchGiB: null } });
-    const plan = buildPlan(w, book, { policy: "value", seed: null, trace: null });
-    expect(Math.max(...plan.tasks.map((t) => t.slots))).toBe(2);
-    expect(verifyPlan(plan)).toEqual([]);
+    const planned = buildPlan(w, book, { policy: "value", seed: null, trace: null, allocation: { mode: "planned" } });
+    expect(Math.max(...planned.tasks.map((t) => t.slots))).toBe(2);
+    expect(verifyPlan(planned)).toEqual([]);
+    const fixed = buildPlan(w, book, { policy: "value", seed: null, trace: null, allocation: { mode: "fixed", slots: 16 } });
+    expect(Math.max(...fixed.tasks.map((t) => t.slots))).toBe(2);
+    expect(verifyPlan(fixed)).toEqual([]);
   });
 });

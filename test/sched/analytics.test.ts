@@ -108,9 +108,10 @@ describe("analytics events", () => {
 });
 
 describe("the no-starvation bound", () => {
-  // A premium episode every 10 minutes, each a little more than the 4-slot farm does in 10 minutes:
-  // for 20 hours premium work alone overloads the farm, and one ugc upload waits.
-  const premium = Array.from({ length: 120 }, (_, i) => clip(`p${String(i).padStart(3, "0")}`, "premium", i * 600, 2600));
+  // A premium episode every 10 minutes, each a little more than the 4-slot farm does in 10 minutes
+  // (3000 slot-seconds at the planned 2-slot width are ≈ 2600 on one slot, against 2400): for 20
+  // hours premium work alone overloads the farm, and one ugc upload waits.
+  const premium = Array.from({ length: 120 }, (_, i) => clip(`p${String(i).padStart(3, "0")}`, "premium", i * 600, 3000));
   const ugc = clip("ugc", "ugc", 1800, 600);
   const withBound = (maxWait: number) => {
     const w = aWorkload({ titles: [ugc, ...premium], capacity: pool(4) });

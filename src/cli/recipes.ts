@@ -1,0 +1,85 @@
+// `vps recipes explain workload.yaml`: which recipe each title got for each deliverable and why,
+// the ladder after the format constraints, and the normalisation its source needs. Source files
+// are measured as `vps plan` measures them (same cache). A table per title for people, JSON for tools.
+import chalk from "chalk";
+import Table from "cli-table3";
+import type { Command } from "commander";
+import { explainWorkload, type DeliverableExplanation, type TitleExplanation } from "../encode/explain";
+import { loadRecipeDir } from "../load/recipes";
+import { loadMeasuredWorkload } from "../load/sources";
+import { stableJson, wantsJson } from "./output";
+import { recipesDir } from "./paths";
+import { addCacheOptions, cacheDirOf, type SourceFlags } from "./plan";
+
+interface ExplainFlags extends SourceFlags {
+  recipes?: string;
+  json?: boolean;
+  table?: boolean;
+}
+
+const settingsText = (s: Record<string, string | number | boolean>) =>
+  Object.entries(s)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(" ");
+
+function ladderText(d: DeliverableExplanation): string {
+  const kept = d.ladder.map((r) => `${r.name} ${r.bitrateKbps} kb/s${r.output && r.output !== `${r.width}x${r.height}` ? ` (${r.output})` : ""}`);
+  // Every rung is dropped for the same reason (above the source): one line says so.
+  const dropped = d.dropped.length === 0 ? [] : [chalk.dim(`dropped ${d.dropped.map((r) => r.name).join(", ")}: ${d.dropped[0]!.reason}`)];
+  return [...kept, ...dropped].join("\n");
+}
+
+function headline(t: TitleExplanation): string {
+  const c = t.content;
+  const from = c.from === "written" && c.measuredClass !== null && c.measuredClass !== c.class ? `written; measured ${c.measuredClass}` : c.from;
+  const facts = `${c.size}, ${c.fps} fps, ${c.bitDepth}-bit ${c.hdr.toUpperCase()}${t.chunks > 1 ? `, ${t.chunks} chunks` : ""}`;
+  const lines = [`${chalk.bold(t.title)} — ${chalk.green(c.class)} (${from})${t.source ? ` from ${t.source}` : ""}: ${facts}`];
+  for (const r of c.from === "measured" ? c.reasons : []) lines.push(`  because ${r}`);
+  for (const n of t.normalise) lines.push(chalk.yellow(`  normalise first: ${n}`));
+  return lines.join("\n");
+}
+
+export function formatExplanation(titles: readonly TitleExplanation[]): string {
+  return titles
+    .map((t) => {
+      const table = new Table({
+        head: ["deliverable", "recipe and why", "settings", "ladder", "constraints", "downgrades"].map((h) => chalk.bold(h)),
+        style: { head: [], border: [] },
+        wordWrap: true,
+        colWidths: [13, 34, 26, 30, 30, 24],
+      });
+      for (const d of t.deliverables) {
+        table.push([
+          d.deliverable,
+          `${d.recipe.id}, ${d.recipe.encoder} ${d.recipe.preset}: ${d.recipe.reason}`,
+          settingsText(d.recipe.settings),
+          ladderText(d),
+          d.constraints.join("\n") || chalk.dim("—"),
+          d.downgrades.join("\n"),
+        ]);
+      }
+      return `${headline(t)}\n${table.toString()}\n`;
+    })
+    .join("\n");
+}
+
+export async function runExplain(file: string, flags: ExplainFlags): Promise<void> {
+  const book = loadRecipeDir(flags.recipes ?? recipesDir());
+  const m = await loadMeasuredWorkload(file, book, { cacheDir: cacheDirOf(flags) });
+  const titles = explainWorkload({ titles: m.workload.titles, book, sources: m.sources, analyses: m.analyses, classFrom: m.classFrom });
+  if (wantsJson(flags.json, flags.table)) process.stdout.write(stableJson({ titles, warnings: m.warnings }));
+  else process.stdout.write(formatExplanation(titles));
+  for (const w of m.warnings) process.stderr.write(`vps: warning: ${w}\n`);
+}
+
+export function registerRecipes(program: Command): void {
+  const recipes = program.command("recipes").description("the recipe library: which recipe each title gets, and why");
+  const explain = recipes
+    .command("explain")
+    .description("per title and deliverable: content class and what decided it, recipe and reason, settings, the ladder after constraints, normalisation")
+    .argument("<workload>", "workload YAML file")
+    .option("--recipes <dir>", "recipe library directory (default: the shipped recipes/)")
+    .option("--json", "print JSON (the default when stdout is not a terminal)")
+    .option("--table", "print tables even when stdout is not a terminal");
+  addCacheOptions(explain).action((file: string, flags: ExplainFlags) => runExplain(file, flags));
+}

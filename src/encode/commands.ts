@@ -1,0 +1,33 @@
+// The argv of each task of a plan, built at plan assembly from the task's final fields (after the
+// scheduler's downgrades: a faster preset shows in the argv). Titles without a source file get
+// none; neither do analyse, package and publish tasks (the farm's own tools do those).
+import type { Recipe, RecipeBook, Task } from "../model";
+import { chunksOf } from "../pipeline/expand";
+import { type Chunk, encodeArgv, joinArgv, normaliseArgv, type SourceFacts } from "./argv";
+
+export type TaskCommands = (task: Task, sourceTitle: string) => string[] | null;
+
+/** Chunk `index` of a title `duration` seconds long, as the pipeline cut it. */
+export function chunkOf(duration: number, index: number): Chunk {
+  const lengths = chunksOf(duration);
+  const start = lengths.slice(0, index).reduce((s, x) => s + x, 0);
+  return { index, start, seconds: lengths[index] ?? 0 };
+}
+
+export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, SourceFacts>, outDir: string): TaskCommands {
+  const recipes = new Map<string, Recipe>(book.recipes.map((r) => [r.id, r]));
+  return (task, title) => {
+    const facts = sources.get(title);
+    if (!facts) return null;
+    if (task.kind === "normalise") return normaliseArgv(facts, outDir, title, task.slots);
+    if (task.kind === "join" && task.deliverable !== null && task.rendition !== null) {
+      return joinArgv(outDir, title, task.deliverable, task.rendition, chunksOf(facts.content.duration).length);
+    }
+    if (task.kind !== "encode" || task.recipe === null) return null;
+    const recipe = recipes.get(task.recipe);
+    const rendition = recipe?.ladder.find((r) => r.name === task.rendition);
+    if (!recipe || !rendition) return null;
+    const chunk = task.chunk === null ? null : chunkOf(facts.content.duration, task.chunk);
+    return encodeArgv(facts, { title, recipe, rendition, preset: task.preset ?? recipe.preset, chunk, slots: task.slots }, outDir);
+  };
+}

@@ -1,0 +1,137 @@
+// `vps recipes explain`: for each title and deliverable, which recipe it got and why — the content
+// class (and what decided it), the recipe's reason and settings, the ladder after the format
+// constraints (rungs above the source dropped, HDR signalled or tone-mapped, bit depth), and the
+// normalisation the source needs. Pure: the CLI measures and prints.
+import type { ContentClass, RecipeBook, Rendition, Title } from "../model";
+import type { SourceFacts } from "../content/normalise";
+import type { Analysis } from "../content/types";
+import { select } from "../recipes/select";
+import { chunksOf } from "../pipeline/expand";
+import { outputSize } from "./argv";
+
+export interface RungExplanation extends Rendition {
+  /** The frame size this source gives in the rung (its own shape, never upscaled); null without a source file. */
+  output: string | null;
+}
+
+export interface DeliverableExplanation {
+  deliverable: string;
+  recipe: {
+    id: string;
+    encoder: string;
+    preset: string;
+    reason: string;
+    settings: Record<string, string | number | boolean>;
+    bitDepth: number;
+    hdr: boolean;
+  };
+  ladder: RungExplanation[];
+  /** Rungs of the recipe's ladder this title does not get, each with why. */
+  dropped: { name: string; reason: string }[];
+  /** Format constraints that shaped the output: HDR signalling, tone mapping, bit depth, a kept undersized rung. */
+  constraints: string[];
+  /** The recipe's downgrade steps, in the order the scheduler may take them. */
+  downgrades: string[];
+}
+
+export interface TitleExplanation {
+  title: string;
+  source: string | null;
+  content: {
+    class: ContentClass;
+    from: "measured" | "written" | "default";
+    /** The measured features that decided the class (measured), or what the measurement said (written over a source). */
+    reasons: string[];
+    measuredClass: ContentClass | null;
+    size: string;
+    fps: number;
+    bitDepth: number;
+    hdr: string;
+  };
+  /** Why the source gets a normalise (mezzanine) step; empty when it needs none. */
+  normalise: string[];
+  chunks: number;
+  deliverables: DeliverableExplanation[];
+}
+
+export interface ExplainInput {
+  titles: readonly Title[];
+  book: RecipeBook;
+  sources: ReadonlyMap<string, SourceFacts>;
+  analyses: ReadonlyMap<string, Analysis>;
+  classFrom: ReadonlyMap<string, "measured" | "written" | "default">;
+}
+
+export function explainWorkload(input: ExplainInput): TitleExplanation[] {
+  return input.titles.map((t) => explainTitle(t, input));
+}
+
+function explainTitle(t: Title, input: ExplainInput): TitleExplanation {
+  const facts = input.sources.get(t.id) ?? null;
+  const analysis = input.analyses.get(t.id) ?? null;
+  const from = input.classFrom.get(t.id) ?? "default";
+  const c = t.content;
+  return {
+    title: t.id,
+    source: c.source,
+    content: {
+      class: c.contentClass,
+      from,
+      reasons: analysis?.classification.reasons ?? [],
+      measuredClass: analysis?.classification.contentClass ?? null,
+      size: `${c.width}x${c.height}`,
+      fps: c.fps,
+      bitDepth: c.bitDepth,
+      hdr: c.hdr,
+    },
+    normalise: facts?.needs.map((n) => n.reason) ?? [],
+    chunks: chunksOf(c.duration).length,
+    deliverables: t.deliverables.map((d) => explainDeliverable(t, d, input.book, facts)),
+  };
+}
+
+function explainDeliverable(t: Title, deliverable: string, book: RecipeBook, facts: SourceFacts | null): DeliverableExplanation {
+  const { recipe, ladder } = select(book, deliverable, t);
+  const kept = new Set(ladder.map((r) => r.name));
+  const size = `${t.content.width}x${t.content.height}`;
+  const shortSide = Math.min(t.content.width, t.content.height);
+  const constraints: string[] = [];
+  const undersized = ladder.filter((r) => Math.min(r.width, r.height) > shortSide);
+  for (const r of undersized) constraints.push(`${r.name} kept although the source (${size}) is smaller: a deliverable is never empty; the source is not upscaled`);
+  constraints.push(...hdrConstraints(t, recipe.hdr, recipe.bitDepth, facts, recipe.deliverable));
+  return {
+    deliverable,
+    recipe: { id: recipe.id, encoder: recipe.encoder, preset: recipe.preset, reason: recipe.reason, settings: { ...recipe.settings }, bitDepth: recipe.bitDepth, hdr: recipe.hdr },
+    ladder: ladder.map((r) => ({ ...r, output: facts ? sizeText(outputSize(facts.content, facts.probe, r)) : null })),
+    dropped: recipe.ladder.filter((r) => !kept.has(r.name)).map((r) => ({ name: r.name, reason: `above the source (${size}): upscaling wastes bits and time` })),
+    constraints,
+    downgrades: recipe.downgrades.map((d) =>
+      d.step === "faster-preset"
+        ? `faster-preset ${d.preset} (work ×${d.workFactor}, −${d.qualityCost} quality)`
+        : d.step === "defer-rendition"
+          ? `defer-rendition ${d.rendition} (−${d.qualityCost} quality)`
+          : `drop-top-rung (−${d.qualityCost} quality)`,
+    ),
+  };
+}
+
+const sizeText = (s: { width: number; height: number }) => `${s.width}x${s.height}`;
+
+function hdrConstraints(t: Title, hdr: boolean, bitDepth: number, facts: SourceFacts | null, deliverable: string): string[] {
+  const c = t.content;
+  const out: string[] = [];
+  if (hdr) {
+    const transfer = c.hdr === "hlg" ? "HLG (signalled as HLG, not converted to PQ)" : "PQ (SMPTE ST 2084)";
+    out.push(`HDR deliverable: needs an HDR ${bitDepth}-bit source, has ${c.hdr} ${c.bitDepth}-bit; BT.2020 primaries, ${transfer}`);
+    if (facts) {
+      const md = facts.probe.masteringDisplay ? "mastering display" : null;
+      const cl = facts.probe.contentLight ? "MaxCLL/MaxFALL" : null;
+      const carried = [md, cl].filter((x) => x !== null);
+      out.push(carried.length > 0 ? `${carried.join(" and ")} carried through from the source` : "the source has no mastering display or content light metadata to carry");
+    }
+  } else if (c.hdr !== "sdr") {
+    out.push(`${c.hdr.toUpperCase()} source on SDR deliverable ${deliverable}: tone-mapped to BT.709 SDR (zscale, hable)`);
+  }
+  if (c.bitDepth > bitDepth) out.push(`${c.bitDepth}-bit source encoded at ${bitDepth} bits`);
+  return out;
+}
