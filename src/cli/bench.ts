@@ -16,11 +16,12 @@ import { generateWorkload } from "../scenario/generate";
 import { loadScenarioFile, resolveScenario } from "../scenario/load";
 import type { PolicyName } from "../sched/policy";
 import { ExternalError } from "../util/errors";
+import { runRecipesBenchCommand } from "./ladder";
 import { parsePolicy, parsePositive, parseSeed } from "./options";
 import { stableJson } from "./output";
 import { packageRoot, recipesDir, scenariosDir } from "./paths";
 
-const BENCHES = ["scale", "priority", "cost"] as const;
+const BENCHES = ["scale", "priority", "cost", "recipes"] as const;
 const DEFAULT_SCALE_SCENARIO = "peak-hour";
 /** Internal: one measured run, in the process that `scale` spawns. */
 const CHILD = "scale-run";
@@ -34,6 +35,11 @@ interface BenchFlags {
   /** `cost`: the transcode-times data and the folds of its cross-validation. */
   data?: string;
   folds: number;
+  /** `recipes`: encoder preset of both ladders, excerpt seconds, encodes side by side, shared clips folder. */
+  preset?: string;
+  seconds?: number;
+  jobs?: number;
+  media?: string;
 }
 
 interface ChildRun extends ScaleRun {
@@ -148,6 +154,7 @@ export function registerBench(program: Command): void {
       if ((BENCHES as readonly string[]).includes(v) || v === CHILD) return v;
       throw new InvalidArgumentError(`expected one of ${BENCHES.join(", ")}, found "${v}"`);
     })
+    .argument("[files...]", "(recipes) video files (default: ../shared/data/media plus synthetic sources)")
     .option("--seed <n>", "random seed", parseSeed, 42)
     .option("--scenario <name|file>", "scenario (default: peak-hour for scale, peak-load for priority, backlog for cost)", DEFAULT_SCALE_SCENARIO)
     .option("--repeat <n>", "runs per policy; the median is reported", (v: string) => Math.max(1, Math.round(parsePositive(v))), 3)
@@ -155,7 +162,12 @@ export function registerBench(program: Command): void {
     .option("--json", "print the result as JSON")
     .option("--data <dir>", "(cost) the transcode-times data: segments.csv and videos.csv (default: ../shared/data/transcode-times)")
     .option("--folds <k>", "(cost) folds of the cross-validation by video", (v: string) => Math.max(2, Math.round(parsePositive(v))), 5)
-    .action((name: string, flags: BenchFlags) => {
+    .option("--preset <name>", "(recipes) x264 preset of both ladders' encodes (default veryfast)")
+    .option("--seconds <s>", "(recipes) excerpt length in seconds (default 4)", parsePositive)
+    .option("--jobs <n>", "(recipes) encodes run side by side (default: cores, at most 4)", (v: string) => Math.max(1, Math.round(parsePositive(v))))
+    .option("--media <dir>", "(recipes) the shared clips (default: ../shared/data/media)")
+    .action((name: string, files: string[], flags: BenchFlags) => {
+      if (name === "recipes") return runRecipesBenchCommand(files, flags);
       if (name === CHILD) {
         process.stdout.write(JSON.stringify(childRun(flags)));
         return;

@@ -5,6 +5,7 @@ import { EXIT, ExternalError, GateError, InputError } from "../util/errors";
 import { registerAnalyze } from "./analyze";
 import { registerBench } from "./bench";
 import { registerCalibrate } from "./calibrate";
+import { registerLadder } from "./ladder";
 import { registerForecast } from "./forecast";
 import { packageVersion } from "./paths";
 import { registerPlan } from "./plan";
@@ -27,6 +28,7 @@ function program(): Command {
   registerBench(p);
   registerCalibrate(p);
   registerAnalyze(p);
+  registerLadder(p);
   registerRecipes(p);
   return p;
 }

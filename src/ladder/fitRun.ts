@@ -1,0 +1,87 @@
+// `vps ladder --fit`: trial-encode a set of titles, fit the rate–quality model to every trial
+// point, cross-validate it by title, and assemble the model document. The encodes go through
+// ladder.ts/trials.ts; the fit itself (fit.ts) is pure.
+import type { ToolRunner } from "../exec/runner";
+import type { RecipeBook } from "../model";
+import { crossValidateByTitle, type FitPoint, fitRqModel } from "./fit";
+import { prepareTitle, trialTitle } from "./ladder";
+import { bitsPerPixel, FORMULA } from "./model";
+import { type FitDatum, type FittedTitle, RQ_MODEL_KIND, type RqModelDoc } from "./modelFile";
+import { predictPsnr } from "./model";
+import { DEFAULT_RULES } from "./rungs";
+import type { TitleSource } from "./sources";
+import { withWorkspace } from "./trials";
+
+export interface FitOptions {
+  deliverable: string;
+  book: RecipeBook;
+  preset: string | null;
+  excerptSeconds: number;
+  tools: ToolRunner;
+  cacheDir: string | null;
+  jobs: number;
+  /** The command line recorded in the document. */
+  command: string;
+  onTitle?: (name: string, points: number) => void;
+}
+
+interface TitleTrials {
+  info: Omit<FittedTitle, "rmseDb" | "heldOutRmseDb">;
+  points: FitPoint[];
+  data: FitDatum[];
+  encoder: string;
+  preset: string;
+}
+
+async function trialsOf(src: TitleSource, o: FitOptions): Promise<TitleTrials> {
+  const t = await prepareTitle(src.file, o);
+  const outcome = await withWorkspace(o.tools, o.jobs, (ws) => trialTitle(ws, t, o.excerptSeconds, DEFAULT_RULES));
+  const ref = outcome.reference;
+  const complexity = t.analysis.profile.complexity;
+  const data = outcome.trials.map((p) => ({ title: src.name, complexity, width: p.width, height: p.height, sourceHeight: ref.height, fps: ref.fps, kbps: p.kbps, psnr: p.psnr }));
+  const points = data.map(fitPointOf);
+  o.onTitle?.(src.name, points.length);
+  return {
+    info: { title: src.name, contentClass: t.analysis.classification.contentClass, complexity, width: ref.width, height: ref.height, fps: ref.fps, points: points.length },
+    points,
+    data,
+    encoder: t.encoder.encoder,
+    preset: t.encoder.preset,
+  };
+}
+
+/** A stored trial point as the model sees it. */
+export const fitPointOf = (d: FitDatum): FitPoint => ({ title: d.title, complexity: d.complexity, scale: d.height / d.sourceHeight, bpp: bitsPerPixel(d.kbps, d, d.fps), psnr: d.psnr });
+
+const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Fits the model to the trials of `sources`; one title at a time (its encodes run side by side). */
+export async function fitFromSources(sources: readonly TitleSource[], o: FitOptions): Promise<RqModelDoc> {
+  const titles: TitleTrials[] = [];
+  for (const src of sources) titles.push(await trialsOf(src, o));
+  const points = titles.flatMap((t) => t.points);
+  const fit = fitRqModel(points);
+  const cv = crossValidateByTitle(points);
+  const held = new Map(cv?.perTitle.map((h) => [h.title, h.rmseDb]) ?? []);
+  const rmseOf = (pts: FitPoint[]) => Math.sqrt(pts.reduce((s, x) => s + (x.psnr - predictPsnr(fit.params, x)) ** 2, 0) / pts.length);
+  const presets = [...new Set(titles.map((t) => t.preset))].sort();
+  return {
+    schemaVersion: 1,
+    kind: RQ_MODEL_KIND,
+    formula: FORMULA,
+    deliverable: o.deliverable,
+    encoder: titles[0]?.encoder ?? "",
+    preset: presets.join(", "),
+    params: Object.fromEntries(Object.entries(fit.params).map(([k, v]) => [k, round(v, 6)])) as RqModelDoc["params"],
+    fit: {
+      command: o.command,
+      excerptSeconds: o.excerptSeconds,
+      points: points.length,
+      titles: titles.map((t) => ({ ...t.info, rmseDb: round(rmseOf(t.points), 3), heldOutRmseDb: held.has(t.info.title) ? round(held.get(t.info.title)!, 3) : null })),
+      rmseDb: round(fit.rmseDb, 3),
+      heldOutRmseDb: cv ? round(cv.rmseDb, 3) : null,
+      iterations: fit.iterations,
+      data: titles.flatMap((t) => t.data),
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// The rate–quality model document: the constants `vps ladder --fit` derived, what they were
+// fitted on, and how well they predict titles they were not fitted on. The shipped document is
+// recipes/rq-model.json (bundled into the CLI); `predictLadder` is what planning calls for a
+// title without trial encodes.
+import shipped from "../../recipes/rq-model.json";
+import type { ContentProfile, Recipe } from "../model";
+import { InputError } from "../util/errors";
+import { FORMULA, ladderFromModel, PARAM_NAMES, type RqParams } from "./model";
+import { DEFAULT_RULES, type RungRules } from "./rungs";
+import type { Rung } from "./types";
+
+export const RQ_MODEL_KIND = "vps-rq-model";
+
+export interface FittedTitle {
+  title: string;
+  contentClass: string;
+  complexity: number;
+  width: number;
+  height: number;
+  fps: number;
+  points: number;
+  /** Error on this title's points of the model fitted to all titles, dB. */
+  rmseDb: number;
+  /** Error on this title's points of the model fitted without it, dB. */
+  heldOutRmseDb: number | null;
+}
+
+export interface RqModelDoc {
+  schemaVersion: 1;
+  kind: typeof RQ_MODEL_KIND;
+  formula: string;
+  /** The deliverable, encoder and preset whose trials were fitted: the model speaks for them only. */
+  deliverable: string;
+  encoder: string;
+  preset: string;
+  params: RqParams;
+  fit: {
+    /** The command that re-derives this document. */
+    command: string;
+    excerptSeconds: number;
+    points: number;
+    titles: FittedTitle[];
+    /** RMSE of PSNR-Y over every trial point, model fitted to all of them, dB. */
+    rmseDb: number;
+    /** RMSE of PSNR-Y over every trial point, each title predicted by the model fitted without it, dB. */
+    heldOutRmseDb: number | null;
+    iterations: number;
+    /** Every trial point fitted, so the fit can be checked (or another form tried) without encoding again. */
+    data: FitDatum[];
+  };
+}
+
+/** One trial point as fitted: the title, the rendition's size and rate, the source's height and frame rate, the PSNR-Y measured. */
+export interface FitDatum {
+  title: string;
+  complexity: number;
+  width: number;
+  height: number;
+  sourceHeight: number;
+  fps: number;
+  kbps: number;
+  psnr: number;
+}
+
+const isNum = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+
+/** Checks a parsed document; `where` names it in messages. */
+export function checkRqModel(doc: unknown, where: string): RqModelDoc {
+  const d = doc as Partial<RqModelDoc> | null;
+  const problems: string[] = [];
+  if (typeof d !== "object" || d === null) throw new InputError(`${where}: expected a rate–quality model document (JSON object), found ${JSON.stringify(doc)}`);
+  if (d.kind !== RQ_MODEL_KIND) problems.push(`kind: expected "${RQ_MODEL_KIND}", found ${JSON.stringify(d.kind)}`);
+  if (d.schemaVersion !== 1) problems.push(`schemaVersion: expected 1, found ${JSON.stringify(d.schemaVersion)}`);
+  for (const k of ["deliverable", "encoder", "preset"] as const) if (typeof d[k] !== "string") problems.push(`${k}: expected a string, found ${JSON.stringify(d[k])}`);
+  for (const n of PARAM_NAMES) if (!isNum(d.params?.[n])) problems.push(`params.${n}: expected a number, found ${JSON.stringify(d.params?.[n])}`);
+  if (problems.length > 0) throw new InputError(`${where}: invalid rate–quality model`).withLines(problems.map((p) => `${where}: ${p}`));
+  return d as RqModelDoc;
+}
+
+/** The model shipped with vps (recipes/rq-model.json, produced by the command in its `fit.command`). */
+export function shippedRqModel(): RqModelDoc {
+  return checkRqModel(shipped, "recipes/rq-model.json");
+}
+
+export { FORMULA };
+
+/**
+ * The per-title ladder predicted for a title from its content profile (size, frame rate,
+ * complexity) and the recipe serving it — no file, no encode. Null when the model was fitted for
+ * another encoder (its constants say nothing about it): use the recipe's own ladder then.
+ */
+export function predictLadder(
+  content: Pick<ContentProfile, "width" | "height" | "fps" | "complexity">,
+  recipe: Pick<Recipe, "ladder" | "encoder">,
+  model: RqModelDoc = shippedRqModel(),
+  rules: RungRules = DEFAULT_RULES,
+): Rung[] | null {
+  if (recipe.encoder !== model.encoder) return null;
+  return ladderFromModel(content, recipe, model.params, rules);
+}
