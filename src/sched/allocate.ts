@@ -94,21 +94,30 @@ export function estimateOn(t: SimTask, slots: number): number {
   return p === null ? t.task.duration : amdahl(t.task.work, slots, p);
 }
 
+export interface Reservation {
+  /** When `need` slots are expected free: the blocked task's expected start (Infinity: the pool is too small). */
+  at: number;
+  /** Slots expected free at that time beyond the `need`; backfill may keep them longer. */
+  spare: number;
+}
+
 /**
  * The earliest time `need` slots of pool p are free, by the running tasks' expected ends (a task
- * past its estimate is expected to end now). Infinity if the pool is too small.
+ * past its estimate is expected to end now), and what is spare then: one walk over the running
+ * tasks in order of expected end.
  */
-export function freeAt(state: SimState, p: number, need: number): number {
+export function reserve(state: SimState, p: number, need: number): Reservation {
   let free = state.freeSlots[p]!;
-  if (free >= need) return state.now;
-  let at = Infinity;
+  let at = free >= need ? state.now : Infinity;
   state.runningEnds[p]!.visitInOrder((idx) => {
     const t = state.tasks[idx]!;
+    const end = Math.max(state.now, t.estEnd);
+    if (end > at) return false;
     free += t.task.slots;
-    at = Math.max(state.now, t.estEnd);
-    return free < need;
+    if (free >= need && at === Infinity) at = end;
+    return true;
   });
-  return free >= need ? at : Infinity;
+  return { at, spare: Number.isFinite(at) ? Math.max(0, free - need) : 0 };
 }
 
 /**
@@ -123,10 +132,10 @@ function narrowest(state: SimState, title: SimTitle, t: SimTask): number {
 }
 
 export interface Start {
-  /** Slots to start with now, or 0: the task should wait for `wanted` slots at `at`. */
+  /** Slots to start with now, or 0: the task should wait for `wanted` slots (its reservation). */
   slots: number;
   wanted: number;
-  at: number;
+  reservation: Reservation;
 }
 
 /**
@@ -138,11 +147,11 @@ export function startWidth(state: SimState, title: SimTitle, t: SimTask): Start 
   const wanted = wantedWidth(state, title, t);
   const free = state.freeSlots[p]!;
   const memOk = t.task.memoryGiB <= state.freeMemory[p]! + 1e-9;
-  if (wanted <= free && memOk) return { slots: wanted, wanted, at: state.now };
-  const at = freeAt(state, p, wanted);
+  if (wanted <= free && memOk) return { slots: wanted, wanted, reservation: { at: state.now, spare: free - wanted } };
+  const reservation = reserve(state, p, wanted);
   const floor = narrowest(state, title, t);
-  if (memOk && free >= floor && free > 0 && state.now + estimateOn(t, free) <= at + estimateOn(t, wanted)) {
-    return { slots: free, wanted, at };
+  if (memOk && free >= floor && free > 0 && state.now + estimateOn(t, free) <= reservation.at + estimateOn(t, wanted)) {
+    return { slots: free, wanted, reservation };
   }
-  return { slots: 0, wanted, at };
+  return { slots: 0, wanted, reservation };
 }

@@ -9,7 +9,7 @@
 // reservations move with them. Scratch is the exception: a title that cannot get its scratch is
 // parked until scratch frees, because blocking on it could deadlock the titles holding it.
 import { amdahl } from "../cost/model";
-import { estimateOn, startWidth } from "./allocate";
+import { estimateOn, type Reservation, startWidth } from "./allocate";
 import { learnFrom } from "./learn";
 import { updateProjection } from "./projection";
 import { type SimState, type SimTask, type SimTitle, TaskState, taskWork } from "./state";
@@ -41,6 +41,11 @@ function insertReady(list: number[], state: SimState, idx: number): void {
     else hi = mid;
   }
   list.splice(lo, 0, idx);
+}
+
+/** After a title's estimates changed (a downgrade, learning): its ready lists longest first again. */
+export function resortReady(state: SimState, title: SimTitle): void {
+  title.ready.forEach((list) => list.sort((a, b) => state.tasks[b]!.task.duration - state.tasks[a]!.task.duration || a - b));
 }
 
 /** A title waits while it has work ready to run and none of it running; this keeps the tally. */
@@ -220,25 +225,6 @@ function parkIfNoScratch(state: SimState, title: SimTitle, t: SimTask, p: number
 /** How far down the order a backfill pass looks: bounded so a blocked pool costs O(depth) per dispatch. */
 export const BACKFILL_DEPTH = 32;
 
-interface Reservation {
-  /** When the blocked head is expected to start. */
-  at: number;
-  /** Slots expected free at that time beyond what the head needs; backfill may keep them longer. */
-  spare: number;
-}
-
-function reservationOf(state: SimState, p: number, wanted: number, at: number): Reservation {
-  if (!Number.isFinite(at)) return { at, spare: 0 };
-  let free = state.freeSlots[p]!;
-  state.runningEnds[p]!.visitInOrder((idx) => {
-    const t = state.tasks[idx]!;
-    if (Math.max(state.now, t.estEnd) > at) return false;
-    free += t.task.slots;
-    return true;
-  });
-  return { at, spare: Math.max(0, free - wanted) };
-}
-
 /** Starts work below a blocked head where it cannot delay the head's reservation. */
 function backfill(state: SimState, p: number, head: number, r: Reservation): void {
   // A full pool is the common case under load: nothing to fill, skip the walk.
@@ -277,7 +263,7 @@ export function dispatchPool(state: SimState, p: number): void {
     const t = state.tasks[title.ready[p]![0]!]!;
     const s = startWidth(state, title, t);
     if (s.slots === 0 || guarded(state, title, t, s.slots)) {
-      if (state.backfill) backfill(state, p, titleIdx, s.slots === 0 ? reservationOf(state, p, s.wanted, s.at) : guardReservation(state, p));
+      if (state.backfill) backfill(state, p, titleIdx, s.slots === 0 ? { ...s.reservation } : guardReservation(state, p));
       return;
     }
     if (parkIfNoScratch(state, title, t, p)) continue;

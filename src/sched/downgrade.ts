@@ -18,7 +18,7 @@ export function plannedDeadline(deadline: number, now: number): number {
   return deadline - Math.max(60, 0.02 * (deadline - now));
 }
 import type { DowngradeRecord, DowngradeStep } from "../model";
-import { giveWork, makeReady, rekey, releaseScratch, takeWork, unready } from "./dispatch";
+import { giveWork, makeReady, rekey, resortReady, releaseScratch, takeWork, unready } from "./dispatch";
 import { type Mods, noMods, projectGroup, updateProjection } from "./projection";
 import {
   addTask,
@@ -167,7 +167,7 @@ function applyPreset(state: SimState, title: SimTitle, d: DeliverableState, pres
     takeWork(state, title, t.poolIdx, before - taskWork(t));
   }
   // Durations changed: keep each pool's ready list longest first.
-  title.ready.forEach((list) => list.sort((a, b) => state.tasks[b]!.task.duration - state.tasks[a]!.task.duration || a - b));
+  resortReady(state, title);
 }
 
 function drop(state: SimState, title: SimTitle, r: RenditionState): void {

@@ -6,7 +6,7 @@
 // encode of the title is re-estimated with it, running ones get new expected ends (so the
 // reservations built on them move), and the simulator then re-plans the title (projection,
 // priority key, downgrade review) exactly as after any other change.
-import { giveWork } from "./dispatch";
+import { giveWork, resortReady } from "./dispatch";
 import { type SimState, type SimTask, type SimTitle, TaskState, taskWork } from "./state";
 
 /**
@@ -44,6 +44,5 @@ function reestimate(state: SimState, title: SimTitle, ratio: number): void {
       state.runningEnds[t.poolIdx]!.update(t.idx, -estEnd);
     }
   }
-  // Estimates changed: keep each pool's ready list longest first.
-  title.ready.forEach((list) => list.sort((a, b) => state.tasks[b]!.task.duration - state.tasks[a]!.task.duration || a - b));
+  resortReady(state, title);
 }
