@@ -6,21 +6,10 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/model";
-import { assertBuilt, GOOD_WORKLOAD, planOf, ROOT, tempDir, vps } from "./run";
+import { assertBuilt, GOOD_WORKLOAD, HOPELESS_WORKLOAD, planOf, ROOT, tempDir, vps } from "./run";
 
 /** A title that cannot be on time even with every downgrade: gives a plan with lateness, downgrades and a `+deferred` follow-up. */
-const LATE_4K = `epoch: 2026-11-24T00:00:00Z
-capacity:
-  pools:
-    cpu: 16
-titles:
-  - id: film-4k
-    arrival: +10m
-    tier: premium
-    content: { duration: 2h, resolution: 3840x2160, fps: 24 }
-    deliverables: [h264-sdr, hevc-sdr]
-    deadline: +11m
-`;
+const LATE_4K = HOPELESS_WORKLOAD.replace("deliverables: [h264-sdr]", "deliverables: [h264-sdr, hevc-sdr]");
 
 /** GOOD_WORKLOAD plus 60 clips: a plan of some 200 kB, far more than a pipe buffers. */
 const MANY =

@@ -1,11 +1,8 @@
 // Runs the real `bin/vps` (the esbuild bundle built by test/globalSetup.ts) as a user would, with
 // stdout a pipe, so output defaults to JSON. Fixture files live in a fresh temp dir per use.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, inject } from "vitest";
+import { inject } from "vitest";
 import type { Plan } from "../../src/model";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -34,22 +31,7 @@ export function vps(...args: string[]): Run {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const made: string[] = [];
-// Registered on the importing test file: its temp dirs go when its tests are done.
-afterAll(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A temp dir holding `files` (name → text; names may have folders), removed after the file's tests. */
-export function tempDir(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), "vps-cli-"));
-  made.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+export { tempDir } from "../tempDir";
 
 /** The plan a successful run printed (fails loudly with stderr otherwise). */
 export function planOf(r: Run): Plan {

@@ -2,7 +2,8 @@
 // both sides, and which trait wins when a video has several.
 import { describe, expect, it } from "vitest";
 import { classify, complexityOf, profileOf, RULES } from "../../src/content/classify";
-import type { ContentFeatures, ProbeInfo } from "../../src/content/types";
+import type { ContentFeatures } from "../../src/content/types";
+import { aProbe } from "./builders";
 import type { ContentClass } from "../../src/model";
 
 /** Ordinary live action: soft camera edges, some noise, moderate motion, a few cuts — no rule fires. */
@@ -142,26 +143,17 @@ describe("complexity", () => {
 });
 
 describe("profileOf", () => {
-  const probe: ProbeInfo = {
-    container: "mov,mp4,m4a,3gp,3g2,mj2",
+  const probe = aProbe({
     codec: "hevc",
-    duration: 2700,
     width: 3840,
     height: 2160,
     fps: 24000 / 1001,
-    variableFrameRate: false,
     bitDepth: 10,
     pixelFormat: "yuv420p10le",
     hdr: "pq",
     colorTransfer: "smpte2084",
     colorPrimaries: "bt2020",
-    masteringDisplay: null,
-    contentLight: null,
-    fieldOrder: "progressive",
-    interlaced: false,
-    rotation: 0,
-    audio: null,
-  };
+  });
 
   it("carries the probe's format, the class and the complexity into the model's ContentProfile", () => {
     expect(profileOf(probe, features({ siMean: 60, tiMean: 10 }), "film-grain", "media/ep.mov")).toEqual({

@@ -4,28 +4,9 @@ import { describe, expect, it } from "vitest";
 import { analysisSize, DEFAULT_SAMPLING, measureArgs, measureGraph, measureTimeoutMs, planWindows } from "../../src/content/measure";
 import { combineSeries, countCuts, CUT_SCORE, NOISE_SIGMA_PER_LEVEL, parseFrameMetadata, windowSeries } from "../../src/content/series";
 import type { ProbeInfo } from "../../src/content/types";
+import { aProbe } from "./builders";
 
-const probe = (over: Partial<ProbeInfo> = {}): ProbeInfo => ({
-  container: "mov,mp4",
-  codec: "h264",
-  duration: 10,
-  width: 1920,
-  height: 1080,
-  fps: 25,
-  variableFrameRate: false,
-  bitDepth: 8,
-  pixelFormat: "yuv420p",
-  hdr: "sdr",
-  colorTransfer: null,
-  colorPrimaries: null,
-  masteringDisplay: null,
-  contentLight: null,
-  fieldOrder: "progressive",
-  interlaced: false,
-  rotation: 0,
-  audio: null,
-  ...over,
-});
+const probe = (over: Partial<ProbeInfo> = {}): ProbeInfo => aProbe({ container: "mov,mp4", duration: 10, fps: 25, ...over });
 
 /** ffmpeg's `metadata=mode=print` text for frames with the given values. */
 function printed(frames: Record<string, number>[], fps = 25): string {

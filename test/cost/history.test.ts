@@ -4,20 +4,13 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { detectFormat, parseHistory } from "../../src/cost/history";
 import { InputError } from "../../src/util/errors";
+import { inputErrorLines } from "../inputError";
 import { GOOD_LINE, HEADER, aRun, csv } from "./helpers";
 
 const runs = (n: number) => n * Number(process.env.VPS_PROPERTY_RUNS ?? 1);
 
 /** The lines of the InputError `f` throws (fails when it throws anything else or nothing). */
-function rejection(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.lines();
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
+const rejection = inputErrorLines;
 
 describe("good rows", () => {
   test("CSV: every column read, optional ones defaulted", () => {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test, vi } from "vitest";
 import { calibrate, type CostModelDoc } from "../../src/cost/calibrate";
 import { loadHistoryFile } from "../../src/cost/history";
 import { fittedCostModel, loadCostModelFile, parseCostModelDoc } from "../../src/cost/modelFile";
-import { InputError } from "../../src/util/errors";
+import { inputErrorLines } from "../inputError";
 import { formatCalibration, runCalibrate } from "../../src/cli/calibrate";
 import { aContent } from "../builders";
 import { GOOD_LINE, HEADER, aRun, csv } from "./helpers";
@@ -18,15 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const rows = Array.from({ length: 12 }, (_, i) => aRun({ video: `v${i % 4}`, seconds: 12 + i }));
 const doc: CostModelDoc = calibrate(rows, { source: "runs.csv", folds: 4, seed: 3, skippedRows: 2 });
 
-function lines(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.lines();
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
+const lines = inputErrorLines;
 
 describe("parseCostModelDoc", () => {
   test("what calibrate writes reads back unchanged", () => {

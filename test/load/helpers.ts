@@ -1,13 +1,9 @@
 // Shared helpers for the load tests: the shipped recipe book, and "what problems does this give".
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect } from "vitest";
 import type { RecipeBook } from "../../src/model";
-import { InputError } from "../../src/util/errors";
 import { loadRecipeDir } from "../../src/load/recipes";
 import { loadWorkloadText } from "../../src/load/workload";
+import { inputError } from "../inputError";
 
 export const RECIPES_DIR = fileURLToPath(new URL("../../recipes", import.meta.url));
 
@@ -17,27 +13,14 @@ export function shippedBook(): RecipeBook {
   return shipped;
 }
 
-/** The InputError `fn` throws (fails the test if it throws anything else or nothing). */
-export function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error("expected an InputError, but nothing was thrown");
-}
+export { inputError } from "../inputError";
 
 /** The printed problem lines of a workload, loaded against the shipped recipes. */
 export function workloadProblems(text: string, book: RecipeBook = shippedBook()): string[] {
   return inputError(() => loadWorkloadText("w.yaml", text, book)).lines();
 }
 
-export function tempDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "vps-load-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
+export { tempDir } from "../tempDir";
 
 /** A valid workload; tests replace one piece of it at a time. */
 export const BASE_WORKLOAD = `epoch: 2026-11-24T00:00:00Z

@@ -6,17 +6,10 @@ import { describe, expect, it } from "vitest";
 import { loadScenarioFile, loadScenarioText } from "../../src/scenario/load";
 import { scenarioSchema } from "../../src/scenario/schema";
 import { InputError } from "../../src/util/errors";
+import { inputErrorLines } from "../inputError";
 import { scenarioYaml } from "./builders";
 
-function problems(text: string): string[] {
-  try {
-    loadScenarioText("s.yaml", text);
-  } catch (e) {
-    if (e instanceof InputError) return e.lines();
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
+const problems = (text: string): string[] => inputErrorLines(() => loadScenarioText("s.yaml", text));
 
 describe("loadScenarioText", () => {
   it("loads a minimal file with defaults", () => {

@@ -9,7 +9,7 @@ import { loadWorkloadText } from "../../src/load/workload";
 import { workloadToYaml } from "../../src/load/write";
 import { generateWorkload } from "../../src/scenario/generate";
 import { loadScenarioText } from "../../src/scenario/load";
-import { InputError } from "../../src/util/errors";
+import { inputErrorLines } from "../inputError";
 import { DEFAULT_POLICY_CONFIG } from "../../src/value/config";
 import { scenarioYaml } from "./builders";
 
@@ -33,15 +33,7 @@ function byTitle(events: readonly AnalyticsEvent[]): Map<string, AnalyticsEvent[
   return out;
 }
 
-function problems(text: string): string[] {
-  try {
-    loadScenarioText("s.yaml", text);
-  } catch (e) {
-    if (e instanceof InputError) return e.lines();
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
+const problems = (text: string): string[] => inputErrorLines(() => loadScenarioText("s.yaml", text));
 
 describe("the shipped viral scenario, seed 42", () => {
   const w = viral();
