@@ -61,20 +61,38 @@ function paramList(settings: Recipe["settings"], skip: readonly string[]): strin
     .join(":");
 }
 
+/**
+ * x265 refuses to open when its lookahead is not longer than the B-frame run ("Lookahead depth must
+ * be greater than the max consecutive bframe count"), and its fast presets look only this far
+ * ahead (medium and slower: 20 frames or more, beyond x265's 16 B-frames). A recipe written for
+ * `slow` with bframes 8 (hevc-sdr animation, talking-head) then fails under `--preset ultrafast`,
+ * so the lookahead is lengthened to just past the recipe's B-frames when the preset's is too short.
+ */
+const X265_PRESET_LOOKAHEAD: Record<string, number> = { ultrafast: 5, superfast: 10, veryfast: 15, faster: 15, fast: 15 };
+
+function x265LookaheadFix(e: EncoderSpec): Recipe["settings"] {
+  const bframes = Number(e.settings.bframes);
+  const lookahead = X265_PRESET_LOOKAHEAD[e.preset];
+  if (e.settings["rc-lookahead"] !== undefined || lookahead === undefined || !(bframes >= lookahead)) return {};
+  return { "rc-lookahead": bframes + 1 };
+}
+
 export function encoderArgs(e: EncoderSpec): string[] {
   const tune = e.settings.tune;
   switch (e.encoder) {
     case "libx264":
     case "libx265": {
-      const params = paramList(e.settings, ["tune"]);
+      const params = paramList(e.encoder === "libx265" ? { ...e.settings, ...x265LookaheadFix(e) } : e.settings, ["tune"]);
       const tuneArgs = tune === undefined ? [] : ["-tune", settingValue(tune)];
       const threads = e.encoder === "libx264" ? ["-threads", "1"] : ["-x265-params", `${params ? `${params}:` : ""}frame-threads=1:pools=none:log-level=error`];
       const own = e.encoder === "libx264" ? (params ? ["-x264-params", params] : []) : [];
       return ["-c:v", e.encoder, "-preset", e.preset, ...tuneArgs, ...own, ...threads];
     }
     case "libsvtav1": {
+      // lp=1: one encoder thread, as for the other encoders (SVT-AV1 otherwise takes every core,
+      // and trials running side by side would fight over them).
       const params = paramList(e.settings, []);
-      return ["-c:v", "libsvtav1", "-preset", e.preset, ...(params ? ["-svtav1-params", params] : [])];
+      return ["-c:v", "libsvtav1", "-preset", e.preset, "-svtav1-params", `${params ? `${params}:` : ""}lp=1`];
     }
     case "libvpx-vp9":
       return ["-c:v", "libvpx-vp9", "-deadline", "good", "-cpu-used", e.preset, "-row-mt", "0", "-threads", "1", ...Object.entries(e.settings).flatMap(([k, v]) => [`-${k}`, settingValue(v)])];

@@ -44,7 +44,7 @@ describe("ffmpeg arguments", () => {
 
   it("passes the recipe's settings in the encoder's own syntax, tune as ffmpeg's option, one thread", () => {
     expect(encoderArgs(x264)).toEqual(["-c:v", "libx264", "-preset", "medium", "-tune", "animation", "-x264-params", "aq-mode=1:psy-rd=0.4,0.0:deblock=1,1", "-threads", "1"]);
-    expect(encoderArgs({ encoder: "libsvtav1", preset: "6", settings: { tune: 0, scd: 1 }, bitDepth: 10 })).toEqual(["-c:v", "libsvtav1", "-preset", "6", "-svtav1-params", "tune=0:scd=1"]);
+    expect(encoderArgs({ encoder: "libsvtav1", preset: "6", settings: { tune: 0, scd: 1 }, bitDepth: 10 })).toEqual(["-c:v", "libsvtav1", "-preset", "6", "-svtav1-params", "tune=0:scd=1:lp=1"]);
   });
 
   it("encodes a trial at constant quality to an elementary stream without SEI", () => {
