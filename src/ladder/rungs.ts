@@ -64,6 +64,8 @@ export function ladderRange(hull: readonly RatePoint[], caps: RungCaps, rules: R
   let top = Math.min(last.kbps, caps.topKbps);
   const ceiling = rateFor(hull, rules.qualityCeilingDb);
   if (ceiling !== null) top = Math.min(top, ceiling);
+  // A hull that starts above the ceiling (a tiny or very easy title) needs no more than its cheapest point.
+  else if (first.psnr >= rules.qualityCeilingDb) top = first.kbps;
   top = Math.max(top, first.kbps);
   // Where the hull crosses the floor; a hull entirely above it is easy (the lowest bound), entirely below it hard (the highest).
   const atFloor = rateFor(hull, rules.qualityFloorDb) ?? (first.psnr >= rules.qualityFloorDb ? rules.minBottomKbps : rules.bottomKbps);
@@ -106,11 +108,12 @@ function placeRung(curves: Map<string, RatePoint[]>, hull: readonly RatePoint[],
   return { width: near.width, height: near.height, psnr: near.psnr };
 }
 
-/** Rung names: `720p`, or `720p-1200k` when two rungs share a size. */
+/** Rung names by the short side, as recipes name them (1080x1920 is 1080p): `720p`, or `720p-1200k` when two rungs share a size. */
 function nameRungs(rungs: Omit<Rung, "name">[]): Rung[] {
+  const lines = (r: Omit<Rung, "name">): number => Math.min(r.width, r.height);
   const count = new Map<number, number>();
-  for (const r of rungs) count.set(r.height, (count.get(r.height) ?? 0) + 1);
-  return rungs.map((r) => ({ name: count.get(r.height)! > 1 ? `${r.height}p-${r.kbps}k` : `${r.height}p`, ...r }));
+  for (const r of rungs) count.set(lines(r), (count.get(lines(r)) ?? 0) + 1);
+  return rungs.map((r) => ({ name: count.get(lines(r))! > 1 ? `${lines(r)}p-${r.kbps}k` : `${lines(r)}p`, ...r }));
 }
 
 /** The ladder for a title's trial points (measured or predicted), highest rung first. */

@@ -56,6 +56,11 @@ describe("pickRungs", () => {
     expect(rungs.map((r) => r.name)).toEqual(["720p-3000k", "720p-1420k", "720p-671k", "480p", "360p"]);
   });
 
+  it("names a portrait title's rungs by their short side, as recipes do (720x1280 is 720p)", () => {
+    const portrait = points().map((p) => ({ ...p, width: p.height, height: p.width }));
+    expect(pickRungs(portrait, caps, PINNED).map((r) => r.name)).toEqual(["720p-3000k", "720p-1420k", "720p-671k", "480p", "360p"]);
+  });
+
   it("adds rungs until minRatio would be broken when the count cap allows", () => {
     const many = pickRungs(points(), { topKbps: 3000, maxRungs: 20 }, PINNED);
     expect(many).toHaveLength(1 + Math.floor(Math.log(3000 / 150) / Math.log(1.5)));
@@ -65,6 +70,14 @@ describe("pickRungs", () => {
     const few = pickRungs(points(), { topKbps: 800, maxRungs: 2 }, PINNED);
     expect(few.map((r) => r.kbps)).toEqual([800, 150]);
     for (const r of pickRungs(points(), { topKbps: 1e6, maxRungs: 9 })) expect(r.height).toBeLessThanOrEqual(720);
+  });
+
+  it("gives a title whose hull starts above the ceiling one rung at its cheapest point, not the recipe's cap", () => {
+    // A tiny or very easy title: 50 dB already at the lowest rate.
+    const easy = points().map((p) => ({ ...p, psnr: p.psnr + 30 }));
+    const got = pickRungs(easy, caps, PINNED);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.kbps).toBe(60);
   });
 
   it("stops at the quality ceiling: more bits there buy nothing", () => {
