@@ -18,7 +18,7 @@ import { probeFile } from "./probe";
 import type { Analysis, ProbeInfo } from "./types";
 
 /** Bump when the Analysis shape or any measurement changes meaning: older cache entries are then ignored. */
-export const ANALYSIS_FORMAT_VERSION = 2;
+export const ANALYSIS_FORMAT_VERSION = 3;
 
 export interface AnalyseOptions {
   /** Cache root (entries under `<cacheDir>/analysis/`); null analyses without reading or writing a cache. */

@@ -136,14 +136,30 @@ export const SI_FULL = 120;
 export const TI_FULL = 40;
 
 /**
- * Complexity 0..1: the geometric mean of detail (SI/SI_FULL) and motion (TI/TI_FULL), each capped
- * at 1. Bits follow their product: a detailed frame that never moves (slides) or a flat one that
- * moves (a cartoon sky pan) is cheap; only detail in motion is expensive.
+ * Noise floor (src/content/measure.ts) at which grain alone makes a picture as hard to encode as
+ * pictures get: grey with strong temporal noise (ffmpeg noise=alls=40) measures 24.
+ */
+export const NOISE_FULL = 25;
+
+/**
+ * Complexity 0..1: how hard the picture is to encode. Detail in motion — the geometric mean of
+ * detail (SI/SI_FULL) and motion (TI/TI_FULL), each capped at 1: a detailed frame that never moves
+ * (slides) or a flat one that moves (a cartoon sky pan) is cheap, only detail in motion is
+ * expensive — combined with grain (noise floor / NOISE_FULL), which no encoder can predict from one
+ * frame to the next, as independent sources of difficulty: 1 − (1 − motion·detail)(1 − grain).
+ * SI/TI alone rated pure noise 0.17 (SI is measured on a downscaled frame, where grain averages
+ * out), the "confetti in the rain" that the workload's scale calls 1; with grain it rates 0.97.
  */
 export function complexityOf(f: ContentFeatures): number {
   const spatial = Math.min(1, f.siMean / SI_FULL);
   const temporal = Math.min(1, f.tiMean / TI_FULL);
-  return Math.round(Math.sqrt(spatial * temporal) * 1000) / 1000;
+  const grain = Math.min(1, Math.max(0, f.noiseFloor) / NOISE_FULL);
+  return Math.round((1 - (1 - Math.sqrt(spatial * temporal)) * (1 - grain)) * 1000) / 1000;
+}
+
+/** Spatial detail 0..1 (SI/SI_FULL): what scaling a picture down loses (the rate–quality model's d). */
+export function detailOf(f: ContentFeatures): number {
+  return Math.round(Math.min(1, f.siMean / SI_FULL) * 1000) / 1000;
 }
 
 /** The model's ContentProfile of a measured source. */

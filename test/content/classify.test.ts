@@ -1,7 +1,7 @@
 // The classifier's rules as pure functions of feature fixtures: each class, each threshold from
 // both sides, and which trait wins when a video has several.
 import { describe, expect, it } from "vitest";
-import { classify, complexityOf, profileOf, RULES } from "../../src/content/classify";
+import { classify, complexityOf, detailOf, profileOf, RULES } from "../../src/content/classify";
 import type { ContentFeatures } from "../../src/content/types";
 import { aProbe } from "./builders";
 import type { ContentClass } from "../../src/model";
@@ -121,9 +121,9 @@ describe("classify: which trait wins", () => {
 });
 
 describe("complexity", () => {
-  it("is 0 for a still picture and for a blank moving one", () => {
-    expect(complexityOf(features({ tiMean: 0 }))).toBe(0);
-    expect(complexityOf(features({ siMean: 0, tiMean: 30 }))).toBe(0);
+  it("is 0 for a clean still picture and for a clean blank moving one", () => {
+    expect(complexityOf(features({ tiMean: 0, noiseFloor: 0 }))).toBe(0);
+    expect(complexityOf(features({ siMean: 0, tiMean: 30, noiseFloor: 0 }))).toBe(0);
   });
 
   it("reaches 1 with full detail in full motion, and is capped there", () => {
@@ -131,8 +131,21 @@ describe("complexity", () => {
     expect(complexityOf(features({ siMean: 300, tiMean: 90 }))).toBe(1);
   });
 
-  it("is the geometric mean of detail and motion", () => {
-    expect(complexityOf(features({ siMean: 60, tiMean: 10 }))).toBeCloseTo(Math.sqrt(0.5 * 0.25), 3);
+  it("is the geometric mean of detail and motion on a clean picture", () => {
+    expect(complexityOf(features({ siMean: 60, tiMean: 10, noiseFloor: 0 }))).toBeCloseTo(Math.sqrt(0.5 * 0.25), 3);
+  });
+
+  it("counts grain: pure noise is as hard as it gets even where SI and TI read low, and grain adds to detail in motion", () => {
+    expect(complexityOf(features({ siMean: 15, tiMean: 9, noiseFloor: 25 }))).toBe(1);
+    const clean = complexityOf(features({ siMean: 60, tiMean: 10, noiseFloor: 0 }));
+    const grainy = complexityOf(features({ siMean: 60, tiMean: 10, noiseFloor: 10 }));
+    expect(grainy).toBeCloseTo(1 - (1 - clean) * (1 - 10 / 25), 3);
+    expect(grainy).toBeGreaterThan(clean);
+  });
+
+  it("detailOf is spatial detail alone, capped at 1", () => {
+    expect(detailOf(features({ siMean: 60, tiMean: 0 }))).toBe(0.5);
+    expect(detailOf(features({ siMean: 300 }))).toBe(1);
   });
 
   it("grows with detail and with motion", () => {
@@ -156,7 +169,7 @@ describe("profileOf", () => {
   });
 
   it("carries the probe's format, the class and the complexity into the model's ContentProfile", () => {
-    expect(profileOf(probe, features({ siMean: 60, tiMean: 10 }), "film-grain", "media/ep.mov")).toEqual({
+    expect(profileOf(probe, features({ siMean: 60, tiMean: 10, noiseFloor: 0 }), "film-grain", "media/ep.mov")).toEqual({
       duration: 2700,
       width: 3840,
       height: 2160,
