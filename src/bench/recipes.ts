@@ -14,6 +14,10 @@
 // (piecewise-cubic, src/ladder/bdrate.ts). vps's rungs come from its own constant-quality trials
 // on the same excerpt; the trials' bits are not charged to either ladder.
 //
+// A third ladder shows what planning gets without trials: the rungs the rate–quality model
+// predicts from the clip's measured content profile alone (`--ladders per-title` in vps plan),
+// encoded and measured the same way (`model`, `modelBdRate`). Screen content is not modelled.
+//
 // A clip whose source is smaller than two fixed rungs (a QCIF phone clip: the lowest fixed rung
 // is 416x234) has no fixed curve to compare with: it is reported, with the reason, and left out
 // of the mean.
@@ -23,6 +27,8 @@ import type { RecipeBook } from "../model";
 import { bdRate } from "../ladder/bdrate";
 import { DEFAULT_EXCERPT_SECONDS } from "../ladder/grid";
 import { prepareTitle, trialTitle } from "../ladder/ladder";
+import { UNFITTED_CLASSES } from "../ladder/model";
+import { predictLadder, type RqModelDoc } from "../ladder/modelFile";
 import { DEFAULT_RULES, type RungRules } from "../ladder/rungs";
 import { defaultSources, type TitleSource } from "../ladder/sources";
 import { encodeRungs, type RungTarget, withWorkspace, type Workspace } from "../ladder/trials";
@@ -65,8 +71,12 @@ export interface ClipResult {
   excerpt: { start: number; seconds: number; frames: number };
   vps: MeasuredRung[];
   fixed: MeasuredRung[];
+  /** The model-predicted ladder, encoded; empty when the model does not speak for the clip. */
+  model: MeasuredRung[];
   /** BD-rate (PSNR-Y) of vps's ladder against the fixed one; null when not comparable (see `note`). */
   bdRate: number | null;
+  /** BD-rate of the model-predicted ladder against the fixed one; null when not comparable or not modelled. */
+  modelBdRate: number | null;
   psnrRange: [number, number] | null;
   note: string | null;
 }
@@ -76,6 +86,8 @@ export interface RecipesBenchOptions {
   preset: string;
   excerptSeconds: number;
   rules: RungRules;
+  /** The rate–quality model whose predicted ladder is encoded beside the others; null for none. */
+  model: RqModelDoc | null;
   tools: ToolRunner;
   jobs: number;
   /** Called as each clip finishes (progress on stderr). */
@@ -102,30 +114,40 @@ async function benchClip(ws: Workspace, src: TitleSource, o: RecipesBenchOptions
   };
   if (fixedTargets.length < 2) {
     const note = `not comparable: ${fixedTargets.length} fixed rung(s) fit a ${ref.width}x${ref.height} source (the lowest is 416x234); BD-rate needs two`;
-    return { ...base, vps: [], fixed: [], bdRate: null, psnrRange: null, note };
+    return { ...base, vps: [], fixed: [], model: [], bdRate: null, modelBdRate: null, psnrRange: null, note };
   }
   const vps = await encodeRungs(ws, ref, t.encoder, outcome.rungs, "vps");
   const fixed = await encodeRungs(ws, ref, t.encoder, fixedTargets, "fixed");
+  const predicted = o.model && !UNFITTED_CLASSES.includes(t.analysis.classification.contentClass) ? predictLadder(t.analysis.profile, t.recipe, o.model, o.rules) : null;
+  const model = predicted && predicted.length > 0 ? await encodeRungs(ws, ref, t.encoder, predicted, "model") : [];
   const bd = bdRate(fixed, vps);
+  const bdModel = model.length > 0 ? bdRate(fixed, model) : null;
   return {
     ...base,
     vps,
     fixed,
+    model,
     bdRate: bd ? round(bd.rate) : null,
+    modelBdRate: bdModel ? round(bdModel.rate) : null,
     psnrRange: bd ? [round(bd.psnrRange[0], 2), round(bd.psnrRange[1], 2)] : null,
     note: bd ? null : "not comparable: the two ladders' PSNR ranges do not overlap",
   };
 }
 
+const meanOf = (xs: readonly number[]): number | null => (xs.length > 0 ? round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
+
 export function summarise(clips: readonly ClipResult[]) {
   const rates = clips.flatMap((c) => (c.bdRate === null ? [] : [c.bdRate]));
-  const mean = rates.length > 0 ? round(rates.reduce((a, b) => a + b, 0) / rates.length) : null;
+  const modelRates = clips.flatMap((c) => (c.modelBdRate === null ? [] : [c.modelBdRate]));
+  const mean = meanOf(rates);
   const worst = rates.length > 0 ? Math.max(...rates) : null;
   return {
     clipsCompared: rates.length,
     clipsNotComparable: clips.length - rates.length,
     meanBdRate: mean,
     worstBdRate: worst,
+    /** The model-predicted ladders (no trials): mean BD-rate against the fixed ladder, over the clips modelled. */
+    model: { clips: modelRates.length, meanBdRate: meanOf(modelRates), worstBdRate: modelRates.length > 0 ? Math.max(...modelRates) : null },
     bars: BARS,
     meets: {
       mean: mean !== null && mean <= BARS.mean,
@@ -186,10 +208,12 @@ export function formatRecipesBench(r: RecipesBenchReport): string {
   for (const c of r.clips) {
     lines.push(`  ${c.name.padEnd(44)} ${c.contentClass.padEnd(12)} ${`${c.source.width}x${c.source.height}`.padEnd(9)} ${c.note ?? `BD-rate ${pct(c.bdRate)}`}`);
     if (c.vps.length > 0) lines.push(`      vps   ${ladderText(c.vps)}`, `      fixed ${ladderText(c.fixed)}`);
+    if (c.model.length > 0) lines.push(`      model ${ladderText(c.model)} (BD-rate ${pct(c.modelBdRate)})`);
   }
   const s = r.summary;
   lines.push(
     `mean BD-rate ${pct(s.meanBdRate)} over ${s.clipsCompared} clips (${s.clipsNotComparable} not comparable); worst clip ${pct(s.worstBdRate)}`,
+    `model-predicted ladders (no trials): mean BD-rate ${pct(s.model.meanBdRate)} over ${s.model.clips} clips, worst ${pct(s.model.worstBdRate)}`,
     `bars: mean ≤ ${pct(BARS.mean)} ${s.meets.mean ? "met" : "NOT met"}, target ${pct(BARS.meanTarget)} ${s.meets.meanTarget ? "met" : "not met"}, no clip worse than 0% ${s.meets.worstClip ? "met" : "NOT met"}; ${r.runSeconds} s`,
   );
   return lines.join("\n") + "\n";

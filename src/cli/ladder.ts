@@ -15,7 +15,7 @@ import { DEFAULT_EXCERPT_SECONDS } from "../ladder/grid";
 import { ladderForFile, type TitleLadder } from "../ladder/ladder";
 import { checkRqModel, type RqModelDoc, shippedRqModel } from "../ladder/modelFile";
 import { DEFAULT_RULES, type RungRules } from "../ladder/rungs";
-import { defaultSources, type TitleSource } from "../ladder/sources";
+import { fitSources, type TitleSource } from "../ladder/sources";
 import { defaultJobs, withWorkspace } from "../ladder/trials";
 import type { Rung, TrialPoint } from "../ladder/types";
 import { loadRecipeDir } from "../load/recipes";
@@ -167,7 +167,7 @@ async function runFit(files: string[], flags: LadderFlags): Promise<void> {
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
   const jobs = flags.jobs ?? defaultJobs();
   const doc = await withWorkspace(localTools, jobs, async (ws) => {
-    const sources: TitleSource[] = files.length > 0 ? files.map((file) => ({ name: file, file, synthetic: false })) : await defaultSources(ws.dir, flags.media ?? defaultMediaDir(), flags.seconds, localTools);
+    const sources: TitleSource[] = files.length > 0 ? files.map((file) => ({ name: file, file, synthetic: false })) : await fitSources(ws.dir, flags.media ?? defaultMediaDir(), flags.seconds, localTools);
     return fitFromSources(sources, {
       deliverable: flags.deliverable,
       book,
@@ -206,7 +206,7 @@ export function registerLadder(program: Command): void {
     .option("--cache <dir>", "analysis cache directory (default: $VPS_CACHE_DIR, else ~/.cache/vps)")
     .option("--no-cache", "neither read nor write the analysis cache")
     .option("--model <file>", "rate–quality model for the predicted ladder shown beside the measured one (default: the shipped recipes/rq-model.json)")
-    .option("--fit", "fit the rate–quality model to the trials of FILES (default: the bench's title set) instead of printing ladders")
+    .option("--fit", "fit the rate–quality model to the trials of FILES (default: the bench's titles and more synthetic ones, FIT_EXTRA in src/ladder/sources.ts) instead of printing ladders")
     .option("-o, --output <file>", "(--fit) write the model document here (written whole, or not at all)")
     .option("--media <dir>", "(--fit without files) the shared clips (default: ../shared/data/media beside the package)")
     .action((files: string[], flags: LadderFlags) => (flags.fit ? runFit(files, flags) : runLadder(files, flags)));
@@ -227,6 +227,7 @@ export async function runRecipesBenchCommand(files: string[], flags: RecipesBenc
     preset: flags.preset ?? BENCH_DEFAULTS.preset,
     excerptSeconds: Math.min(MAX_EXCERPT_SECONDS, flags.seconds ?? BENCH_DEFAULTS.excerptSeconds),
     rules: BENCH_DEFAULTS.rules,
+    model: shippedRqModel(),
     tools: localTools,
     jobs: flags.jobs ?? defaultJobs(),
     onClip: (c) => process.stderr.write(`bench recipes: ${c.name}: ${c.note ?? `BD-rate ${c.bdRate === null ? "—" : `${(c.bdRate * 100).toFixed(1)}%`}`}\n`),

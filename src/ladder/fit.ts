@@ -3,7 +3,7 @@
 // the model has not seen — the situation it is used in. Pure and deterministic (fixed start,
 // fixed iteration rules, no randomness).
 import { solveSpd } from "../cost/linalg";
-import { PARAM_NAMES, predictPsnr, type RqInput, type RqParams } from "./model";
+import { type DetailFit, detailFor, PARAM_NAMES, predictPsnr, type RqInput, type RqParams } from "./model";
 
 export interface FitPoint extends RqInput {
   psnr: number;
@@ -86,6 +86,30 @@ export function fitRqModel(points: readonly FitPoint[], start: RqParams = START)
   return { params: toParams(v), rmseDb: Math.sqrt(cost / Math.max(1, points.length)), iterations };
 }
 
+/**
+ * Detail as a line in complexity, least squares with one point per title (a title's trial count
+ * must not weigh its content twice). Fewer than two distinct complexities: a flat line at the mean.
+ */
+export function fitDetail(points: readonly FitPoint[]): DetailFit {
+  const byTitle = new Map(points.map((p) => [p.title, p]));
+  const xs = [...byTitle.values()];
+  const n = Math.max(1, xs.length);
+  const mc = xs.reduce((s, p) => s + p.complexity, 0) / n;
+  const md = xs.reduce((s, p) => s + p.detail, 0) / n;
+  const sxx = xs.reduce((s, p) => s + (p.complexity - mc) ** 2, 0);
+  const slope = sxx > 1e-12 ? xs.reduce((s, p) => s + (p.complexity - mc) * (p.detail - md), 0) / sxx : 0;
+  return { intercept: md - slope * mc, slope };
+}
+
+/**
+ * A held-out title as planning sees a workload title: its complexity only, its detail predicted
+ * from the line fitted over the other titles.
+ */
+export function heldOutDetail(test: readonly FitPoint[], train: readonly FitPoint[]): FitPoint[] {
+  const line = fitDetail(train);
+  return test.map((p) => ({ ...p, detail: detailFor(line, p.complexity) }));
+}
+
 export interface HeldOut {
   title: string;
   points: number;
@@ -93,14 +117,20 @@ export interface HeldOut {
   rmseDb: number;
 }
 
+/** How a held-out title's points are presented to the model fitted without it (as measured, by default). */
+export type HoldOut = (test: readonly FitPoint[], train: readonly FitPoint[]) => readonly FitPoint[];
+
 /** Leave-one-title-out: for each title, fit on the others and measure the error on it. */
-export function crossValidateByTitle(points: readonly FitPoint[], start: RqParams = START): { perTitle: HeldOut[]; rmseDb: number } | null {
+export function crossValidateByTitle(points: readonly FitPoint[], present: HoldOut = (test) => test, start: RqParams = START): { perTitle: HeldOut[]; rmseDb: number } | null {
   const titles = [...new Set(points.map((p) => p.title))].sort();
   if (titles.length < 2) return null;
   let sum = 0;
   const perTitle = titles.map((title) => {
     const train = points.filter((p) => p.title !== title);
-    const test = points.filter((p) => p.title === title);
+    const test = present(
+      points.filter((p) => p.title === title),
+      train,
+    );
     const { params } = fitRqModel(train, start);
     const err = sse(test.map((x) => x.psnr - predictPsnr(params, x)));
     sum += err;

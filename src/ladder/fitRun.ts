@@ -3,9 +3,10 @@
 // ladder.ts/trials.ts; the fit itself (fit.ts) is pure.
 import type { ToolRunner } from "../exec/runner";
 import type { RecipeBook } from "../model";
-import { crossValidateByTitle, type FitPoint, fitRqModel } from "./fit";
+import { detailOf } from "../content/classify";
+import { crossValidateByTitle, fitDetail, type FitPoint, fitRqModel, heldOutDetail } from "./fit";
 import { prepareTitle, trialTitle } from "./ladder";
-import { bitsPerPixel, FORMULA } from "./model";
+import { bitsPerPixel, FORMULA, UNFITTED_CLASSES } from "./model";
 import { type FitDatum, type FittedTitle, RQ_MODEL_KIND, type RqModelDoc } from "./modelFile";
 import { predictPsnr } from "./model";
 import { DEFAULT_RULES } from "./rungs";
@@ -33,16 +34,29 @@ interface TitleTrials {
   preset: string;
 }
 
-async function trialsOf(src: TitleSource, o: FitOptions): Promise<TitleTrials> {
+/**
+ * Trial points above this are not fitted: ladders stop at the 48 dB quality ceiling (rungs.ts),
+ * and x264's PSNR flattens out up there (a still picture reaches 55 dB at any rate), which would
+ * bend the model's slope in the range ladders do use (held-out error 5.58 dB with them, 5.04
+ * without; 4.64 with screen content left out as well).
+ */
+export const FIT_MAX_PSNR = 50;
+
+async function trialsOf(src: TitleSource, o: FitOptions): Promise<TitleTrials | null> {
   const t = await prepareTitle(src.file, o);
+  if (UNFITTED_CLASSES.includes(t.analysis.classification.contentClass)) {
+    o.onTitle?.(src.name, 0);
+    return null;
+  }
   const outcome = await withWorkspace(o.tools, o.jobs, (ws) => trialTitle(ws, t, o.excerptSeconds, DEFAULT_RULES));
   const ref = outcome.reference;
   const complexity = t.analysis.profile.complexity;
-  const data = outcome.trials.map((p) => ({ title: src.name, complexity, width: p.width, height: p.height, sourceHeight: ref.height, fps: ref.fps, kbps: p.kbps, psnr: p.psnr }));
+  const detail = detailOf(t.analysis.features);
+  const data = outcome.trials.filter((p) => p.psnr <= FIT_MAX_PSNR).map((p) => ({ title: src.name, complexity, detail, width: p.width, height: p.height, sourceHeight: ref.height, fps: ref.fps, kbps: p.kbps, psnr: p.psnr }));
   const points = data.map(fitPointOf);
   o.onTitle?.(src.name, points.length);
   return {
-    info: { title: src.name, contentClass: t.analysis.classification.contentClass, complexity, width: ref.width, height: ref.height, fps: ref.fps, points: points.length },
+    info: { title: src.name, contentClass: t.analysis.classification.contentClass, complexity, detail, width: ref.width, height: ref.height, fps: ref.fps, points: points.length },
     points,
     data,
     encoder: t.encoder.encoder,
@@ -51,28 +65,40 @@ async function trialsOf(src: TitleSource, o: FitOptions): Promise<TitleTrials> {
 }
 
 /** A stored trial point as the model sees it. */
-export const fitPointOf = (d: FitDatum): FitPoint => ({ title: d.title, complexity: d.complexity, scale: d.height / d.sourceHeight, bpp: bitsPerPixel(d.kbps, d, d.fps), psnr: d.psnr });
+export const fitPointOf = (d: FitDatum): FitPoint => ({
+  title: d.title,
+  complexity: d.complexity,
+  detail: d.detail,
+  scale: d.height / d.sourceHeight,
+  bpp: bitsPerPixel(d.kbps, d, d.fps),
+  psnr: d.psnr,
+});
 
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Fits the model to the trials of `sources`; one title at a time (its encodes run side by side). */
 export async function fitFromSources(sources: readonly TitleSource[], o: FitOptions): Promise<RqModelDoc> {
   const titles: TitleTrials[] = [];
-  for (const src of sources) titles.push(await trialsOf(src, o));
+  for (const src of sources) {
+    const t = await trialsOf(src, o);
+    if (t) titles.push(t);
+  }
   const points = titles.flatMap((t) => t.points);
   const fit = fitRqModel(points);
-  const cv = crossValidateByTitle(points);
+  const detail = fitDetail(points);
+  const cv = crossValidateByTitle(points, heldOutDetail);
   const held = new Map(cv?.perTitle.map((h) => [h.title, h.rmseDb]) ?? []);
   const rmseOf = (pts: FitPoint[]) => Math.sqrt(pts.reduce((s, x) => s + (x.psnr - predictPsnr(fit.params, x)) ** 2, 0) / pts.length);
   const presets = [...new Set(titles.map((t) => t.preset))].sort();
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     kind: RQ_MODEL_KIND,
     formula: FORMULA,
     deliverable: o.deliverable,
     encoder: titles[0]?.encoder ?? "",
     preset: presets.join(", "),
     params: Object.fromEntries(Object.entries(fit.params).map(([k, v]) => [k, round(v, 6)])) as RqModelDoc["params"],
+    detail: { intercept: round(detail.intercept, 6), slope: round(detail.slope, 6) },
     fit: {
       command: o.command,
       excerptSeconds: o.excerptSeconds,

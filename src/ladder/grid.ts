@@ -28,12 +28,19 @@ export const CRF_LEVELS: Record<string, readonly number[]> = {
 
 const even = (x: number): number => Math.max(2, 2 * Math.round(x / 2));
 
-/** The trial sizes for a source, largest first, deduplicated. */
-export function trialSizes(source: Size): Size[] {
+/**
+ * Scales the rate–quality model predicts at: the trial scales and two smaller ones. Predicted
+ * points cost nothing, and a 4K title's low rungs (360p, 270p) lie below a quarter of its size;
+ * the model's scaling-loss term, ln(1/s), carries on smoothly past the trials' 1/4.
+ */
+export const MODEL_SCALES = [...TRIAL_SCALES, 1 / 6, 1 / 8] as const;
+
+/** The trial sizes for a source (or the model's, with MODEL_SCALES), largest first, deduplicated. */
+export function trialSizes(source: Size, scales: readonly number[] = TRIAL_SCALES): Size[] {
   const shortSide = Math.min(source.width, source.height);
   const floor = Math.min(MIN_SHORT_SIDE, shortSide);
   const sizes: Size[] = [];
-  for (const k of TRIAL_SCALES) {
+  for (const k of scales) {
     // The source size is kept as it is (odd sides included); scaled sizes get even sides for 4:2:0.
     const size = k === 1 ? { width: source.width, height: source.height } : { width: even(source.width * k), height: even(source.height * k) };
     if (Math.min(size.width, size.height) < floor) continue;

@@ -1,11 +1,11 @@
 // The rate–quality model document: the constants `vps ladder --fit` derived, what they were
 // fitted on, and how well they predict titles they were not fitted on. The shipped document is
-// recipes/rq-model.json (bundled into the CLI); `predictLadder` is what planning calls for a
-// title without trial encodes.
+// recipes/rq-model.json (bundled into the CLI); planning (`--ladders per-title`, perTitle.ts)
+// and `vps ladder`/`vps bench recipes` (`predictLadder`) predict ladders with it.
 import shipped from "../../recipes/rq-model.json";
 import type { ContentProfile, Recipe } from "../model";
 import { InputError } from "../util/errors";
-import { FORMULA, ladderFromModel, PARAM_NAMES, type RqParams } from "./model";
+import { type DetailFit, FORMULA, ladderFromModel, PARAM_NAMES, type RqParams } from "./model";
 import { DEFAULT_RULES, type RungRules } from "./rungs";
 import type { Rung } from "./types";
 
@@ -15,6 +15,8 @@ export interface FittedTitle {
   title: string;
   contentClass: string;
   complexity: number;
+  /** Spatial detail (SI ÷ SI_FULL), 0..1. */
+  detail: number;
   width: number;
   height: number;
   fps: number;
@@ -26,7 +28,7 @@ export interface FittedTitle {
 }
 
 export interface RqModelDoc {
-  schemaVersion: 1;
+  schemaVersion: 2;
   kind: typeof RQ_MODEL_KIND;
   formula: string;
   /** The deliverable, encoder and preset whose trials were fitted: the model speaks for them only. */
@@ -34,6 +36,8 @@ export interface RqModelDoc {
   encoder: string;
   preset: string;
   params: RqParams;
+  /** Detail of a title known by its complexity only: least squares over the fit's titles. */
+  detail: DetailFit;
   fit: {
     /** The command that re-derives this document. */
     command: string;
@@ -54,6 +58,7 @@ export interface RqModelDoc {
 export interface FitDatum {
   title: string;
   complexity: number;
+  detail: number;
   width: number;
   height: number;
   sourceHeight: number;
@@ -70,9 +75,10 @@ export function checkRqModel(doc: unknown, where: string): RqModelDoc {
   const problems: string[] = [];
   if (typeof d !== "object" || d === null) throw new InputError(`${where}: expected a rate–quality model document (JSON object), found ${JSON.stringify(doc)}`);
   if (d.kind !== RQ_MODEL_KIND) problems.push(`kind: expected "${RQ_MODEL_KIND}", found ${JSON.stringify(d.kind)}`);
-  if (d.schemaVersion !== 1) problems.push(`schemaVersion: expected 1, found ${JSON.stringify(d.schemaVersion)}`);
+  if (d.schemaVersion !== 2) problems.push(`schemaVersion: expected 2, found ${JSON.stringify(d.schemaVersion)}${d.schemaVersion === 1 ? " (a model of vps before detail was a term: fit it again with the command in its fit.command)" : ""}`);
   for (const k of ["deliverable", "encoder", "preset"] as const) if (typeof d[k] !== "string") problems.push(`${k}: expected a string, found ${JSON.stringify(d[k])}`);
   for (const n of PARAM_NAMES) if (!isNum(d.params?.[n])) problems.push(`params.${n}: expected a number, found ${JSON.stringify(d.params?.[n])}`);
+  for (const n of ["intercept", "slope"] as const) if (!isNum(d.detail?.[n])) problems.push(`detail.${n}: expected a number, found ${JSON.stringify(d.detail?.[n])}`);
   if (problems.length > 0) throw new InputError(`${where}: invalid rate–quality model`).withLines(problems.map((p) => `${where}: ${p}`));
   return d as RqModelDoc;
 }
@@ -96,5 +102,5 @@ export function predictLadder(
   rules: RungRules = DEFAULT_RULES,
 ): Rung[] | null {
   if (recipe.encoder !== model.encoder) return null;
-  return ladderFromModel(content, recipe, model.params, rules);
+  return ladderFromModel(content, recipe, model, rules);
 }

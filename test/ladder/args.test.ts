@@ -129,8 +129,10 @@ describe("the fixed ladder of bench recipes", () => {
   });
 
   it("summarises the mean over comparable clips and judges the bars", () => {
-    const clip = (bdRate: number | null) => ({ bdRate }) as ClipResult;
-    const s = summarise([clip(-0.3), clip(-0.2), clip(null)]);
+    const clip = (bdRate: number | null, modelBdRate: number | null = null) => ({ bdRate, modelBdRate }) as ClipResult;
+    const s = summarise([clip(-0.3, -0.1), clip(-0.2, 0.05), clip(null)]);
     expect(s).toMatchObject({ clipsCompared: 2, clipsNotComparable: 1, meanBdRate: -0.25, worstBdRate: -0.2, meets: { mean: true, meanTarget: false, worstClip: true } });
+    // The model-predicted ladders are summarised apart: they are what planning gets without trials.
+    expect(s.model).toEqual({ clips: 2, meanBdRate: -0.025, worstBdRate: 0.05 });
   });
 });
