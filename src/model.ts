@@ -84,6 +84,11 @@ export interface Title {
    * variable frame rate, an odd pixel format or codec); absent or empty when it needs none.
    */
   normalise?: string[];
+  /**
+   * Per-title ladders by deliverable (`--ladders per-title`, predicted by the rate–quality model
+   * from the title's content): they replace the recipe's ladder. Absent = the recipe's ladder.
+   */
+  ladders?: Readonly<Record<string, Rendition[]>>;
 }
 
 export type TaskKind = "normalise" | "analyse" | "encode" | "join" | "package" | "publish" | "custom";
@@ -153,6 +158,8 @@ export interface Rendition {
   width: number;
   height: number;
   bitrateKbps: number;
+  /** PSNR-Y the rate–quality model predicts for this rung, dB: set on per-title ladders only. */
+  psnr?: number;
 }
 
 export type DowngradeStep =
@@ -251,6 +258,28 @@ export interface PlanTitle {
   waited: Seconds;
   /** Set on a follow-up title that carries renditions deferred past the release of `deferredFrom`. */
   deferredFrom?: string;
+  /** With per-title ladders: the ladder predicted for each deliverable a rate–quality model covers. */
+  ladders?: PlanLadder[];
+}
+
+export interface PlanLadder {
+  deliverable: string;
+  /** Highest rung first; psnr is the model's prediction, dB. */
+  rungs: { name: string; width: number; height: number; kbps: number; psnr: number }[];
+}
+
+/** What per-title ladders changed in a plan (see src/ladder/perTitle.ts). */
+export interface LadderSummary {
+  /** Encoders the rate–quality models speak for. */
+  encoders: string[];
+  /** Title × deliverable pairs given a predicted ladder. */
+  predicted: number;
+  /** Pairs that kept the recipe's ladder (no model for their encoder, an HDR deliverable, or screen content). */
+  kept: number;
+  /** Predicted BD-rate (PSNR-Y) of each per-title ladder against the recipe's ladder for the title: median, 10th and 90th percentile. */
+  bdRate: { median: number; p10: number; p90: number } | null;
+  /** Σ per-title rung bitrates ÷ Σ recipe rung bitrates, over the predicted pairs. */
+  bitrateRatio: number | null;
 }
 
 export interface PlanTask {
@@ -301,6 +330,8 @@ export interface PlanMetrics {
   promotionDelay: { mean: Seconds; max: Seconds };
   /** Predicted against actual encode durations over the run (see src/plan/prediction.ts). */
   prediction: PredictionMetrics;
+  /** Present when the plan used per-title ladders. */
+  ladders?: LadderSummary;
 }
 
 /** Absolute percentage errors as fractions (0.1 = 10%); batchTotal is signed (+ = over-predicted). */

@@ -17,9 +17,10 @@ import { parsePolicy, parseSeed } from "./options";
 import { stableJson, wantsJson, writeFileAtomic } from "./output";
 import { recipesDir, scenariosDir } from "./paths";
 import { costModelOf, withEventsFile } from "./plan";
+import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
 import { checkDeliverables } from "./simulate";
 
-export interface ForecastFlags {
+export interface ForecastFlags extends LadderModeFlags {
   scenario?: string;
   seed?: number;
   recipes?: string;
@@ -69,16 +70,17 @@ function checkRisk(forecast: Forecast, failOnRisk: boolean | undefined): void {
 
 export function runForecast(file: string | undefined, flags: ForecastFlags): void {
   const costModel = costModelOf(flags.costModel) ?? defaultCostModel;
+  const rqModels = ladderModelsOf(flags);
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
   const input = loadInput(file, flags, book);
-  const workload = withEventsFile(input.workload, flags.events);
+  const { workload } = withLadders(withEventsFile(input.workload, flags.events), book, rqModels);
   const forecast = buildForecast(workload, book, { costModel, seed: input.seed, policy: flags.plan ? flags.policy : null });
   emit(forecast, flags);
   checkRisk(forecast, flags.failOnRisk);
 }
 
 export function registerForecast(program: Command): void {
-  program
+  const cmd = program
     .command("forecast")
     .description(
       "before processing begins: demand per pool per hour against capacity, the backlog curve and when it clears, " +
@@ -95,6 +97,6 @@ export function registerForecast(program: Command): void {
     .option("--json", "print the forecast JSON (the default when stdout is not a terminal; `vps schema forecast`)")
     .option("--table", "print tables even when stdout is not a terminal")
     .option("-o, --output <file>", "write the forecast JSON to a file (written whole, or not at all)")
-    .option("--fail-on-risk", "exit 1 when any deadline title is at risk (for CI); the forecast is still printed")
-    .action((file: string | undefined, flags: ForecastFlags) => runForecast(file, flags));
+    .option("--fail-on-risk", "exit 1 when any deadline title is at risk (for CI); the forecast is still printed");
+  addLadderOptions(cmd).action((file: string | undefined, flags: ForecastFlags) => runForecast(file, flags));
 }

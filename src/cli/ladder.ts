@@ -2,7 +2,6 @@
 // (the hull and every trial with --verbose), the whole result as JSON for tools.
 // `vps ladder --fit [FILE...] -o model.json`: re-derives the rate–quality model's constants from
 // trial encodes (by default on the bench's title set: the shared clips plus synthetic sources).
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import chalk from "chalk";
 import Table from "cli-table3";
@@ -13,16 +12,16 @@ import { localTools } from "../exec/runner";
 import { fitFromSources } from "../ladder/fitRun";
 import { DEFAULT_EXCERPT_SECONDS } from "../ladder/grid";
 import { ladderForFile, type TitleLadder } from "../ladder/ladder";
-import { checkRqModel, type RqModelDoc, shippedRqModel } from "../ladder/modelFile";
+import { type RqModelDoc, shippedRqModel } from "../ladder/modelFile";
 import { DEFAULT_RULES, type RungRules } from "../ladder/rungs";
 import { fitSources, type TitleSource } from "../ladder/sources";
 import { defaultJobs, withWorkspace } from "../ladder/trials";
 import type { Rung, TrialPoint } from "../ladder/types";
 import { loadRecipeDir } from "../load/recipes";
-import { fsReason } from "../load/read";
 import { InputError } from "../util/errors";
 import { parsePositive } from "./options";
 import { stableJson, wantsJson, writeFileAtomic } from "./output";
+import { loadRqModel } from "./ladders";
 import { packageRoot, recipesDir } from "./paths";
 
 interface LadderFlags {
@@ -72,23 +71,6 @@ function rulesOf(f: LadderFlags): RungRules {
   return { ...DEFAULT_RULES, spacing, bottomKbps: f.bottomKbps };
 }
 
-function loadModel(path: string | undefined): RqModelDoc {
-  if (!path) return shippedRqModel();
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read rate–quality model ${path}: ${fsReason(e, "no such file")}`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: not JSON (${(e as Error).message})`);
-  }
-  return checkRqModel(doc, path);
-}
-
 /** The shared clips, beside the package as in `vps bench cost` (../shared/data/media). */
 export const defaultMediaDir = (): string => join(packageRoot(), "..", "shared", "data", "media");
 
@@ -122,7 +104,7 @@ export function formatLadder(l: TitleLadder, verbose: boolean): string {
 async function runLadder(files: string[], flags: LadderFlags): Promise<void> {
   if (files.length === 0) throw new InputError("vps ladder: name at least one video file (or use --fit)");
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
-  const model = loadModel(flags.model);
+  const model = loadRqModel(flags.model);
   const cacheDir = flags.cache === false ? null : (flags.cache ?? defaultCacheDir());
   const opts = {
     deliverable: flags.deliverable,

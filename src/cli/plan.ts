@@ -14,6 +14,7 @@ import { buildPlan } from "../plan/build";
 import { formatPlan } from "../plan/format";
 import type { PolicyName } from "../sched/policy";
 import { checkCompliance } from "./gate";
+import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
 import { addAllocationOptions, type AllocationFlags, allocationOptions } from "./allocation";
 import { parsePolicy, parseRatio, parseSeed } from "./options";
 import { stableJson, wantsJson, writeFileAtomic } from "./output";
@@ -76,14 +77,15 @@ export function emitPlan(plan: Plan, flags: PlanFlags): void {
  * Read → measure the titles' source files (cached) → plan → print. Everything is read and checked
  * before anything is written.
  */
-export async function runPlan(file: string, flags: PlanFlags & SourceFlags & AllocationFlags & { noiseSeed?: number }): Promise<void> {
+export async function runPlan(file: string, flags: PlanFlags & SourceFlags & AllocationFlags & LadderModeFlags & { noiseSeed?: number }): Promise<void> {
   const costModel = costModelOf(flags.costModel);
+  const rqModels = ladderModelsOf(flags);
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
   const measured = await loadMeasuredWorkload(file, book, { cacheDir: cacheDirOf(flags) });
-  const workload = withEventsFile(measured.workload, flags.events);
-  const commands = taskCommands(book, measured.sources, flags.outDir ?? DEFAULT_OUT_DIR);
+  const { workload, ladders } = withLadders(withEventsFile(measured.workload, flags.events), book, rqModels);
+  const commands = taskCommands(book, measured.sources, flags.outDir ?? DEFAULT_OUT_DIR, workload.titles);
   const run = allocationOptions(flags, flags.noiseSeed ?? 1);
-  const plan = buildPlan(workload, book, { policy: flags.policy, seed: null, trace: null, costModel, commands, warnings: measured.warnings, ...run });
+  const plan = buildPlan(workload, book, { policy: flags.policy, seed: null, trace: null, costModel, commands, warnings: measured.warnings, ladders, ...run });
   emitPlan(plan, flags);
   reportWarnings(plan);
   checkCompliance(plan, flags.minCompliance);
@@ -109,7 +111,9 @@ export function registerPlan(program: Command): void {
     .argument("<workload>", "workload YAML file")
     .option("--policy <name>", "ordering policy: value (default) or fifo", parsePolicy, "value" as PolicyName)
     .option("--noise-seed <n>", "seed of the hidden true costs --noise draws (default 1)", parseSeed);
-  addAllocationOptions(addSourceOptions(addPlanOutputOptions(cmd)), 0).action((file: string, flags: PlanFlags & SourceFlags & AllocationFlags) => runPlan(file, flags));
+  addLadderOptions(addAllocationOptions(addSourceOptions(addPlanOutputOptions(cmd)), 0)).action((file: string, flags: PlanFlags & SourceFlags & AllocationFlags & LadderModeFlags) =>
+    runPlan(file, flags),
+  );
 }
 
 /** The analysis cache of titles' source files, as `vps analyze` has it. */

@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { explainWorkload, type DeliverableExplanation, type TitleExplanation } from "../encode/explain";
 import { loadRecipeDir } from "../load/recipes";
 import { loadMeasuredWorkload } from "../load/sources";
+import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
 import { stableJson, wantsJson } from "./output";
 import { recipesDir } from "./paths";
 import { addCacheOptions, cacheDirOf, type SourceFlags } from "./plan";
@@ -23,10 +24,12 @@ const settingsText = (s: Record<string, string | number | boolean>) =>
     .join(" ");
 
 function ladderText(d: DeliverableExplanation): string {
-  const kept = d.ladder.map((r) => `${r.name} ${r.bitrateKbps} kb/s${r.output && r.output !== `${r.width}x${r.height}` ? ` (${r.output})` : ""}`);
+  const psnr = (r: DeliverableExplanation["ladder"][number]) => (r.psnr === undefined ? "" : `, ${r.psnr.toFixed(1)} dB`);
+  const from = d.ladderFrom === "per-title" ? [chalk.dim("per title (rate–quality model):")] : [];
+  const kept = d.ladder.map((r) => `${r.name} ${r.bitrateKbps} kb/s${psnr(r)}${r.output && r.output !== `${r.width}x${r.height}` ? ` (${r.output})` : ""}`);
   // Every rung is dropped for the same reason (above the source): one line says so.
   const dropped = d.dropped.length === 0 ? [] : [chalk.dim(`dropped ${d.dropped.map((r) => r.name).join(", ")}: ${d.dropped[0]!.reason}`)];
-  return [...kept, ...dropped].join("\n");
+  return [...from, ...kept, ...dropped].join("\n");
 }
 
 function headline(t: TitleExplanation): string {
@@ -63,10 +66,12 @@ export function formatExplanation(titles: readonly TitleExplanation[]): string {
     .join("\n");
 }
 
-export async function runExplain(file: string, flags: ExplainFlags): Promise<void> {
+export async function runExplain(file: string, flags: ExplainFlags & LadderModeFlags): Promise<void> {
+  const rqModels = ladderModelsOf(flags);
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
   const m = await loadMeasuredWorkload(file, book, { cacheDir: cacheDirOf(flags) });
-  const titles = explainWorkload({ titles: m.workload.titles, book, sources: m.sources, analyses: m.analyses, classFrom: m.classFrom });
+  const { workload } = withLadders(m.workload, book, rqModels);
+  const titles = explainWorkload({ titles: workload.titles, book, sources: m.sources, analyses: m.analyses, classFrom: m.classFrom });
   if (wantsJson(flags.json, flags.table)) process.stdout.write(stableJson({ titles, warnings: m.warnings }));
   else process.stdout.write(formatExplanation(titles));
   for (const w of m.warnings) process.stderr.write(`vps: warning: ${w}\n`);
@@ -81,5 +86,5 @@ export function registerRecipes(program: Command): void {
     .option("--recipes <dir>", "recipe library directory (default: the shipped recipes/)")
     .option("--json", "print JSON (the default when stdout is not a terminal)")
     .option("--table", "print tables even when stdout is not a terminal");
-  addCacheOptions(explain).action((file: string, flags: ExplainFlags) => runExplain(file, flags));
+  addLadderOptions(addCacheOptions(explain)).action((file: string, flags: ExplainFlags & LadderModeFlags) => runExplain(file, flags));
 }

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import type { CostModel } from "../cost/types";
 import { loadRecipeDir } from "../load/recipes";
 import { workloadToYaml } from "../load/write";
-import type { Plan, RecipeBook, Workload } from "../model";
+import type { LadderSummary, Plan, RecipeBook, Workload } from "../model";
 import { assemblePlan, buildPlan, createSimulator } from "../plan/build";
 import { comparePlans, formatComparison } from "../plan/compare";
 import { headline } from "../plan/format";
@@ -15,13 +15,14 @@ import { InputError } from "../util/errors";
 import { SHIPPED_FIT } from "../cost/shipped";
 import { addAllocationOptions, type AllocationFlags, allocationOptions } from "./allocation";
 import { checkCompliance } from "./gate";
+import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
 import { parsePolicy, parsePositive, parseSeed } from "./options";
 import { stableJson, wantsJson, writeFileAtomic } from "./output";
 import { type PlanFlags, addPlanOutputOptions, costModelOf, emitPlan, reportWarnings, withEventsFile } from "./plan";
 import { recipesDir, scenariosDir } from "./paths";
 import { runPaced, stderrReporter, wallClock } from "./realtime";
 
-export interface SimulateFlags extends Omit<PlanFlags, "policy">, AllocationFlags {
+export interface SimulateFlags extends Omit<PlanFlags, "policy">, AllocationFlags, LadderModeFlags {
   scenario: string;
   seed: number;
   policy?: PolicyName;
@@ -38,8 +39,14 @@ export function checkDeliverables(workload: Workload, book: RecipeBook, scenario
   }
 }
 
-async function simulatePlans(workload: Workload, book: RecipeBook, policies: PolicyName[], flags: SimulateFlags, costModel: CostModel | undefined): Promise<Plan[]> {
-  const options = (policy: PolicyName) => ({ policy, seed: flags.seed, trace: null, costModel, ...allocationOptions(flags, flags.seed) });
+interface Planned {
+  workload: Workload;
+  costModel: CostModel | undefined;
+  ladders?: LadderSummary;
+}
+
+async function simulatePlans({ workload, costModel, ladders }: Planned, book: RecipeBook, policies: PolicyName[], flags: SimulateFlags): Promise<Plan[]> {
+  const options = (policy: PolicyName) => ({ policy, seed: flags.seed, trace: null, costModel, ladders, ...allocationOptions(flags, flags.seed) });
   if (flags.accelerate === undefined) return policies.map((p) => buildPlan(workload, book, options(p)));
   const sims = policies.map((p) => ({ name: p, sim: createSimulator(workload, book, options(p)) }));
   await runPaced(sims, flags.accelerate, wallClock, stderrReporter());
@@ -60,6 +67,7 @@ function emitComparison(plans: Plan[], flags: SimulateFlags, scenario: string): 
 
 export async function runSimulate(flags: SimulateFlags): Promise<void> {
   const costModel = costModelOf(flags.costModel);
+  const rqModels = ladderModelsOf(flags);
   const scenarioPath = resolveScenario(flags.scenario, scenariosDir());
   const scenario = loadScenarioFile(scenarioPath);
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
@@ -67,7 +75,7 @@ export async function runSimulate(flags: SimulateFlags): Promise<void> {
   checkDeliverables(workload, book, scenarioPath);
   if (flags.workloadOut) writeFileAtomic(flags.workloadOut, workloadToYaml(workload));
   const policies: PolicyName[] = flags.policy ? [flags.policy] : ["value", "fifo"];
-  const plans = await simulatePlans(workload, book, policies, flags, costModel);
+  const plans = await simulatePlans({ ...withLadders(workload, book, rqModels), costModel }, book, policies, flags);
   if (plans.length === 1) emitPlan(plans[0]!, { ...flags, policy: plans[0]!.policy as PolicyName });
   else emitComparison(plans, flags, flags.scenario);
   for (const p of plans) reportWarnings(p, plans.length > 1 ? `${p.policy}: ` : "");
@@ -83,5 +91,5 @@ export function registerSimulate(program: Command): void {
     .option("--policy <name>", "simulate only this policy (value or fifo)", parsePolicy)
     .option("--accelerate <x>", "pace virtual time at x times wall-clock speed, with live progress on stderr", parsePositive)
     .option("--workload-out <file>", "write the generated workload as YAML that `vps plan` accepts");
-  addAllocationOptions(addPlanOutputOptions(cmd), SHIPPED_FIT.titleSigma).action((flags: SimulateFlags) => runSimulate(flags));
+  addLadderOptions(addAllocationOptions(addPlanOutputOptions(cmd), SHIPPED_FIT.titleSigma)).action((flags: SimulateFlags) => runSimulate(flags));
 }

@@ -1,7 +1,7 @@
 // The argv of each task of a plan, built at plan assembly from the task's final fields (after the
 // scheduler's downgrades: a faster preset shows in the argv). Titles without a source file get
 // none; neither do analyse, package and publish tasks (the farm's own tools do those).
-import type { Recipe, RecipeBook, Task } from "../model";
+import type { Recipe, RecipeBook, Rendition, Task, Title } from "../model";
 import { chunksOf } from "../pipeline/expand";
 import { type Chunk, encodeArgv, joinArgv, normaliseArgv, type SourceFacts } from "./argv";
 
@@ -14,8 +14,15 @@ export function chunkOf(duration: number, index: number): Chunk {
   return { index, start, seconds: lengths[index] ?? 0 };
 }
 
-export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, SourceFacts>, outDir: string): TaskCommands {
+/**
+ * `titles` are the workload's titles as planned: a title with per-title ladders encodes their
+ * rungs, not the recipe's, so its renditions are looked up there first.
+ */
+export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, SourceFacts>, outDir: string, titles: readonly Title[] = []): TaskCommands {
   const recipes = new Map<string, Recipe>(book.recipes.map((r) => [r.id, r]));
+  const ladders = new Map(titles.flatMap((t) => (t.ladders ? [[t.id, t.ladders] as const] : [])));
+  const renditionOf = (task: Task, title: string, recipe: Recipe): Rendition | undefined =>
+    (ladders.get(title)?.[recipe.deliverable] ?? recipe.ladder).find((r) => r.name === task.rendition);
   return (task, title) => {
     const facts = sources.get(title);
     if (!facts) return null;
@@ -25,7 +32,7 @@ export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, Sour
     }
     if (task.kind !== "encode" || task.recipe === null) return null;
     const recipe = recipes.get(task.recipe);
-    const rendition = recipe?.ladder.find((r) => r.name === task.rendition);
+    const rendition = recipe && renditionOf(task, title, recipe);
     if (!recipe || !rendition) return null;
     const chunk = task.chunk === null ? null : chunkOf(facts.content.duration, task.chunk);
     return encodeArgv(facts, { title, recipe, rendition, preset: task.preset ?? recipe.preset, chunk, slots: task.slots }, outDir);

@@ -26,6 +26,8 @@ export interface DeliverableExplanation {
     hdr: boolean;
   };
   ladder: RungExplanation[];
+  /** Where the ladder comes from: the recipe's (rungs above the source dropped) or predicted per title by the rate–quality model. */
+  ladderFrom: "recipe" | "per-title";
   /** Rungs of the recipe's ladder this title does not get, each with why. */
   dropped: { name: string; reason: string }[];
   /** Format constraints that shaped the output: HDR signalling, tone mapping, bit depth, a kept undersized rung. */
@@ -92,6 +94,7 @@ function explainTitle(t: Title, input: ExplainInput): TitleExplanation {
 
 function explainDeliverable(t: Title, deliverable: string, book: RecipeBook, facts: SourceFacts | null): DeliverableExplanation {
   const { recipe, ladder } = select(book, deliverable, t);
+  const perTitle = t.ladders?.[deliverable] !== undefined;
   const kept = new Set(ladder.map((r) => r.name));
   const size = `${t.content.width}x${t.content.height}`;
   const shortSide = Math.min(t.content.width, t.content.height);
@@ -103,7 +106,9 @@ function explainDeliverable(t: Title, deliverable: string, book: RecipeBook, fac
     deliverable,
     recipe: { id: recipe.id, encoder: recipe.encoder, preset: recipe.preset, reason: recipe.reason, settings: { ...recipe.settings }, bitDepth: recipe.bitDepth, hdr: recipe.hdr },
     ladder: ladder.map((r) => ({ ...r, output: facts ? sizeText(outputSize(facts.content, facts.probe, r)) : null })),
-    dropped: recipe.ladder.filter((r) => !kept.has(r.name)).map((r) => ({ name: r.name, reason: `above the source (${size}): upscaling wastes bits and time` })),
+    ladderFrom: perTitle ? "per-title" : "recipe",
+    // A per-title ladder replaces the recipe's whole: none of its rungs is "dropped".
+    dropped: perTitle ? [] : recipe.ladder.filter((r) => !kept.has(r.name)).map((r) => ({ name: r.name, reason: `above the source (${size}): upscaling wastes bits and time` })),
     constraints,
     downgrades: recipe.downgrades.map((d) =>
       d.step === "faster-preset"

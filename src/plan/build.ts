@@ -1,7 +1,7 @@
 // The planner: expand every title into tasks, simulate them over the fixed capacity under a
 // policy, and assemble the plan contract of DESIGN.md. Pure: same inputs, same plan, byte for byte.
 import { type CostModel, defaultCostModel } from "../cost/model";
-import type { Plan, PlanTask, PlanTitle, RecipeBook, Task, Workload } from "../model";
+import type { LadderSummary, Plan, PlanLadder, PlanTask, PlanTitle, RecipeBook, Rendition, Task, Workload } from "../model";
 import { expandTitle, type TitlePipeline } from "../pipeline/expand";
 import { totalWork } from "../pipeline/path";
 import { makePolicy, type PolicyName } from "../sched/policy";
@@ -37,6 +37,8 @@ export interface PlanOptions {
   commands?: (task: Task, sourceTitle: string) => string[] | null;
   /** Warnings found before planning (a written value the measured source contradicts), listed first. */
   warnings?: readonly string[];
+  /** Set when the workload's titles carry per-title ladders (src/ladder/perTitle.ts): reported in metrics. */
+  ladders?: LadderSummary;
 }
 
 export function expandAll(workload: Workload, book: RecipeBook, cost: CostModel = defaultCostModel): TitlePipeline[] {
@@ -111,9 +113,20 @@ function planTitles(state: SimState): PlanTitle[] {
         waited: round(t.waited),
       };
       if (t.deferredFrom !== null) title.deferredFrom = t.deferredFrom;
+      else if (t.title.ladders) title.ladders = planLadders(t.title.ladders);
       return title;
     })
     .sort(byId);
+}
+
+/** A title's per-title ladders as the plan shows them, deliverables in name order. */
+function planLadders(ladders: Readonly<Record<string, Rendition[]>>): PlanLadder[] {
+  return Object.keys(ladders)
+    .sort()
+    .map((deliverable) => ({
+      deliverable,
+      rungs: ladders[deliverable]!.map((r) => ({ name: r.name, width: r.width, height: r.height, kbps: r.bitrateKbps, psnr: r.psnr ?? 0 })),
+    }));
 }
 
 function planTasks(state: SimState, commands: PlanOptions["commands"]): PlanTask[] {
@@ -167,6 +180,7 @@ export function assemblePlan(workload: Workload, state: SimState, options: PlanO
       valueChangeDelays: state.valueChangeDelays,
       promotionDelays: state.promotionDelays,
       prediction: predictionMetrics(state),
+      ladders: options.ladders,
     }),
     warnings: [...(options.warnings ?? []), ...ignoredEventWarnings(state)],
   };

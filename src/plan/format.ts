@@ -41,9 +41,21 @@ export function headline(plan: Plan): string {
     `, times after ${plan.epoch}` +
     `: ${m.titles} titles, ${m.tasks} tasks, makespan ${formatDuration(m.makespan)}, ${compliance}, ${m.downgraded} downgraded` +
     (m.promotions > 0 ? `, ${m.promotions} promoted` : "") +
-    predictionNote(m.prediction)
+    predictionNote(m.prediction) +
+    ladderNote(m.ladders)
   );
 }
+
+/** Only with per-title ladders: how many, and what the model predicts they save. */
+function ladderNote(l: Plan["metrics"]["ladders"]): string {
+  if (!l) return "";
+  const kept = l.kept > 0 ? ` (${l.kept} kept the recipe's: another encoder, HDR or screen content)` : "";
+  const bd = l.bdRate ? `, predicted BD-rate ${signedPct(l.bdRate.median)} median (${signedPct(l.bdRate.p10)} to ${signedPct(l.bdRate.p90)})` : "";
+  const bits = l.bitrateRatio !== null ? `, ${pct(l.bitrateRatio)} of the recipes' bitrate` : "";
+  return `; per-title ladders for ${l.predicted} title×deliverable${kept}${bd}${bits}`;
+}
+
+const signedPct = (x: number): string => `${x > 0 ? "+" : x < 0 ? "−" : ""}${(Math.abs(x) * 100).toFixed(1)}%`;
 
 /** Only when the run's costs strayed from the model (a simulation with noise): how far, and how far after learning. */
 function predictionNote(p: Plan["metrics"]["prediction"]): string {
@@ -103,6 +115,17 @@ export function downgradesTable(plan: Plan): string {
   return t.toString();
 }
 
+/** Per-title ladders of the titles the titles table shows: each rung's size, bitrate and predicted PSNR-Y. */
+export function laddersTable(plan: Plan, all: boolean): string {
+  const t = table(["title", "deliverable", "rungs (size bitrate predicted PSNR-Y)"]);
+  for (const x of shownTitles(plan, all)) {
+    for (const l of x.ladders ?? []) {
+      t.push([x.id, l.deliverable, l.rungs.map((r) => `${r.width}x${r.height} ${r.kbps}k ${r.psnr.toFixed(1)} dB`).join(", ")]);
+    }
+  }
+  return t.toString();
+}
+
 export function tasksTable(plan: Plan): string {
   const t = table(["task", "pool", "slots", "start", "end"]);
   const tasks = [...plan.tasks].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
@@ -114,6 +137,7 @@ export function formatPlan(plan: Plan, options: FormatOptions): string {
   const parts = [headline(plan), poolsTable(plan), chalk.bold("Turnaround by tier"), turnaroundTable(plan.metrics)];
   parts.push(chalk.bold("Titles"), titlesTable(plan, options.allTitles));
   if (plan.metrics.downgraded > 0) parts.push(chalk.bold("Downgrades"), downgradesTable(plan));
+  if (plan.metrics.ladders) parts.push(chalk.bold("Per-title ladders"), laddersTable(plan, options.allTitles));
   if (plan.titles.some((x) => x.tierChanges.length > 0)) parts.push(chalk.bold("Tier changes"), tierChangesTable(plan));
   if (options.tasks) parts.push(chalk.bold("Tasks"), tasksTable(plan));
   return parts.join("\n") + "\n";

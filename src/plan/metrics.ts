@@ -1,5 +1,5 @@
 // Plan metrics: what a farm operator reads first.
-import type { PlanMetrics, PlanTask, PlanTitle, Pool, PredictionMetrics } from "../model";
+import type { LadderSummary, PlanMetrics, PlanTask, PlanTitle, Pool, PredictionMetrics } from "../model";
 
 /** Nearest-rank percentile of an ascending list. */
 export function percentile(sorted: readonly number[], q: number): number {
@@ -64,6 +64,7 @@ export interface MetricsInput {
   valueChangeDelays: readonly number[];
   promotionDelays: readonly number[];
   prediction: PredictionMetrics;
+  ladders?: LadderSummary;
 }
 
 export function computeMetrics(m: MetricsInput): PlanMetrics {
@@ -105,5 +106,6 @@ export function computeMetrics(m: MetricsInput): PlanMetrics {
       max: round(maxOf(m.promotionDelays)),
     },
     prediction: m.prediction,
+    ...(m.ladders ? { ladders: m.ladders } : {}),
   };
 }

@@ -55,6 +55,54 @@ const planTitleSchema = {
     },
     waited: seconds("Seconds the title had work ready to run and none of it running."),
     deferredFrom: { type: "string", description: "The title whose deferred renditions this follow-up carries." },
+    ladders: {
+      type: "array",
+      description: "With --ladders per-title: the ladder the rate–quality model predicted for each deliverable it covers (the encodes are its rungs).",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["deliverable", "rungs"],
+        properties: {
+          deliverable: { type: "string" },
+          rungs: {
+            type: "array",
+            description: "Highest rung first.",
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: ["name", "width", "height", "kbps", "psnr"],
+              properties: {
+                name: { type: "string" },
+                width: { type: "integer", minimum: 1 },
+                height: { type: "integer", minimum: 1 },
+                kbps: { type: "number", exclusiveMinimum: 0 },
+                psnr: { type: "number", description: "PSNR-Y the model predicts at the source's size, dB." },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+const laddersSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["encoders", "predicted", "kept", "bdRate", "bitrateRatio"],
+  description: "With --ladders per-title: what the predicted ladders change, by the same rate–quality model on both sides.",
+  properties: {
+    encoders: strings("Encoders the rate–quality models speak for."),
+    predicted: { type: "integer", minimum: 0, description: "Title × deliverable pairs given a predicted ladder." },
+    kept: { type: "integer", minimum: 0, description: "Pairs that kept the recipe's ladder (no model for their encoder, an HDR deliverable, or screen content)." },
+    bdRate: {
+      type: ["object", "null"],
+      additionalProperties: false,
+      required: ["median", "p10", "p90"],
+      description: "BD-rate (PSNR-Y) of each per-title ladder against the recipe's: −0.2 = 20% fewer bits at equal PSNR.",
+      properties: { median: { type: "number" }, p10: { type: "number" }, p90: { type: "number" } },
+    },
+    bitrateRatio: { type: ["number", "null"], minimum: 0, description: "Σ per-title rung bitrates ÷ Σ recipe rung bitrates." },
   },
 };
 
@@ -178,6 +226,7 @@ export const planSchema = {
         },
         promotions: { type: "integer", minimum: 0, description: "Automatic viral promotions." },
         prediction: predictionSchema,
+        ladders: laddersSchema,
         promotionDelay: {
           type: "object",
           additionalProperties: false,

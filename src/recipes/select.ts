@@ -27,7 +27,8 @@ export function ladderFor(recipe: Recipe, title: Title): Rendition[] {
   return fits.length > 0 ? fits : lowest ? [lowest] : [];
 }
 
+/** The title's ladder for a deliverable: its per-title ladder when it has one, else the recipe's. */
 export function select(book: RecipeBook, deliverable: string, title: Title): Selection {
   const recipe = recipeFor(book, deliverable, title);
-  return { recipe, ladder: ladderFor(recipe, title) };
+  return { recipe, ladder: title.ladders?.[deliverable] ?? ladderFor(recipe, title) };
 }

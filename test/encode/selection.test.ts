@@ -128,4 +128,23 @@ describe("explainWorkload", () => {
     expect(t!.deliverables[0]!.ladder.map((r) => [r.name, r.output])).toEqual([["540p", null]]);
     expect(t!.deliverables[0]!.constraints).toEqual(["540p kept although the source (640x360) is smaller: a deliverable is never empty; the source is not upscaled"]);
   });
+
+  it("shows a per-title ladder as the title's, with the model's PSNR, and drops no recipe rung", () => {
+    const ladder = [
+      { name: "800p", width: 1920, height: 800, bitrateKbps: 2400, psnr: 41.2 },
+      { name: "400p", width: 960, height: 400, bitrateKbps: 600, psnr: 35 },
+    ];
+    const base = input(["h264-sdr", "av1"]);
+    const titles = base.titles.map((t) => ({ ...t, ladders: { "h264-sdr": ladder } }));
+    const [h264, av1] = explainWorkload({ ...base, titles })[0]!.deliverables;
+    expect(h264!.ladderFrom).toBe("per-title");
+    expect(h264!.ladder.map((r) => [r.name, r.psnr, r.output])).toEqual([
+      ["800p", 41.2, "1920x800"],
+      ["400p", 35, "960x400"],
+    ]);
+    expect(h264!.dropped).toEqual([]);
+    // A deliverable without a per-title ladder explains the recipe's as before.
+    expect(av1!.ladderFrom).toBe("recipe");
+    expect(av1!.dropped.map((r) => r.name)).toEqual(["2160p", "1440p", "1080p"]);
+  });
 });

@@ -1,0 +1,101 @@
+// Per-title ladders in planning (`--ladders per-title`): before expansion, every title's ladder for
+// a deliverable is predicted by the rate–quality model from its content profile (size, frame rate,
+// complexity: measured for titles with a source, written or generated otherwise) and attached to
+// the title, so the encodes, their costs and their argv are those of the per-title rungs. Pure.
+//
+// A model speaks for the encoder its trials used, on SDR camera content: deliverables encoded with
+// another encoder, HDR ones and screen content keep the recipe's ladder (and are counted as kept). The summary says what the change is predicted to buy,
+// with the same model on both sides: the BD-rate of the per-title ladder against the recipe's
+// (negative = fewer bits for the same PSNR-Y) and the ratio of their total bitrates.
+import type { LadderSummary, Recipe, RecipeBook, Rendition, Title, Workload } from "../model";
+import { ladderFor, recipeFor } from "../recipes/select";
+import { bdRate } from "./bdrate";
+import { bitsPerPixel, detailFor, ladderFromModel, predictPsnr, UNFITTED_CLASSES } from "./model";
+import type { RqModelDoc } from "./modelFile";
+import type { RatePoint } from "./types";
+
+/** How a plan gets its ladders: the recipes' fixed ladders, or one predicted per title. */
+export type LadderMode = { mode: "recipe" } | { mode: "per-title"; models: readonly RqModelDoc[] };
+
+export const RECIPE_LADDERS: LadderMode = { mode: "recipe" };
+
+const content = (t: Title) => t.content;
+
+/** PSNR-Y the model predicts for a rung of the recipe's ladder on this title. */
+function predictedPoint(model: RqModelDoc, title: Title, r: Rendition): RatePoint {
+  const c = content(title);
+  const x = { complexity: c.complexity, detail: detailFor(model.detail, c.complexity), scale: r.height / c.height, bpp: bitsPerPixel(r.bitrateKbps, r, c.fps) };
+  const psnr = predictPsnr(model.params, x);
+  return { width: r.width, height: r.height, kbps: r.bitrateKbps, psnr, ssim: null };
+}
+
+/** The model's ladder for one title and recipe as renditions, or null when it has no rung. */
+function predictedLadder(model: RqModelDoc, title: Title, recipe: Recipe): Rendition[] | null {
+  const rungs = ladderFromModel(content(title), recipe, model);
+  if (rungs.length === 0) return null;
+  return rungs.map((r) => ({ name: r.name, width: r.width, height: r.height, bitrateKbps: r.kbps, psnr: r.psnr }));
+}
+
+const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
+const round4 = (x: number): number => Math.round(x * 10000) / 10000;
+
+interface Pair {
+  bd: number | null;
+  perTitleKbps: number;
+  recipeKbps: number;
+}
+
+/**
+ * The model that speaks for a title's recipe: fitted with its encoder, only for SDR (the trials
+ * measure 8-bit SDR PSNR-Y; HDR PQ signals are not on that scale), and not for screen content
+ * (not fitted: UNFITTED_CLASSES). Those keep the recipe's ladder.
+ */
+function modelFor(models: readonly RqModelDoc[], recipe: Recipe, title: Title): RqModelDoc | undefined {
+  if (recipe.hdr || UNFITTED_CLASSES.includes(title.content.contentClass)) return undefined;
+  return models.find((m) => m.encoder === recipe.encoder);
+}
+
+function ladderOf(title: Title, deliverable: string, book: RecipeBook, models: readonly RqModelDoc[]): { ladder: Rendition[]; pair: Pair } | null {
+  const recipe = recipeFor(book, deliverable, title);
+  const model = modelFor(models, recipe, title);
+  if (!model) return null;
+  const ladder = predictedLadder(model, title, recipe);
+  if (!ladder) return null;
+  const fixed = ladderFor(recipe, title);
+  const bd = bdRate(
+    fixed.map((r) => predictedPoint(model, title, r)),
+    ladder.map((r) => ({ kbps: r.bitrateKbps, psnr: r.psnr! })),
+  );
+  const sum = (l: Rendition[]) => l.reduce((s, r) => s + r.bitrateKbps, 0);
+  return { ladder, pair: { bd: bd?.rate ?? null, perTitleKbps: sum(ladder), recipeKbps: sum(fixed) } };
+}
+
+/** The workload with a predicted ladder on every title × deliverable a model covers, and what that changed. */
+export function withPerTitleLadders(workload: Workload, book: RecipeBook, models: readonly RqModelDoc[]): { workload: Workload; summary: LadderSummary } {
+  const pairs: Pair[] = [];
+  let kept = 0;
+  const titles = workload.titles.map((title) => {
+    const ladders: Record<string, Rendition[]> = {};
+    for (const deliverable of title.deliverables) {
+      const got = ladderOf(title, deliverable, book, models);
+      if (!got) kept++;
+      else {
+        ladders[deliverable] = got.ladder;
+        pairs.push(got.pair);
+      }
+    }
+    return Object.keys(ladders).length > 0 ? { ...title, ladders } : title;
+  });
+  const bds = pairs.flatMap((p) => (p.bd === null ? [] : [p.bd])).sort((a, b) => a - b);
+  const recipeKbps = pairs.reduce((s, p) => s + p.recipeKbps, 0);
+  return {
+    workload: { ...workload, titles },
+    summary: {
+      encoders: [...new Set(models.map((m) => m.encoder))].sort(),
+      predicted: pairs.length,
+      kept,
+      bdRate: bds.length === 0 ? null : { median: round4(quantile(bds, 0.5)), p10: round4(quantile(bds, 0.1)), p90: round4(quantile(bds, 0.9)) },
+      bitrateRatio: recipeKbps > 0 ? round4(pairs.reduce((s, p) => s + p.perTitleKbps, 0) / recipeKbps) : null,
+    },
+  };
+}
