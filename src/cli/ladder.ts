@@ -133,17 +133,25 @@ function fitCommand(files: string[], flags: LadderFlags): string {
 }
 
 export function formatFit(doc: RqModelDoc): string {
-  const t = table(["title", "class", "complexity", "size", "points", "RMSE (fitted)", "RMSE (held out)"]);
+  const t = table(["title", "class", "complexity", "detail", "size", "points", "RMSE (fitted)", "RMSE (held out)", "ladder gap (held out)"]);
   for (const x of doc.fit.titles) {
-    t.push([x.title, x.contentClass, x.complexity.toFixed(3), `${x.width}x${x.height}`, x.points, `${x.rmseDb.toFixed(2)} dB`, x.heldOutRmseDb === null ? "—" : `${x.heldOutRmseDb.toFixed(2)} dB`]);
+    const held = x.heldOutRmseDb === null ? "—" : `${x.heldOutRmseDb.toFixed(2)} dB`;
+    t.push([x.title, x.contentClass, x.complexity.toFixed(3), x.detail.toFixed(3), `${x.width}x${x.height}`, x.points, `${x.rmseDb.toFixed(2)} dB`, held, signedPct(x.heldOutLadderGap)]);
   }
+  const gap = doc.fit.heldOutLadderGap;
+  const gapLine = gap
+    ? `ladder gap on held-out titles (BD-rate of the predicted ladder against the trials' own, on the title's trial curves): mean ${signedPct(gap.mean)}, median ${signedPct(gap.median)}, worst ${signedPct(gap.worst)}\n`
+    : "";
   const params = Object.entries(doc.params).map(([k, v]) => `${k} ${v}`).join(", ");
   return (
     `${chalk.bold("vps ladder --fit")} — ${doc.deliverable} (${doc.encoder}, preset ${doc.preset}), ${doc.fit.points} trial points of ${doc.fit.titles.length} titles\n` +
     `${doc.formula}\n${params}\n${t.toString()}\n` +
-    `PSNR-Y RMSE ${doc.fit.rmseDb.toFixed(2)} dB fitted, ${doc.fit.heldOutRmseDb === null ? "—" : `${doc.fit.heldOutRmseDb.toFixed(2)} dB`} on titles held out (leave one title out)\n`
+    `PSNR-Y RMSE ${doc.fit.rmseDb.toFixed(2)} dB fitted, ${doc.fit.heldOutRmseDb === null ? "—" : `${doc.fit.heldOutRmseDb.toFixed(2)} dB`} on titles held out (leave one title out)\n` +
+    gapLine
   );
 }
+
+const signedPct = (x: number | null): string => (x === null ? "—" : `${x > 0 ? "+" : ""}${(x * 100).toFixed(1)}%`);
 
 async function runFit(files: string[], flags: LadderFlags): Promise<void> {
   const book = loadRecipeDir(flags.recipes ?? recipesDir());

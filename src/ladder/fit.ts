@@ -3,7 +3,7 @@
 // the model has not seen — the situation it is used in. Pure and deterministic (fixed start,
 // fixed iteration rules, no randomness).
 import { solveSpd } from "../cost/linalg";
-import { type DetailFit, detailFor, PARAM_NAMES, predictPsnr, type RqInput, type RqParams } from "./model";
+import { type DetailFit, detailFor, PARAM_NAMES, predictPsnr, type RqInput, type RqModel, type RqParams } from "./model";
 
 export interface FitPoint extends RqInput {
   psnr: number;
@@ -15,7 +15,7 @@ export interface FitPoint extends RqInput {
  * Where the search starts: a plausible x264 curve (≈ 36 dB at 0.1 bpp, 6 dB per 4× bits) and a
  * scaling loss of ≈ 30 dB at half size. Only a starting point: the fit moves every constant.
  */
-export const START: RqParams = { a0: 3, a1: 1, a2: -1, a3: 0, b0: 2, b1: 1, b2: 1 };
+export const START: RqParams = { a0: 3, a1: 1, a2: -1, a3: 0, a4: 0, b0: 2, b1: 1, b2: 1 };
 
 const MAX_ITERATIONS = 300;
 const STEP = 1e-6;
@@ -115,6 +115,8 @@ export interface HeldOut {
   points: number;
   /** RMSE of PSNR-Y on this title's points by the model fitted without it, dB. */
   rmseDb: number;
+  /** The model fitted without this title: its constants and detail line. */
+  model: RqModel;
 }
 
 /** How a held-out title's points are presented to the model fitted without it (as measured, by default). */
@@ -134,7 +136,7 @@ export function crossValidateByTitle(points: readonly FitPoint[], present: HoldO
     const { params } = fitRqModel(train, start);
     const err = sse(test.map((x) => x.psnr - predictPsnr(params, x)));
     sum += err;
-    return { title, points: test.length, rmseDb: Math.sqrt(err / test.length) };
+    return { title, points: test.length, rmseDb: Math.sqrt(err / test.length), model: { params, detail: fitDetail(train) } };
   });
   return { perTitle, rmseDb: Math.sqrt(sum / points.length) };
 }

@@ -2,16 +2,18 @@
 // point, cross-validate it by title, and assemble the model document. The encodes go through
 // ladder.ts/trials.ts; the fit itself (fit.ts) is pure.
 import type { ToolRunner } from "../exec/runner";
-import type { RecipeBook } from "../model";
+import type { Recipe, RecipeBook } from "../model";
 import { detailOf } from "../content/classify";
-import { crossValidateByTitle, fitDetail, type FitPoint, fitRqModel, heldOutDetail } from "./fit";
+import { crossValidateByTitle, fitDetail, type FitPoint, fitRqModel, type HeldOut, heldOutDetail } from "./fit";
+import { ladderGap } from "./gap";
 import { prepareTitle, trialTitle } from "./ladder";
-import { bitsPerPixel, FORMULA, UNFITTED_CLASSES } from "./model";
+import { bitsPerPixel, FORMULA, ladderFromModel, recipeCaps, UNFITTED_CLASSES } from "./model";
 import { type FitDatum, type FittedTitle, RQ_MODEL_KIND, type RqModelDoc } from "./modelFile";
 import { predictPsnr } from "./model";
-import { DEFAULT_RULES } from "./rungs";
+import { DEFAULT_RULES, pickRungs } from "./rungs";
 import type { TitleSource } from "./sources";
 import { withWorkspace } from "./trials";
+import type { RatePoint } from "./types";
 
 export interface FitOptions {
   deliverable: string;
@@ -27,9 +29,13 @@ export interface FitOptions {
 }
 
 interface TitleTrials {
-  info: Omit<FittedTitle, "rmseDb" | "heldOutRmseDb">;
+  info: Omit<FittedTitle, "rmseDb" | "heldOutRmseDb" | "heldOutLadderGap">;
   points: FitPoint[];
   data: FitDatum[];
+  /** Every trial point, above FIT_MAX_PSNR too: the title's own ladder is picked from them all. */
+  trials: RatePoint[];
+  /** The recipe's ladder, whose caps bound the title's ladders. */
+  ladder: Recipe["ladder"];
   encoder: string;
   preset: string;
 }
@@ -38,7 +44,7 @@ interface TitleTrials {
  * Trial points above this are not fitted: ladders stop at the 48 dB quality ceiling (rungs.ts),
  * and x264's PSNR flattens out up there (a still picture reaches 55 dB at any rate), which would
  * bend the model's slope in the range ladders do use (held-out error 5.58 dB with them, 5.04
- * without; 4.64 with screen content left out as well).
+ * without; 4.64 with screen content left out as well; all before a4).
  */
 export const FIT_MAX_PSNR = 50;
 
@@ -59,6 +65,8 @@ async function trialsOf(src: TitleSource, o: FitOptions): Promise<TitleTrials | 
     info: { title: src.name, contentClass: t.analysis.classification.contentClass, complexity, detail, width: ref.width, height: ref.height, fps: ref.fps, points: points.length },
     points,
     data,
+    trials: outcome.trials,
+    ladder: t.recipe.ladder,
     encoder: t.encoder.encoder,
     preset: t.encoder.preset,
   };
@@ -76,6 +84,26 @@ export const fitPointOf = (d: FitDatum): FitPoint => ({
 
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** Each title's held-out ladder gap: the ladder the model fitted without it predicts, against the one its trials give. */
+function ladderGaps(titles: readonly TitleTrials[], heldOut: readonly HeldOut[]): Map<string, number | null> {
+  return new Map(
+    titles.map((t) => {
+      const h = heldOut.find((x) => x.title === t.info.title);
+      if (!h) return [t.info.title, null];
+      const content = { width: t.info.width, height: t.info.height, fps: t.info.fps, complexity: t.info.complexity };
+      const measured = pickRungs(t.trials, recipeCaps({ ladder: t.ladder }, content));
+      return [t.info.title, ladderGap(ladderFromModel(content, { ladder: t.ladder }, h.model), measured, t.trials)];
+    }),
+  );
+}
+
+function gapSummary(gaps: readonly (number | null)[]): RqModelDoc["fit"]["heldOutLadderGap"] {
+  const xs = gaps.flatMap((g) => (g === null ? [] : [g])).sort((a, b) => a - b);
+  if (xs.length === 0) return null;
+  const median = xs.length % 2 === 1 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2;
+  return { mean: round(xs.reduce((s, x) => s + x, 0) / xs.length, 4), median: round(median, 4), worst: round(xs[xs.length - 1]!, 4) };
+}
+
 /** Fits the model to the trials of `sources`; one title at a time (its encodes run side by side). */
 export async function fitFromSources(sources: readonly TitleSource[], o: FitOptions): Promise<RqModelDoc> {
   const titles: TitleTrials[] = [];
@@ -88,6 +116,7 @@ export async function fitFromSources(sources: readonly TitleSource[], o: FitOpti
   const detail = fitDetail(points);
   const cv = crossValidateByTitle(points, heldOutDetail);
   const held = new Map(cv?.perTitle.map((h) => [h.title, h.rmseDb]) ?? []);
+  const gaps = ladderGaps(titles, cv?.perTitle ?? []);
   const rmseOf = (pts: FitPoint[]) => Math.sqrt(pts.reduce((s, x) => s + (x.psnr - predictPsnr(fit.params, x)) ** 2, 0) / pts.length);
   const presets = [...new Set(titles.map((t) => t.preset))].sort();
   return {
@@ -103,9 +132,14 @@ export async function fitFromSources(sources: readonly TitleSource[], o: FitOpti
       command: o.command,
       excerptSeconds: o.excerptSeconds,
       points: points.length,
-      titles: titles.map((t) => ({ ...t.info, rmseDb: round(rmseOf(t.points), 3), heldOutRmseDb: held.has(t.info.title) ? round(held.get(t.info.title)!, 3) : null })),
+      titles: titles.map((t) => {
+        const gap = gaps.get(t.info.title) ?? null;
+        const heldOutRmseDb = held.has(t.info.title) ? round(held.get(t.info.title)!, 3) : null;
+        return { ...t.info, rmseDb: round(rmseOf(t.points), 3), heldOutRmseDb, heldOutLadderGap: gap === null ? null : round(gap, 4) };
+      }),
       rmseDb: round(fit.rmseDb, 3),
       heldOutRmseDb: cv ? round(cv.rmseDb, 3) : null,
+      heldOutLadderGap: gapSummary([...gaps.values()]),
       iterations: fit.iterations,
       data: titles.flatMap((t) => t.data),
     },

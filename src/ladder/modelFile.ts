@@ -25,6 +25,8 @@ export interface FittedTitle {
   rmseDb: number;
   /** Error on this title's points of the model fitted without it, dB. */
   heldOutRmseDb: number | null;
+  /** BD-rate of the ladder the model fitted without this title predicts for it against the ladder its trials give, both read off its trial curves (gap.ts). */
+  heldOutLadderGap: number | null;
 }
 
 export interface RqModelDoc {
@@ -48,6 +50,8 @@ export interface RqModelDoc {
     rmseDb: number;
     /** RMSE of PSNR-Y over every trial point, each title predicted by the model fitted without it, dB. */
     heldOutRmseDb: number | null;
+    /** The titles' held-out ladder gaps: mean, median, worst (+0.2 = the predicted ladder needs 20% more bits than the measured one). */
+    heldOutLadderGap: { mean: number; median: number; worst: number } | null;
     iterations: number;
     /** Every trial point fitted, so the fit can be checked (or another form tried) without encoding again. */
     data: FitDatum[];

@@ -50,7 +50,7 @@ export function headline(plan: Plan): string {
 function ladderNote(l: Plan["metrics"]["ladders"]): string {
   if (!l) return "";
   const kept = l.kept > 0 ? ` (${l.kept} kept the recipe's: another encoder, HDR or screen content)` : "";
-  const bd = l.bdRate ? `, predicted BD-rate ${signedPct(l.bdRate.median)} median (${signedPct(l.bdRate.p10)} to ${signedPct(l.bdRate.p90)})` : "";
+  const bd = l.bdRate ? `, model-predicted BD-rate vs the recipes' ladders ${signedPct(l.bdRate.median)} median (${signedPct(l.bdRate.p10)} to ${signedPct(l.bdRate.p90)})` : "";
   const bits = l.bitrateRatio !== null ? `, ${pct(l.bitrateRatio)} of the recipes' bitrate` : "";
   return `; per-title ladders for ${l.predicted} title×deliverable${kept}${bd}${bits}`;
 }

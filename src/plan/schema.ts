@@ -99,7 +99,7 @@ const laddersSchema = {
       type: ["object", "null"],
       additionalProperties: false,
       required: ["median", "p10", "p90"],
-      description: "BD-rate (PSNR-Y) of each per-title ladder against the recipe's: −0.2 = 20% fewer bits at equal PSNR.",
+      description: "BD-rate (PSNR-Y) of each per-title ladder against the recipe's, both as the model predicts them: −0.2 = 20% fewer bits at equal PSNR. The model's own estimate: `vps bench recipes` measures its ladders with real encodes.",
       properties: { median: { type: "number" }, p10: { type: "number" }, p90: { type: "number" } },
     },
     bitrateRatio: { type: ["number", "null"], minimum: 0, description: "Σ per-title rung bitrates ÷ Σ recipe rung bitrates." },

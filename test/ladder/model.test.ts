@@ -7,7 +7,7 @@ import { checkRqModel, predictLadder, shippedRqModel } from "../../src/ladder/mo
 import { trialSizes } from "../../src/ladder/grid";
 import { InputError } from "../../src/util/errors";
 
-const KNOWN: RqParams = { a0: 2.6, a1: 2.2, a2: -1.1, a3: -0.7, b0: 3.1, b1: 1.4, b2: 0.8 };
+const KNOWN: RqParams = { a0: 2.6, a1: 2.2, a2: -1.1, a3: -0.7, a4: 0.06, b0: 3.1, b1: 1.4, b2: 0.8 };
 /** Detail a little above complexity and rising with it, as in the fit's titles. */
 const DETAIL = { intercept: 0.3, slope: 0.5 };
 const MODEL: RqModel = { params: KNOWN, detail: DETAIL };
@@ -82,6 +82,8 @@ describe("crossValidateByTitle", () => {
     const cv = crossValidateByTitle(synthetic(KNOWN))!;
     expect(cv.perTitle.map((t) => t.title)).toEqual(["t0", "t1", "t2", "t3", "t4"]);
     expect(cv.rmseDb).toBeLessThan(1e-3);
+    // Each title's held-out model is the one fitted without it: on noise-free points, the known constants.
+    expect(cv.perTitle[2]!.model.params.a2).toBeCloseTo(KNOWN.a2, 3);
   });
 
   it("presents a held-out title as planning would: its detail predicted from its complexity by the other titles' line", () => {
@@ -148,6 +150,9 @@ describe("predicted ladders", () => {
     expect(doc.fit.command).toMatch(/^vps ladder --fit/);
     expect(doc.fit.titles.length).toBeGreaterThanOrEqual(5);
     expect(doc.fit.heldOutRmseDb).toBeGreaterThan(0);
+    // …and how far its ladders fall from the ones trials give, on titles it was not fitted on.
+    expect(doc.fit.heldOutLadderGap).not.toBeNull();
+    expect(doc.fit.titles.filter((t) => t.heldOutLadderGap !== null).length).toBeGreaterThanOrEqual(5);
   });
 
   it("checkRqModel names what is wrong with a document", () => {
