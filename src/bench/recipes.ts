@@ -27,7 +27,6 @@ import type { RecipeBook } from "../model";
 import { bdRate } from "../ladder/bdrate";
 import { DEFAULT_EXCERPT_SECONDS } from "../ladder/grid";
 import { prepareTitle, trialTitle } from "../ladder/ladder";
-import { UNFITTED_CLASSES } from "../ladder/model";
 import { predictLadder, type RqModelDoc } from "../ladder/modelFile";
 import { DEFAULT_RULES, type RungRules } from "../ladder/rungs";
 import { defaultSources, type TitleSource } from "../ladder/sources";
@@ -118,7 +117,7 @@ async function benchClip(ws: Workspace, src: TitleSource, o: RecipesBenchOptions
   }
   const vps = await encodeRungs(ws, ref, t.encoder, outcome.rungs, "vps");
   const fixed = await encodeRungs(ws, ref, t.encoder, fixedTargets, "fixed");
-  const predicted = o.model && !UNFITTED_CLASSES.includes(t.analysis.classification.contentClass) ? predictLadder(t.analysis.profile, t.recipe, o.model, o.rules) : null;
+  const predicted = o.model ? predictLadder(t.analysis.profile, t.recipe, o.model, o.rules) : null;
   const model = predicted && predicted.length > 0 ? await encodeRungs(ws, ref, t.encoder, predicted, "model") : [];
   const bd = bdRate(fixed, vps);
   const bdModel = model.length > 0 ? bdRate(fixed, model) : null;

@@ -1,6 +1,7 @@
-// `--ladders recipe|per-title` and `--rq-model FILE` of `vps plan` and `vps simulate`: whether
-// titles encode their recipe's fixed ladder or one predicted per title by the rate–quality model
-// (src/ladder/perTitle.ts). Models are read and checked before anything is planned or written.
+// `--ladders recipe|per-title` and `--rq-model FILE` of `vps plan`, `simulate`, `forecast` and
+// `recipes explain`: whether titles encode their recipe's fixed ladder or one predicted per title
+// by the rate–quality model (src/ladder/perTitle.ts). Models are read and checked before anything
+// is planned or written.
 import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
 import { checkRqModel, type RqModelDoc, shippedRqModel } from "../ladder/modelFile";
@@ -46,7 +47,7 @@ export function addLadderOptions(cmd: Command): Command {
   return cmd
     .option(
       "--ladders <mode>",
-      "recipe: every title encodes its recipe's ladder; per-title: a ladder predicted for each title from its content by the rate–quality model (deliverables whose encoder no model covers keep the recipe's)",
+      "recipe: every title encodes its recipe's ladder; per-title: a ladder predicted for each title from its content by the rate–quality model (deliverables whose encoder no model covers, HDR deliverables and screen content keep the recipe's)",
       parseLadderMode,
     )
     .option("--rq-model <file>", "rate–quality model for --ladders per-title, from `vps ladder --fit -o FILE`; repeat for other encoders (default: the shipped recipes/rq-model.json)", collect);

@@ -3,9 +3,9 @@
 // recipes/rq-model.json (bundled into the CLI); planning (`--ladders per-title`, perTitle.ts)
 // and `vps ladder`/`vps bench recipes` (`predictLadder`) predict ladders with it.
 import shipped from "../../recipes/rq-model.json";
-import type { ContentProfile, Recipe } from "../model";
+import type { ContentClass, ContentProfile, Recipe } from "../model";
 import { InputError } from "../util/errors";
-import { type DetailFit, FORMULA, ladderFromModel, PARAM_NAMES, type RqParams } from "./model";
+import { type DetailFit, FORMULA, ladderFromModel, PARAM_NAMES, type RqParams, UNFITTED_CLASSES } from "./model";
 import { DEFAULT_RULES, type RungRules } from "./rungs";
 import type { Rung } from "./types";
 
@@ -97,14 +97,16 @@ export { FORMULA };
 /**
  * The per-title ladder predicted for a title from its content profile (size, frame rate,
  * complexity) and the recipe serving it — no file, no encode. Null when the model was fitted for
- * another encoder (its constants say nothing about it): use the recipe's own ladder then.
+ * another encoder, or the content is of a class it was not fitted on (its constants say nothing
+ * about them): use the recipe's own ladder then.
  */
 export function predictLadder(
-  content: Pick<ContentProfile, "width" | "height" | "fps" | "complexity">,
+  content: Pick<ContentProfile, "width" | "height" | "fps" | "complexity"> & { contentClass?: ContentClass },
   recipe: Pick<Recipe, "ladder" | "encoder">,
   model: RqModelDoc = shippedRqModel(),
   rules: RungRules = DEFAULT_RULES,
 ): Rung[] | null {
   if (recipe.encoder !== model.encoder) return null;
+  if (content.contentClass !== undefined && UNFITTED_CLASSES.includes(content.contentClass)) return null;
   return ladderFromModel(content, recipe, model, rules);
 }

@@ -3,10 +3,12 @@
 // complexity: measured for titles with a source, written or generated otherwise) and attached to
 // the title, so the encodes, their costs and their argv are those of the per-title rungs. Pure.
 //
-// A model speaks for the encoder its trials used, on SDR camera content: deliverables encoded with
-// another encoder, HDR ones and screen content keep the recipe's ladder (and are counted as kept). The summary says what the change is predicted to buy,
-// with the same model on both sides: the BD-rate of the per-title ladder against the recipe's
-// (negative = fewer bits for the same PSNR-Y) and the ratio of their total bitrates.
+// A model speaks for the encoder its trials used, on SDR camera content: deliverables encoded
+// with another encoder, HDR ones and screen content keep the recipe's ladder (and are counted as
+// kept). The summary says what the change is predicted to buy, with the same model on both sides:
+// the BD-rate of the per-title ladder against the recipe's (negative = fewer bits for the same
+// PSNR-Y) and the ratio of their total bitrates. It is the model's estimate: `vps bench recipes`
+// encodes the model's ladders for real.
 import type { LadderSummary, Recipe, RecipeBook, Rendition, Title, Workload } from "../model";
 import { ladderFor, recipeFor } from "../recipes/select";
 import { bdRate } from "./bdrate";
@@ -14,16 +16,9 @@ import { bitsPerPixel, detailFor, ladderFromModel, predictPsnr, UNFITTED_CLASSES
 import type { RqModelDoc } from "./modelFile";
 import type { RatePoint } from "./types";
 
-/** How a plan gets its ladders: the recipes' fixed ladders, or one predicted per title. */
-export type LadderMode = { mode: "recipe" } | { mode: "per-title"; models: readonly RqModelDoc[] };
-
-export const RECIPE_LADDERS: LadderMode = { mode: "recipe" };
-
-const content = (t: Title) => t.content;
-
 /** PSNR-Y the model predicts for a rung of the recipe's ladder on this title. */
 function predictedPoint(model: RqModelDoc, title: Title, r: Rendition): RatePoint {
-  const c = content(title);
+  const c = title.content;
   const x = { complexity: c.complexity, detail: detailFor(model.detail, c.complexity), scale: r.height / c.height, bpp: bitsPerPixel(r.bitrateKbps, r, c.fps) };
   const psnr = predictPsnr(model.params, x);
   return { width: r.width, height: r.height, kbps: r.bitrateKbps, psnr, ssim: null };
@@ -31,7 +26,7 @@ function predictedPoint(model: RqModelDoc, title: Title, r: Rendition): RatePoin
 
 /** The model's ladder for one title and recipe as renditions, or null when it has no rung. */
 function predictedLadder(model: RqModelDoc, title: Title, recipe: Recipe): Rendition[] | null {
-  const rungs = ladderFromModel(content(title), recipe, model);
+  const rungs = ladderFromModel(title.content, recipe, model);
   if (rungs.length === 0) return null;
   return rungs.map((r) => ({ name: r.name, width: r.width, height: r.height, bitrateKbps: r.kbps, psnr: r.psnr }));
 }

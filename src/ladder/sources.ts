@@ -47,7 +47,8 @@ const from = (media: string, clip: string, vf: string): string[] => ["-ss", "2",
  * from an upscale, moving), an SD master upscaled to 720p (soft: little to lose by scaling),
  * heavier grain, a slower zoom and a moving test card. Cellular automata and pure noise were
  * tried and left out: patterns no camera produces, each alone moved the fit more than the real
- * clips together (held-out error 10–33 dB on them). Screen content is not fitted (UNFITTED_CLASSES in model.ts).
+ * clips together (held-out error 10–33 dB on them). Screen content is not fitted
+ * (UNFITTED_CLASSES in model.ts).
  */
 export const FIT_EXTRA: readonly SyntheticSource[] = [
   { name: "fit-bbb-pan", stands: "generic", args: (_, media) => ["-i", join(media, GRAIN_BASE), "-vf", "scale=2560:1440,crop=1280:720:x='t*220':y='t*90',fps=25"] },
@@ -93,15 +94,16 @@ export async function makeSynthetic(dir: string, media: string, excerptSeconds: 
   return out;
 }
 
+/** Every shared clip, named by its file name. */
+const realSources = (media: string): TitleSource[] => listMedia(media).map((file) => ({ name: file.slice(media.length + 1), file, synthetic: false }));
+
 /** The default set: every shared clip, then the synthetic ones. */
 export async function defaultSources(dir: string, media: string, excerptSeconds: number, tools: ToolRunner): Promise<TitleSource[]> {
-  const real = listMedia(media).map((file) => ({ name: file.slice(media.length + 1), file, synthetic: false }));
-  return [...real, ...(await makeSynthetic(dir, media, excerptSeconds, tools))];
+  return [...realSources(media), ...(await makeSynthetic(dir, media, excerptSeconds, tools))];
 }
 
 /** The fit's default set: the shared clips, the bench's synthetic sources but screen content (which the model does not speak for), then FIT_EXTRA. */
 export async function fitSources(dir: string, media: string, excerptSeconds: number, tools: ToolRunner): Promise<TitleSource[]> {
-  const real = listMedia(media).map((file) => ({ name: file.slice(media.length + 1), file, synthetic: false }));
   const synthetic = [...SYNTHETIC.filter((s) => s.stands !== "screen"), ...FIT_EXTRA];
-  return [...real, ...(await makeSynthetic(dir, media, excerptSeconds, tools, synthetic))];
+  return [...realSources(media), ...(await makeSynthetic(dir, media, excerptSeconds, tools, synthetic))];
 }

@@ -143,6 +143,9 @@ describe("predicted ladders", () => {
     expect(rungs.length).toBeGreaterThan(1);
     expect(rungs[0]!.kbps).toBeLessThanOrEqual(3000);
     expect(predictLadder(content, { ladder, encoder: "libx265" })).toBeNull();
+    // Screen content is not what the model was fitted on.
+    expect(predictLadder({ ...content, contentClass: "screen" }, { ladder, encoder: "libx264" })).toBeNull();
+    expect(predictLadder({ ...content, contentClass: "animation" }, { ladder, encoder: "libx264" })).not.toBeNull();
   });
 
   it("the shipped model was produced by the fitting command and says how well it predicts unseen titles", () => {
