@@ -15,6 +15,7 @@ import { assemblePlan, createSimulator, type PlanOptions } from "../plan/build";
 import { type Allocation, widestUseful } from "../sched/allocate";
 import type { SimState, SimTask } from "../sched/state";
 import { DEFAULT_TASK_SIGMA } from "../sched/truth";
+import { pct } from "../util/format";
 
 export interface AllocationRun {
   name: string;
@@ -120,7 +121,6 @@ export function allocationBench(workload: Workload, book: RecipeBook, seed: numb
 export type AllocationReport = ReturnType<typeof allocationBench>;
 
 export function formatAllocationBench(r: AllocationReport, scenario: string): string {
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const line = (x: AllocationRun) =>
     `  ${x.name.padEnd(11)} makespan ${x.makespanHours.toFixed(2)} h, ${x.titlesPerHour.toFixed(1)} titles/h, utilisation ${pct(x.utilisation)}, ` +
     `${x.makespanOverLowerBound.toFixed(3)}× the lower bound, deadlines ${x.deadlineCompliance === null ? "—" : pct(x.deadlineCompliance)}`;

@@ -11,6 +11,7 @@ import { quantile } from "../cost/linalg";
 import { refitShipped, sameFit } from "../cost/refit";
 import { SHIPPED_FIT, type ShippedFit } from "../cost/shipped";
 import { type AllocationReport, formatAllocationBench } from "./allocation";
+import { pct } from "../util/format";
 
 export interface CostBenchOptions {
   data: string;
@@ -113,8 +114,6 @@ export function runCostBench(rows: readonly HistoryRow[], o: CostBenchOptions, a
 }
 
 export type CostBenchReport = ReturnType<typeof runCostBench>;
-
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** The report for people: one line per model, the bar, and what is not measured yet. */
 export function formatCostBench(r: CostBenchReport): string {

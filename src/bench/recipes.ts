@@ -32,6 +32,7 @@ import { DEFAULT_RULES, type RungRules } from "../ladder/rungs";
 import { defaultSources, type TitleSource } from "../ladder/sources";
 import { encodeRungs, type RungTarget, withWorkspace, type Workspace } from "../ladder/trials";
 import type { RatePoint, Size } from "../ladder/types";
+import { signedPct } from "../util/format";
 
 export const APPLE_HLS_H264: readonly RungTarget[] = [
   { width: 416, height: 234, kbps: 145 },
@@ -193,8 +194,6 @@ export type RecipesBenchReport = Awaited<ReturnType<typeof runRecipesBench>>;
 
 export const DEFAULTS = { preset: "veryfast", excerptSeconds: DEFAULT_EXCERPT_SECONDS, rules: DEFAULT_RULES } as const;
 
-const pct = (x: number | null): string => (x === null ? "—" : `${x > 0 ? "+" : ""}${(x * 100).toFixed(1)}%`);
-
 function ladderText(rungs: readonly MeasuredRung[]): string {
   return [...rungs]
     .sort((a, b) => a.kbps - b.kbps)
@@ -205,15 +204,15 @@ function ladderText(rungs: readonly MeasuredRung[]): string {
 export function formatRecipesBench(r: RecipesBenchReport): string {
   const lines = [`bench recipes — ${r.deliverable}, preset ${r.method.preset}, ${r.method.excerptSeconds} s excerpts; BD-rate (PSNR-Y) of vps's per-title ladder vs the fixed Apple HLS ladder`];
   for (const c of r.clips) {
-    lines.push(`  ${c.name.padEnd(44)} ${c.contentClass.padEnd(12)} ${`${c.source.width}x${c.source.height}`.padEnd(9)} ${c.note ?? `BD-rate ${pct(c.bdRate)}`}`);
+    lines.push(`  ${c.name.padEnd(44)} ${c.contentClass.padEnd(12)} ${`${c.source.width}x${c.source.height}`.padEnd(9)} ${c.note ?? `BD-rate ${signedPct(c.bdRate)}`}`);
     if (c.vps.length > 0) lines.push(`      vps   ${ladderText(c.vps)}`, `      fixed ${ladderText(c.fixed)}`);
-    if (c.model.length > 0) lines.push(`      model ${ladderText(c.model)} (BD-rate ${pct(c.modelBdRate)})`);
+    if (c.model.length > 0) lines.push(`      model ${ladderText(c.model)} (BD-rate ${signedPct(c.modelBdRate)})`);
   }
   const s = r.summary;
   lines.push(
-    `mean BD-rate ${pct(s.meanBdRate)} over ${s.clipsCompared} clips (${s.clipsNotComparable} not comparable); worst clip ${pct(s.worstBdRate)}`,
-    `model-predicted ladders (no trials): mean BD-rate ${pct(s.model.meanBdRate)} over ${s.model.clips} clips, worst ${pct(s.model.worstBdRate)}`,
-    `bars: mean ≤ ${pct(BARS.mean)} ${s.meets.mean ? "met" : "NOT met"}, target ${pct(BARS.meanTarget)} ${s.meets.meanTarget ? "met" : "not met"}, no clip worse than 0% ${s.meets.worstClip ? "met" : "NOT met"}; ${r.runSeconds} s`,
+    `mean BD-rate ${signedPct(s.meanBdRate)} over ${s.clipsCompared} clips (${s.clipsNotComparable} not comparable); worst clip ${signedPct(s.worstBdRate)}`,
+    `model-predicted ladders (no trials): mean BD-rate ${signedPct(s.model.meanBdRate)} over ${s.model.clips} clips, worst ${signedPct(s.model.worstBdRate)}`,
+    `bars: mean ≤ ${signedPct(BARS.mean)} ${s.meets.mean ? "met" : "NOT met"}, target ${signedPct(BARS.meanTarget)} ${s.meets.meanTarget ? "met" : "not met"}, no clip worse than 0% ${s.meets.worstClip ? "met" : "NOT met"}; ${r.runSeconds} s`,
   );
   return lines.join("\n") + "\n";
 }

@@ -8,7 +8,8 @@ import { specFeatures, workPerSecond } from "../cost/fit";
 import { loadHistoryFile } from "../cost/history";
 import type { Codec } from "../model";
 import { parseSeed } from "./options";
-import { stableJson, wantsJson, writeFileAtomic } from "./output";
+import { emitDocument } from "./output";
+import { pct } from "../util/format";
 
 interface CalibrateFlags {
   json?: boolean;
@@ -30,8 +31,6 @@ function reportLoad(problems: string[], warnings: string[]): void {
   for (const p of problems.slice(0, 20)) process.stderr.write(`vps: skipped: ${p}\n`);
   if (problems.length > 20) process.stderr.write(`vps: skipped: … and ${problems.length - 20} more problems\n`);
 }
-
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** Work per second of a plain 1080p30 encode at the codec's most used preset: what a reader can compare. */
 function level(doc: CostModelDoc, codec: string): number {
@@ -64,10 +63,7 @@ export function runCalibrate(file: string, flags: CalibrateFlags): void {
   const history = loadHistoryFile(file);
   reportLoad(history.problems, history.warnings);
   const doc = calibrate(history.rows, { source: file, folds: flags.folds, seed: flags.seed, skippedRows: history.problems.length });
-  if (flags.output) writeFileAtomic(flags.output, stableJson(doc));
-  if (wantsJson(flags.json, flags.table)) {
-    if (!flags.output || flags.json) process.stdout.write(stableJson(doc));
-  } else process.stdout.write(formatCalibration(doc));
+  emitDocument(doc, flags, () => formatCalibration(doc));
 }
 
 export function registerCalibrate(program: Command): void {

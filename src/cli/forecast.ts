@@ -14,7 +14,7 @@ import { loadScenarioFile, resolveScenario } from "../scenario/load";
 import type { PolicyName } from "../sched/policy";
 import { GateError, InputError } from "../util/errors";
 import { parsePolicy, parseSeed } from "./options";
-import { stableJson, wantsJson, writeFileAtomic } from "./output";
+import { emitDocument } from "./output";
 import { recipesDir, scenariosDir } from "./paths";
 import { costModelOf, withEventsFile } from "./plan";
 import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
@@ -53,12 +53,7 @@ function loadInput(file: string | undefined, flags: ForecastFlags, book: RecipeB
 }
 
 function emit(forecast: Forecast, flags: ForecastFlags): void {
-  if (flags.output) writeFileAtomic(flags.output, stableJson(forecast));
-  if (wantsJson(flags.json, flags.table)) {
-    if (!flags.output || flags.json) process.stdout.write(stableJson(forecast));
-  } else {
-    process.stdout.write(formatForecast(forecast));
-  }
+  emitDocument(forecast, flags, () => formatForecast(forecast));
 }
 
 /** --fail-on-risk: exit 1 when any deadline title is at risk, after the forecast is printed. */

@@ -20,9 +20,10 @@ import type { Rung, TrialPoint } from "../ladder/types";
 import { loadRecipeDir } from "../load/recipes";
 import { InputError } from "../util/errors";
 import { parsePositive } from "./options";
-import { stableJson, wantsJson, writeFileAtomic } from "./output";
+import { emitDocument, stableJson, wantsJson } from "./output";
 import { loadRqModel } from "./ladders";
 import { packageRoot, recipesDir } from "./paths";
+import { signedPct } from "../util/format";
 
 interface LadderFlags {
   deliverable: string;
@@ -151,8 +152,6 @@ export function formatFit(doc: RqModelDoc): string {
   );
 }
 
-const signedPct = (x: number | null): string => (x === null ? "—" : `${x > 0 ? "+" : ""}${(x * 100).toFixed(1)}%`);
-
 async function runFit(files: string[], flags: LadderFlags): Promise<void> {
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
   const jobs = flags.jobs ?? defaultJobs();
@@ -170,10 +169,7 @@ async function runFit(files: string[], flags: LadderFlags): Promise<void> {
       onTitle: (name, n) => process.stderr.write(`vps ladder --fit: ${name}: ${n} trial points\n`),
     });
   });
-  if (flags.output) writeFileAtomic(flags.output, stableJson(doc));
-  if (wantsJson(flags.json, flags.table)) {
-    if (!flags.output || flags.json) process.stdout.write(stableJson(doc));
-  } else process.stdout.write(formatFit(doc));
+  emitDocument(doc, flags, () => formatFit(doc));
 }
 
 export function registerLadder(program: Command): void {

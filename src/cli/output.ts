@@ -26,3 +26,22 @@ export function wantsJson(json: boolean | undefined, table: boolean | undefined)
   if (table) return false;
   return !process.stdout.isTTY;
 }
+
+export interface EmitFlags {
+  output?: string;
+  json?: boolean;
+  table?: boolean;
+}
+
+/**
+ * A command's document as asked: written whole to `-o`, and printed — JSON for tools (not again
+ * when `-o` took it, unless --json asks), `text()` for people.
+ */
+export function emitDocument(doc: unknown, flags: EmitFlags, text: () => string): void {
+  if (flags.output) writeFileAtomic(flags.output, stableJson(doc));
+  if (wantsJson(flags.json, flags.table)) {
+    if (!flags.output || flags.json) process.stdout.write(stableJson(doc));
+  } else {
+    process.stdout.write(text());
+  }
+}

@@ -17,7 +17,7 @@ import { checkCompliance } from "./gate";
 import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
 import { addAllocationOptions, type AllocationFlags, allocationOptions } from "./allocation";
 import { parsePolicy, parseRatio, parseSeed } from "./options";
-import { stableJson, wantsJson, writeFileAtomic } from "./output";
+import { emitDocument } from "./output";
 import { recipesDir } from "./paths";
 
 export interface PlanFlags {
@@ -65,12 +65,7 @@ export function reportWarnings(plan: Plan, label = ""): void {
 
 /** Prints or writes a plan as asked: JSON for tools, tables for people. */
 export function emitPlan(plan: Plan, flags: PlanFlags): void {
-  if (flags.output) writeFileAtomic(flags.output, stableJson(plan));
-  if (wantsJson(flags.json, flags.table)) {
-    if (!flags.output || flags.json) process.stdout.write(stableJson(plan));
-  } else {
-    process.stdout.write(formatPlan(plan, { allTitles: flags.allTitles ?? false, tasks: flags.tasks ?? false }));
-  }
+  emitDocument(plan, flags, () => formatPlan(plan, { allTitles: flags.allTitles ?? false, tasks: flags.tasks ?? false }));
 }
 
 /**

@@ -17,7 +17,7 @@ import { addAllocationOptions, type AllocationFlags, allocationOptions } from ".
 import { checkCompliance } from "./gate";
 import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
 import { parsePolicy, parsePositive, parseSeed } from "./options";
-import { stableJson, wantsJson, writeFileAtomic } from "./output";
+import { emitDocument, writeFileAtomic } from "./output";
 import { type PlanFlags, addPlanOutputOptions, costModelOf, emitPlan, reportWarnings, withEventsFile } from "./plan";
 import { recipesDir, scenariosDir } from "./paths";
 import { runPaced, stderrReporter, wallClock } from "./realtime";
@@ -56,13 +56,7 @@ async function simulatePlans({ workload, costModel, ladders }: Planned, book: Re
 function emitComparison(plans: Plan[], flags: SimulateFlags, scenario: string): void {
   const comparison = comparePlans(plans);
   const doc = { schemaVersion: 1, scenario, seed: flags.seed, comparison, plans: Object.fromEntries(plans.map((p) => [p.policy, p])) };
-  if (flags.output) writeFileAtomic(flags.output, stableJson(doc));
-  if (wantsJson(flags.json, flags.table)) {
-    if (!flags.output || flags.json) process.stdout.write(stableJson(doc));
-    return;
-  }
-  const heads = plans.map((p) => headline(p)).join("\n");
-  process.stdout.write(`${heads}\n${formatComparison(comparison)}\n`);
+  emitDocument(doc, flags, () => `${plans.map((p) => headline(p)).join("\n")}\n${formatComparison(comparison)}\n`);
 }
 
 export async function runSimulate(flags: SimulateFlags): Promise<void> {

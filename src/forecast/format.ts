@@ -2,7 +2,8 @@
 import chalk from "chalk";
 import Table from "cli-table3";
 import type { Forecast, PoolForecast, TitleForecast } from "./types";
-import { at, dur, pct, slotHours } from "./text";
+import { pct } from "../util/format";
+import { at, dur, slotHours } from "./text";
 
 function table(head: string[]): Table.Table {
   return new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } });

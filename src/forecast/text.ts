@@ -6,6 +6,5 @@ export const at = (x: number | null): string => (x === null ? "—" : `+${format
 export const dur = (x: number | null): string => (x === null ? "—" : formatDuration(x));
 /** Slot-seconds as slot-hours with one decimal. */
 export const slotHours = (x: number): string => (x / 3600).toFixed(1);
-export const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 /** `1 other`, `12 others`. */
 export const others = (n: number): string => (n === 0 ? "this title alone" : `this title and ${n} other${n === 1 ? "" : "s"}`);
