@@ -2,11 +2,10 @@
 // `recipes explain`: whether titles encode their recipe's fixed ladder or one predicted per title
 // by the rate–quality model (src/ladder/perTitle.ts). Models are read and checked before anything
 // is planned or written.
-import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
 import { checkRqModel, type RqModelDoc, shippedRqModel } from "../ladder/modelFile";
 import { withPerTitleLadders } from "../ladder/perTitle";
-import { fsReason } from "../load/read";
+import { readUserFile } from "../load/read";
 import type { LadderSummary, RecipeBook, Workload } from "../model";
 import { InputError } from "../util/errors";
 
@@ -21,12 +20,7 @@ export interface LadderModeFlags {
 /** A rate–quality model document from a file (`vps ladder --fit -o FILE`), checked; the shipped one without a path. */
 export function loadRqModel(path: string | undefined): RqModelDoc {
   if (!path) return shippedRqModel();
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read rate–quality model ${path}: ${fsReason(e, "no such file")}`);
-  }
+  const text = readUserFile(path, "rate–quality model");
   let doc: unknown;
   try {
     doc = JSON.parse(text);

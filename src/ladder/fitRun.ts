@@ -4,6 +4,7 @@
 import type { ToolRunner } from "../exec/runner";
 import type { Recipe, RecipeBook } from "../model";
 import { detailOf } from "../content/classify";
+import { quantile } from "../cost/linalg";
 import { crossValidateByTitle, fitDetail, type FitPoint, fitRqModel, type HeldOut, heldOutDetail } from "./fit";
 import { ladderGap } from "./gap";
 import { prepareTitle, trialTitle } from "./ladder";
@@ -100,8 +101,7 @@ function ladderGaps(titles: readonly TitleTrials[], heldOut: readonly HeldOut[])
 function gapSummary(gaps: readonly (number | null)[]): RqModelDoc["fit"]["heldOutLadderGap"] {
   const xs = gaps.flatMap((g) => (g === null ? [] : [g])).sort((a, b) => a - b);
   if (xs.length === 0) return null;
-  const median = xs.length % 2 === 1 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2;
-  return { mean: round(xs.reduce((s, x) => s + x, 0) / xs.length, 4), median: round(median, 4), worst: round(xs[xs.length - 1]!, 4) };
+  return { mean: round(xs.reduce((s, x) => s + x, 0) / xs.length, 4), median: round(quantile(xs, 0.5), 4), worst: round(xs[xs.length - 1]!, 4) };
 }
 
 /** Fits the model to the trials of `sources`; one title at a time (its encodes run side by side). */

@@ -5,17 +5,18 @@
 // the model by what planning uses it for — which sizes and bitrates it picks — rather than by its
 // PSNR error alone, and needs no encodes beyond the trials. Pure.
 import { bdRate } from "./bdrate";
-import { curvesBySize } from "./hull";
+import { curvesBySize, psnrAt } from "./hull";
 import type { RatePoint, Size } from "./types";
 
-/** PSNR on one size's trial curve at `kbps`: linear in ln(rate), continued along the end segments. */
+/**
+ * PSNR on one size's trial curve (by rate ascending, as curvesBySize gives it) at `kbps`: the
+ * curve's own interpolation (psnrAt) within its rates, its end segments continued beyond them.
+ */
 export function curveAt(curve: readonly RatePoint[], kbps: number): number {
-  const c = [...curve].sort((a, b) => a.kbps - b.kbps);
-  if (c.length === 1) return c[0]!.psnr;
-  const found = c.findIndex((p) => p.kbps >= kbps);
-  const i = found <= 0 ? (found === 0 ? 1 : c.length - 1) : found;
-  const a = c[i - 1]!;
-  const b = c[i]!;
+  const inside = psnrAt(curve, kbps);
+  if (inside !== null) return inside;
+  if (curve.length === 1) return curve[0]!.psnr;
+  const [a, b] = kbps < curve[0]!.kbps ? [curve[0]!, curve[1]!] : [curve[curve.length - 2]!, curve[curve.length - 1]!];
   const t = (Math.log(kbps) - Math.log(a.kbps)) / (Math.log(b.kbps) - Math.log(a.kbps));
   return a.psnr + t * (b.psnr - a.psnr);
 }

@@ -10,6 +10,7 @@
 // PSNR-Y) and the ratio of their total bitrates. It is the model's estimate: `vps bench recipes`
 // encodes the model's ladders for real.
 import type { LadderSummary, Recipe, RecipeBook, Rendition, Title, Workload } from "../model";
+import { percentile, round } from "../plan/metrics";
 import { ladderFor, recipeFor } from "../recipes/select";
 import { bdRate } from "./bdrate";
 import { bitsPerPixel, detailFor, ladderFromModel, predictPsnr, UNFITTED_CLASSES } from "./model";
@@ -31,8 +32,6 @@ function predictedLadder(model: RqModelDoc, title: Title, recipe: Recipe): Rendi
   return rungs.map((r) => ({ name: r.name, width: r.width, height: r.height, bitrateKbps: r.kbps, psnr: r.psnr }));
 }
 
-const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
-const round4 = (x: number): number => Math.round(x * 10000) / 10000;
 
 interface Pair {
   bd: number | null;
@@ -89,8 +88,8 @@ export function withPerTitleLadders(workload: Workload, book: RecipeBook, models
       encoders: [...new Set(models.map((m) => m.encoder))].sort(),
       predicted: pairs.length,
       kept,
-      bdRate: bds.length === 0 ? null : { median: round4(quantile(bds, 0.5)), p10: round4(quantile(bds, 0.1)), p90: round4(quantile(bds, 0.9)) },
-      bitrateRatio: recipeKbps > 0 ? round4(pairs.reduce((s, p) => s + p.perTitleKbps, 0) / recipeKbps) : null,
+      bdRate: bds.length === 0 ? null : { median: round(percentile(bds, 0.5), 4), p10: round(percentile(bds, 0.1), 4), p90: round(percentile(bds, 0.9), 4) },
+      bitrateRatio: recipeKbps > 0 ? round(pairs.reduce((s, p) => s + p.perTitleKbps, 0) / recipeKbps, 4) : null,
     },
   };
 }
