@@ -7,7 +7,7 @@ import { ANALYSIS_FORMAT_VERSION, analyseFile, defaultCacheDir } from "../../src
 import { localTools, type ToolRunner } from "../../src/exec/runner";
 import { ToolFailed, ToolNotFound } from "../../src/exec/tool";
 import { ExternalError, InputError } from "../../src/util/errors";
-import { ffmpeg, lavfi, makeClip, tempDir } from "./media";
+import { countingTools, ffmpeg, lavfi, makeClip, tempDir } from "./media";
 
 const tmp = tempDir("vps-analyse-");
 let clip = "";
@@ -20,24 +20,12 @@ beforeAll(() => {
   longClip = makeClip(tmp.dir, "long", lavfi("testsrc=size=64x36:rate=5"), 180);
 }, 60_000);
 
-/** The real tools, counted: a cache hit must not start any. */
-function counting(): { run: ToolRunner; calls: () => number } {
-  let n = 0;
-  return {
-    run: (cmd, args, req) => {
-      n += 1;
-      return localTools(cmd, args, req);
-    },
-    calls: () => n,
-  };
-}
-
 const entryPath = (cacheDir: string, sha: string) => join(cacheDir, "analysis", `${sha}.json`);
 
 describe("the analysis cache", () => {
   it("answers a second analysis of the same bytes without running ffmpeg, under any file name", async () => {
     const cacheDir = join(tmp.dir, "cache-hit");
-    const tools = counting();
+    const tools = countingTools();
     const first = await analyseFile(clip, { cacheDir, tools: tools.run });
     const ran = tools.calls();
     expect(ran).toBeGreaterThan(0);
@@ -59,7 +47,7 @@ describe("the analysis cache", () => {
     const first = await analyseFile(clip, { cacheDir });
     const path = entryPath(cacheDir, first.sha256);
     writeFileSync(path, '{ "formatVersion": 1, "analysis": { "sha2');
-    const tools = counting();
+    const tools = countingTools();
     const again = await analyseFile(clip, { cacheDir, tools: tools.run });
     expect(tools.calls()).toBeGreaterThan(0);
     expect(again.features).toEqual(first.features);
@@ -72,7 +60,7 @@ describe("the analysis cache", () => {
     const path = entryPath(cacheDir, first.sha256);
     const entry = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
     writeFileSync(path, JSON.stringify({ ...entry, formatVersion: ANALYSIS_FORMAT_VERSION - 1 }));
-    const tools = counting();
+    const tools = countingTools();
     await analyseFile(clip, { cacheDir, tools: tools.run });
     const afterStale = tools.calls();
     expect(afterStale).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { localTools, type ToolRunner } from "../../src/exec/runner";
 
 const SHARED = fileURLToPath(new URL("../../../shared/data/media/", import.meta.url));
 
@@ -32,4 +33,16 @@ export const lavfi = (graph: string): string[] => ["-f", "lavfi", "-i", graph];
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The real tools, counted: a cache hit (or an early input error) must not start any. */
+export function countingTools(): { run: ToolRunner; calls: () => number } {
+  let n = 0;
+  return {
+    run: (cmd, args, req) => {
+      n += 1;
+      return localTools(cmd, args, req);
+    },
+    calls: () => n,
+  };
 }

@@ -3,13 +3,13 @@
 import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localTools, type ToolRunner } from "../../src/exec/runner";
+import type { ToolRunner } from "../../src/exec/runner";
 import { ToolNotFound } from "../../src/exec/tool";
 import { loadMeasuredWorkload, mergeMeasured } from "../../src/load/sources";
 import { ExternalError, InputError } from "../../src/util/errors";
 import { aTitle } from "../builders";
 import { anAnalysis } from "../content/builders";
-import { lavfi, makeClip, tempDir as mediaDir } from "../content/media";
+import { countingTools, lavfi, makeClip, tempDir as mediaDir } from "../content/media";
 import { shippedBook, workloadProblems, withTitle } from "./helpers";
 
 describe("a title with a source may leave its content to the measurement", () => {
@@ -83,17 +83,6 @@ describe("loadMeasuredWorkload", () => {
     clip = makeClip(media.dir, "clip", lavfi("testsrc2=size=160x90:rate=10"), 1);
   }, 60_000);
 
-  const counting = (): { run: ToolRunner; calls: () => number } => {
-    let n = 0;
-    return {
-      run: (cmd, args, req) => {
-        n += 1;
-        return localTools(cmd, args, req);
-      },
-      calls: () => n,
-    };
-  };
-
   function workload(name: string, titles: string): string {
     const file = join(media.dir, name);
     writeFileSync(file, withTitle(titles));
@@ -109,7 +98,7 @@ describe("loadMeasuredWorkload", () => {
         "  - id: c\n    content: { source: copy.mp4, class: screen }\n    deliverables: [h264-sdr]\n",
     );
     const cacheDir = join(media.dir, "cache");
-    const tools = counting();
+    const tools = countingTools();
     const first = await loadMeasuredWorkload(file, shippedBook(), { cacheDir, tools: tools.run });
     const ran = tools.calls();
     expect(ran).toBeGreaterThan(0);
@@ -144,7 +133,7 @@ describe("loadMeasuredWorkload", () => {
 
   it("says nothing is there before running any tool", async () => {
     const file = workload("w3.yaml", "  - id: a\n    content: { source: gone.mp4 }\n    deliverables: [h264-sdr]\n");
-    const tools = counting();
+    const tools = countingTools();
     const e = (await loadMeasuredWorkload(file, shippedBook(), { cacheDir: null, tools: tools.run }).catch((x: unknown) => x)) as InputError;
     expect(e.lines()).toEqual([`${file}:7:24 titles[0].content.source: expected an existing source file, found no file at ${join(media.dir, "gone.mp4")}`]);
     expect(tools.calls()).toBe(0);
@@ -165,15 +154,14 @@ describe("loadMeasuredWorkload: problems of the file itself", () => {
     try {
       const file = join(media.dir, "w.yaml");
       writeFileSync(file, withTitle("  - id: a\n    content: { source: gone.mp4 }\n    deliverables: [hevc-hdr10, nope]\n  - id: b\n    tier: gold\n    content: { duration: 60, resolution: 1280x720, fps: 24 }\n    deliverables: [h264-sdr]\n"));
-      let runs = 0;
-      const tools: ToolRunner = (cmd, args, req) => ((runs += 1), localTools(cmd, args, req));
-      const e = (await loadMeasuredWorkload(file, shippedBook(), { cacheDir: null, tools }).catch((x: unknown) => x)) as InputError;
+      const tools = countingTools();
+      const e = (await loadMeasuredWorkload(file, shippedBook(), { cacheDir: null, tools: tools.run }).catch((x: unknown) => x)) as InputError;
       expect(e.lines().map((l) => l.replace(`${file}:`, ""))).toEqual([
         `7:24 titles[0].content.source: expected an existing source file, found no file at ${join(media.dir, "gone.mp4")}`,
         '8:32 titles[0].deliverables[1]: expected a deliverable of the recipe library ("av1", "h264-sdr", "hevc-hdr10", "hevc-sdr", "vp9"), found "nope"',
         '10:11 titles[1].tier: expected a tier ("premium", "partner", "standard", "ugc"), found "gold"',
       ]);
-      expect(runs).toBe(0);
+      expect(tools.calls()).toBe(0);
     } finally {
       media.remove();
     }

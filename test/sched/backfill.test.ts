@@ -19,15 +19,9 @@ const pool = (slots: number): Workload["capacity"] => ({ pools: [{ id: "cpu", sl
 const HOLD: PipelineStage[] = [{ id: "hold", kind: "custom", after: [], pool: null, workPerSecond: 4, slots: 4 }];
 const HEAD = "b-uhd/encode/hevc-4k/2160p";
 
-/**
- * On 8 slots: a 4-slot job holds half the pool from 0 to 600 s; a premium 4K release arrives at
- * 10 s and, once analysed (154 s), its 2160p encode needs all 8 slots, so it must wait for the
- * job. Short ugc clips arrive at 160 s and could use the 4 idle slots; a long ugc 4K upload could
- * too, but none of its encodes would end before 600 s.
- */
-function scene(): Workload {
-  const hold = aTitle({ id: "a-hold", tier: "ugc", pipeline: "hold", content: aContent({ duration: 600 }) });
-  const head = aTitle({
+/** The premium 4K release both scenes hold back for: arrives at 10 s, its 2160p encode needs all 8 slots. */
+function uhdRelease(): Title {
+  return aTitle({
     id: "b-uhd",
     tier: "premium",
     arrival: 10,
@@ -36,6 +30,17 @@ function scene(): Workload {
     value: { expectedViews: 1_000_000 },
     content: aContent({ duration: 300, width: 3840, height: 2160 }),
   });
+}
+
+/**
+ * On 8 slots: a 4-slot job holds half the pool from 0 to 600 s; a premium 4K release arrives at
+ * 10 s and, once analysed (154 s), its 2160p encode needs all 8 slots, so it must wait for the
+ * job. Short ugc clips arrive at 160 s and could use the 4 idle slots; a long ugc 4K upload could
+ * too, but none of its encodes would end before 600 s.
+ */
+function scene(): Workload {
+  const hold = aTitle({ id: "a-hold", tier: "ugc", pipeline: "hold", content: aContent({ duration: 600 }) });
+  const head = uhdRelease();
   const clips: Title[] = Array.from({ length: 10 }, (_, i) =>
     aTitle({ id: `c${i}`, tier: "ugc", arrival: 160, deliverables: ["sd"], content: aContent({ duration: 60, width: 640, height: 360 }) }),
   );
@@ -98,15 +103,7 @@ describe.each([{ mode: "predictive" }, { mode: "planned" }] as Allocation[])("a 
 describe("reservations follow the real ends of tasks", () => {
   // Planned widths: the ugc upload's 10-minute 1080p encode holds 4 of 8 slots, predicted 235 s.
   const hold = aTitle({ id: "a-hold", tier: "ugc", deliverables: ["hd"], content: aContent({ duration: 600 }) });
-  const head = aTitle({
-    id: "b-uhd",
-    tier: "premium",
-    arrival: 10,
-    deadline: 10 + 8 * 3600,
-    deliverables: ["hevc-4k"],
-    value: { expectedViews: 1_000_000 },
-    content: aContent({ duration: 300, width: 3840, height: 2160 }),
-  });
+  const head = uhdRelease();
   // Clips keep arriving, before and after the upload's predicted end: backfill candidates throughout.
   const clips = Array.from({ length: 30 }, (_, i) =>
     aTitle({ id: `c${String(i).padStart(2, "0")}`, tier: "ugc", arrival: 160 + 20 * i, deliverables: ["sd"], content: aContent({ duration: 60, width: 640, height: 360 }) }),
