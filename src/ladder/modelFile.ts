@@ -96,17 +96,18 @@ export { FORMULA };
 
 /**
  * The per-title ladder predicted for a title from its content profile (size, frame rate,
- * complexity) and the recipe serving it — no file, no encode. Null when the model was fitted for
- * another encoder, or the content is of a class it was not fitted on (its constants say nothing
- * about them): use the recipe's own ladder then.
+ * complexity) and the recipe serving it — no file, no encode. Null where the model's constants
+ * say nothing: a recipe of another encoder, an HDR recipe (the trials measure 8-bit SDR PSNR-Y;
+ * PQ signals are not on that scale), content of a class it was not fitted on. The recipe's own
+ * ladder stands then. Planning, `vps ladder` and the bench all ask here.
  */
 export function predictLadder(
   content: Pick<ContentProfile, "width" | "height" | "fps" | "complexity"> & { contentClass?: ContentClass },
-  recipe: Pick<Recipe, "ladder" | "encoder">,
+  recipe: Pick<Recipe, "ladder" | "encoder" | "hdr">,
   model: RqModelDoc = shippedRqModel(),
   rules: RungRules = DEFAULT_RULES,
 ): Rung[] | null {
-  if (recipe.encoder !== model.encoder) return null;
+  if (recipe.encoder !== model.encoder || recipe.hdr) return null;
   if (content.contentClass !== undefined && UNFITTED_CLASSES.includes(content.contentClass)) return null;
   return ladderFromModel(content, recipe, model, rules);
 }

@@ -13,8 +13,8 @@ import type { LadderSummary, Recipe, RecipeBook, Rendition, Title, Workload } fr
 import { percentile, round } from "../plan/metrics";
 import { ladderFor, recipeFor } from "../recipes/select";
 import { bdRate } from "./bdrate";
-import { bitsPerPixel, detailFor, ladderFromModel, predictPsnr, UNFITTED_CLASSES } from "./model";
-import type { RqModelDoc } from "./modelFile";
+import { bitsPerPixel, detailFor, predictPsnr } from "./model";
+import { predictLadder, type RqModelDoc } from "./modelFile";
 import type { RatePoint } from "./types";
 
 /** PSNR-Y the model predicts for a rung of the recipe's ladder on this title. */
@@ -25,10 +25,10 @@ function predictedPoint(model: RqModelDoc, title: Title, r: Rendition): RatePoin
   return { width: r.width, height: r.height, kbps: r.bitrateKbps, psnr, ssim: null };
 }
 
-/** The model's ladder for one title and recipe as renditions, or null when it has no rung. */
+/** The model's ladder for one title and recipe as renditions; null where the model does not speak (predictLadder) or predicts no rung. */
 function predictedLadder(model: RqModelDoc, title: Title, recipe: Recipe): Rendition[] | null {
-  const rungs = ladderFromModel(title.content, recipe, model);
-  if (rungs.length === 0) return null;
+  const rungs = predictLadder(title.content, recipe, model);
+  if (!rungs || rungs.length === 0) return null;
   return rungs.map((r) => ({ name: r.name, width: r.width, height: r.height, bitrateKbps: r.kbps, psnr: r.psnr }));
 }
 
@@ -39,19 +39,10 @@ interface Pair {
   recipeKbps: number;
 }
 
-/**
- * The model that speaks for a title's recipe: fitted with its encoder, only for SDR (the trials
- * measure 8-bit SDR PSNR-Y; HDR PQ signals are not on that scale), and not for screen content
- * (not fitted: UNFITTED_CLASSES). Those keep the recipe's ladder.
- */
-function modelFor(models: readonly RqModelDoc[], recipe: Recipe, title: Title): RqModelDoc | undefined {
-  if (recipe.hdr || UNFITTED_CLASSES.includes(title.content.contentClass)) return undefined;
-  return models.find((m) => m.encoder === recipe.encoder);
-}
-
 function ladderOf(title: Title, deliverable: string, book: RecipeBook, models: readonly RqModelDoc[]): { ladder: Rendition[]; pair: Pair } | null {
   const recipe = recipeFor(book, deliverable, title);
-  const model = modelFor(models, recipe, title);
+  // One model per encoder (the CLI refuses two); whether it speaks for this title is predictLadder's call.
+  const model = models.find((m) => m.encoder === recipe.encoder);
   if (!model) return null;
   const ladder = predictedLadder(model, title, recipe);
   if (!ladder) return null;

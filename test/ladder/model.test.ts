@@ -139,13 +139,14 @@ describe("predicted ladders", () => {
   it("predictLadder uses the shipped model for its encoder, and declines another encoder's recipe", () => {
     const doc = shippedRqModel();
     expect(doc.encoder).toBe("libx264");
-    const rungs = predictLadder(content, { ladder, encoder: "libx264" })!;
+    const rungs = predictLadder(content, { ladder, encoder: "libx264", hdr: false })!;
     expect(rungs.length).toBeGreaterThan(1);
     expect(rungs[0]!.kbps).toBeLessThanOrEqual(3000);
-    expect(predictLadder(content, { ladder, encoder: "libx265" })).toBeNull();
-    // Screen content is not what the model was fitted on.
-    expect(predictLadder({ ...content, contentClass: "screen" }, { ladder, encoder: "libx264" })).toBeNull();
-    expect(predictLadder({ ...content, contentClass: "animation" }, { ladder, encoder: "libx264" })).not.toBeNull();
+    expect(predictLadder(content, { ladder, encoder: "libx265", hdr: false })).toBeNull();
+    // Nor an HDR recipe (SDR PSNR-Y trials), nor screen content: not what the model was fitted on.
+    expect(predictLadder(content, { ladder, encoder: "libx264", hdr: true })).toBeNull();
+    expect(predictLadder({ ...content, contentClass: "screen" }, { ladder, encoder: "libx264", hdr: false })).toBeNull();
+    expect(predictLadder({ ...content, contentClass: "animation" }, { ladder, encoder: "libx264", hdr: false })).not.toBeNull();
   });
 
   it("the shipped model was produced by the fitting command and says how well it predicts unseen titles", () => {
