@@ -103,10 +103,9 @@ export function fitDetail(points: readonly FitPoint[]): DetailFit {
 
 /**
  * A held-out title as planning sees a workload title: its complexity only, its detail predicted
- * from the line fitted over the other titles.
+ * by the line fitted over the other titles.
  */
-export function heldOutDetail(test: readonly FitPoint[], train: readonly FitPoint[]): FitPoint[] {
-  const line = fitDetail(train);
+export function heldOutDetail(test: readonly FitPoint[], line: DetailFit): FitPoint[] {
   return test.map((p) => ({ ...p, detail: detailFor(line, p.complexity) }));
 }
 
@@ -119,8 +118,8 @@ export interface HeldOut {
   model: RqModel;
 }
 
-/** How a held-out title's points are presented to the model fitted without it (as measured, by default). */
-export type HoldOut = (test: readonly FitPoint[], train: readonly FitPoint[]) => readonly FitPoint[];
+/** How a held-out title's points are presented to the model fitted without it, given that model's detail line (as measured, by default). */
+export type HoldOut = (test: readonly FitPoint[], line: DetailFit) => readonly FitPoint[];
 
 /** Leave-one-title-out: for each title, fit on the others and measure the error on it. */
 export function crossValidateByTitle(points: readonly FitPoint[], present: HoldOut = (test) => test, start: RqParams = START): { perTitle: HeldOut[]; rmseDb: number } | null {
@@ -129,14 +128,15 @@ export function crossValidateByTitle(points: readonly FitPoint[], present: HoldO
   let sum = 0;
   const perTitle = titles.map((title) => {
     const train = points.filter((p) => p.title !== title);
+    const detail = fitDetail(train);
     const test = present(
       points.filter((p) => p.title === title),
-      train,
+      detail,
     );
     const { params } = fitRqModel(train, start);
     const err = sse(test.map((x) => x.psnr - predictPsnr(params, x)));
     sum += err;
-    return { title, points: test.length, rmseDb: Math.sqrt(err / test.length), model: { params, detail: fitDetail(train) } };
+    return { title, points: test.length, rmseDb: Math.sqrt(err / test.length), model: { params, detail } };
   });
   return { perTitle, rmseDb: Math.sqrt(sum / points.length) };
 }
