@@ -5,7 +5,11 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Builds dist/vps.cjs once, so the CLI tests never run a stale bundle.
     globalSetup: ["test/globalSetup.ts"],
-    testTimeout: 30_000,
+    // Sized for a loaded 2-core machine (CI runs beside other work): hooks that spawn the CLI
+    // several times (test/cli/ladders.test.ts runs three simulations in one beforeAll) took over
+    // vitest's default 10 s hook timeout there and failed a green suite.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],
