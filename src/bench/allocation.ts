@@ -34,20 +34,23 @@ export const NODE_SLOTS = 8;
 export const ALLOCATION_BARS = { throughputOverNode: 1.3, utilisation: 0.85, utilisationTarget: 0.95, makespanOverLowerBound: 1.1 } as const;
 
 /** Work of a task on one slot at its true cost (what no allocation can do with less). */
-function serialWork(t: SimTask): number {
+function serialWork(t: SimTask, factor: number): number {
   const p = t.task.parallel;
-  return p === null ? (t.end - t.start) * t.task.slots : t.modelWork * t.trueFactor;
+  return p === null ? (t.end - t.start) * t.task.slots : t.modelWork * factor;
 }
 
 /** Shortest possible time of a task: fixed-width tasks as they ran, encodes at their widest useful width. */
-function shortest(state: SimState, t: SimTask): number {
+function shortest(state: SimState, t: SimTask, factor: number): number {
   const p = t.task.parallel;
   if (p === null) return t.end - t.start;
-  return amdahl(t.modelWork * t.trueFactor, widestUseful(p, state.pools[t.poolIdx]!.slots), p);
+  return amdahl(t.modelWork * factor, widestUseful(p, state.pools[t.poolIdx]!.slots), p);
 }
 
-/** Lower bound of the makespan: total work over capacity, or the longest title's arrival + critical path. */
-export function lowerBound(state: SimState): number {
+/**
+ * Lower bound of the makespan: total work over capacity, or the longest title's arrival + critical
+ * path, at the true costs the simulator drew (`trueFactor` of a task index).
+ */
+export function lowerBound(state: SimState, trueFactor: (taskIdx: number) => number): number {
   const firstArrival = state.titles.reduce((m, t) => Math.min(m, t.arrival), Infinity);
   const slots = state.pools.reduce((s, p) => s + p.slots, 0);
   let work = 0;
@@ -57,10 +60,11 @@ export function lowerBound(state: SimState): number {
     for (const idx of title.tasks) {
       const t = state.tasks[idx]!;
       if (t.start < 0) continue;
-      work += serialWork(t);
+      const factor = trueFactor(idx);
+      work += serialWork(t, factor);
       let ready = title.arrival;
       for (const a of t.after) ready = Math.max(ready, finish[a]!);
-      finish[idx] = ready + shortest(state, t);
+      finish[idx] = ready + shortest(state, t, factor);
       path = Math.max(path, finish[idx]!);
     }
   }
@@ -82,7 +86,7 @@ function run(name: string, workload: Workload, book: RecipeBook, options: PlanOp
     makespanHours: round(hours),
     titlesPerHour: round(titles / hours),
     utilisation: round(busy / capacity),
-    makespanOverLowerBound: round(plan.metrics.makespan / lowerBound(sim.state)),
+    makespanOverLowerBound: round(plan.metrics.makespan / lowerBound(sim.state, (i) => sim.trueFactor(i))),
     deadlineCompliance: plan.metrics.deadlineCompliance,
   };
 }

@@ -117,13 +117,6 @@ export function giveWork(state: SimState, title: SimTitle, p: number, work: numb
   takeWork(state, title, p, -work);
 }
 
-/** Real seconds a task runs on `slots` slots: the hidden truth, which only its end reveals. */
-function actualOn(t: SimTask, slots: number): number {
-  const p = t.task.parallel;
-  if (p === null) return t.task.duration * t.trueFactor;
-  return amdahl(t.modelWork * t.trueFactor, slots, p);
-}
-
 function start(state: SimState, t: SimTask, slots: number): void {
   const title = state.titles[t.titleIdx]!;
   unready(state, t);
@@ -139,19 +132,18 @@ function start(state: SimState, t: SimTask, slots: number): void {
   t.task.duration = t.estimate;
   t.start = state.now;
   t.estEnd = state.now + t.estimate;
-  t.end = state.now + actualOn(t, slots);
   state.freeSlots[p]! -= slots;
   state.freeMemory[p]! -= t.task.memoryGiB;
   state.running[p]! += 1;
   state.peakRunning[p] = Math.max(state.peakRunning[p]!, state.running[p]!);
-  state.busySlotSeconds[p]! += slots * (t.end - t.start);
   state.runningSlotEnd[p]! += slots * t.estEnd;
   state.runningEnds[p]!.push(t.idx, -t.estEnd, t.idx);
   if (t.task.kind === "encode") {
     state.runningEncodes++;
     state.peakRunningEncodes = Math.max(state.peakRunningEncodes, state.runningEncodes);
   }
-  state.events.push(t.end, "end", t.idx);
+  // The driver learns what started from this list (and, in simulation, draws when it ends).
+  state.started.push(t.idx);
   state.trace?.({ type: "task:start", at: state.now, task: t.task.id, title: title.id, pool: t.task.pool, slots: t.task.slots });
   rekey(state, title);
 }
@@ -297,18 +289,20 @@ function finishTitle(state: SimState, title: SimTitle): void {
   state.trace?.({ type: "title:finish", at: state.now, title: title.id, onTime });
 }
 
-/** A task ended: free its resources, release what waited on it. Returns its title. */
-export function end(state: SimState, t: SimTask): SimTitle {
+/** A task ended well after `seconds` of work: free its resources, release what waited on it. Returns its title. */
+export function end(state: SimState, t: SimTask, seconds: number): SimTitle {
   const title = state.titles[t.titleIdx]!;
   const p = t.poolIdx;
   t.state = TaskState.Done;
+  t.end = state.now;
+  state.busySlotSeconds[p]! += t.task.slots * (t.end - t.start);
   title.runningCount--;
   state.freeSlots[p]! += t.task.slots;
   state.freeMemory[p]! += t.task.memoryGiB;
   state.running[p]! -= 1;
   state.runningSlotEnd[p]! -= t.task.slots * t.estEnd;
   state.runningEnds[p]!.remove(t.idx);
-  learnFrom(state, title, t);
+  learnFrom(state, title, t, seconds);
   state.tasksDone++;
   if (t.task.kind === "encode") state.runningEncodes--;
   state.trace?.({ type: "task:end", at: state.now, task: t.task.id, title: title.id, pool: t.task.pool });

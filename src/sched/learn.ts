@@ -17,9 +17,10 @@ import { type SimState, type SimTask, type SimTitle, TaskState, taskWork } from 
  */
 export const PRIOR_WEIGHT = 0.2;
 
-export function learnFrom(state: SimState, title: SimTitle, t: SimTask): void {
-  if (t.task.kind !== "encode" || t.task.parallel === null || t.modelWork <= 0) return;
-  title.learnLog += Math.log(t.trueFactor);
+/** Learns from an encode that took `seconds` where the cost model alone predicted `t.predicted`. */
+export function learnFrom(state: SimState, title: SimTitle, t: SimTask, seconds: number): void {
+  if (t.task.kind !== "encode" || t.task.parallel === null || t.modelWork <= 0 || t.predicted <= 0 || !(seconds > 0)) return;
+  title.learnLog += Math.log(seconds / t.predicted);
   title.learnN += 1;
   const correction = Math.exp(title.learnLog / (title.learnN + PRIOR_WEIGHT));
   const ratio = correction / title.correction;

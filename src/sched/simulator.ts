@@ -1,124 +1,79 @@
-// The discrete-event simulation in virtual time. Events come off the heap in (time, kind, seq)
-// order; after every event at an instant has been applied, the scheduler dispatches once. Nothing
-// here reads a clock: the real-time driver (src/cli) paces `step()` calls when asked to.
-import type { CostModel } from "../cost/types";
-import type { AnalyticsEvent, PolicyConfig, Pool } from "../model";
-import type { TitlePipeline } from "../pipeline/expand";
-import { InternalError } from "../util/errors";
-import { applyAnalytics, resolvePendingChanges } from "./analytics";
-import { arrive, dispatch, end, rekey } from "./dispatch";
-import { groupOf, plannedDeadline, reviewGroup } from "./downgrade";
-import type { Policy } from "./policy";
-import { refreshLaxities, updateProjection } from "./projection";
-import { createState, type SimState, type SimTitle } from "./state";
-import type { TraceSink } from "./trace";
-import { type Allocation, PREDICTIVE } from "./allocate";
-import type { Truth } from "./truth";
+// The discrete-event simulation in virtual time: the scheduler (src/sched/scheduler.ts) under a
+// virtual clock. The simulator alone owns the hidden truth of how long each task really takes
+// (src/sched/truth.ts): when the scheduler starts a task, the simulator draws its end and keeps it
+// in its own heap; the scheduler learns the duration only when the end arrives, as it would from a
+// real ffmpeg process. Nothing here reads a clock: the real-time driver (src/cli) paces `step()`.
+import { amdahl } from "../cost/model";
+import { EventQueue } from "./eventQueue";
+import { type Progress, Scheduler, type SchedulerInput, type SchedulerOptions } from "./scheduler";
+import type { SimState, SimTask } from "./state";
+import { drawTruth, type Truth } from "./truth";
 
-export interface SimInput {
-  pools: Pool[];
-  scratchGiB: number | null;
-  tiers: Record<string, number>;
-  pipelines: TitlePipeline[];
-  config: PolicyConfig;
-  events: readonly AnalyticsEvent[];
-  /** The model the pipelines were expanded with; tasks a downgrade adds are costed by it too. */
-  cost: CostModel;
-}
+export { DEFAULT_REVIEW_INTERVAL, type Progress } from "./scheduler";
 
-export interface SimOptions {
-  policy: Policy;
-  /** Seconds between reviews of deadline titles (re-keying and downgrade checks). */
-  reviewInterval: number;
-  trace: TraceSink | null;
-  /** How encodes get their slots (default: predictive, see allocate.ts). */
-  allocation?: Allocation;
-  /** Backfill around blocked heads without delaying their reservations (default on). */
-  backfill?: boolean;
+export type SimInput = SchedulerInput;
+
+export interface SimOptions extends SchedulerOptions {
   /** The hidden true cost the run draws (default none: tasks take exactly what the model predicts). */
   truth?: Truth | null;
 }
 
-export const DEFAULT_REVIEW_INTERVAL = 120;
-
-export interface Progress {
-  now: number;
-  tasksDone: number;
-  tasks: number;
-  titlesDone: number;
-  titles: number;
-  /** Titles finished late plus deadline titles still running past their deadline. */
-  late: number;
-}
-
 export class Simulator {
-  readonly state: SimState;
-  private readonly reviewInterval: number;
-  private reviewPending = false;
+  readonly scheduler: Scheduler;
+  /** Task ends in virtual time, ordered by (time, start order); `ref` is the task index. */
+  private readonly ends = new EventQueue();
+  /** Hidden truth: a task's real work is its model work × this factor (1 when absent). */
+  private readonly factors = new Map<number, number>();
+  /** Real seconds of each running task, handed to the scheduler when it ends. */
+  private readonly actual = new Map<number, number>();
 
   constructor(input: SimInput, options: SimOptions) {
-    this.state = createState({
-      ...input,
-      policy: options.policy,
-      trace: options.trace,
-      allocation: options.allocation ?? PREDICTIVE,
-      backfill: options.backfill ?? true,
-      truth: options.truth ?? null,
-    });
-    this.reviewInterval = options.reviewInterval;
-    const agedAfter = options.policy.agedAfter;
-    for (const t of this.state.titles) {
-      this.state.events.push(t.arrival, "arrive", t.idx);
-      // The moment a still-waiting title joins the aged band (its key jumps then, so re-key it).
-      if (Number.isFinite(agedAfter)) this.state.events.push(t.arrival + agedAfter, "age", t.idx);
-    }
-    input.events.forEach((e, i) => this.state.events.push(e.at, "value", i));
+    this.scheduler = new Scheduler(input, options);
+    const truth = options.truth ?? null;
+    if (truth) for (const title of this.state.titles) drawTruth(this.state, title, truth, this.factors);
+  }
+
+  get state(): SimState {
+    return this.scheduler.state;
   }
 
   get now(): number {
-    return this.state.now;
+    return this.scheduler.now;
   }
 
   get done(): boolean {
-    return this.state.events.size === 0;
+    return this.ends.size === 0 && this.scheduler.nextWakeup() === undefined;
   }
 
   /** Virtual time of the next event, or undefined when the run is over. */
   nextTime(): number | undefined {
-    return this.state.events.peekTime();
+    const a = this.ends.peekTime();
+    const b = this.scheduler.nextWakeup();
+    if (a === undefined) return b;
+    return b === undefined ? a : Math.min(a, b);
   }
 
-  /** Applies every event of the next instant, then dispatches. False when nothing is left. */
+  /** The hidden factor of a task's real cost over its model cost (1 for tasks the truth leaves alone). */
+  trueFactor(taskIdx: number): number {
+    return this.factors.get(taskIdx) ?? 1;
+  }
+
+  /** Applies every event of the next instant, then lets the scheduler decide. False when nothing is left. */
   step(): boolean {
-    const { events } = this.state;
-    const t = events.peekTime();
+    const t = this.nextTime();
     if (t === undefined) return false;
-    this.countIdle(t - this.state.now);
-    this.state.now = t;
-    while (events.peekTime() === t) {
-      const e = events.pop()!;
-      this.state.eventsProcessed++;
-      if (e.type === "end") this.onEnd(e.ref);
-      else if (e.type === "arrive") this.onArrive(e.ref);
-      else if (e.type === "value") applyAnalytics(this.state, e.ref);
-      else if (e.type === "age") this.onAge(e.ref);
-      else this.onReview();
+    const sched = this.scheduler;
+    sched.advance(t);
+    // Ends first: a task that ends at t frees its slots before anything else at t is considered.
+    while (this.ends.peekTime() === t) {
+      const idx = this.ends.pop()!.ref;
+      const seconds = this.actual.get(idx)!;
+      this.actual.delete(idx);
+      sched.complete(idx, seconds);
     }
-    resolvePendingChanges(this.state);
-    dispatch(this.state);
-    // Every title is published: aging and reviews have nothing left to act on. Analytics stay,
-    // so late reports are still counted as ignored in the plan's warnings.
-    if (this.state.titlesDone === this.state.titles.length) this.state.events.retain((e) => e.type === "value");
-    else this.scheduleReview();
+    sched.fireDue();
+    for (const task of sched.decide()) this.begin(task);
     return true;
-  }
-
-  /** Slots left free while the pool's queue still held work, over the `elapsed` seconds just past. */
-  private countIdle(elapsed: number): void {
-    const s = this.state;
-    for (let p = 0; p < s.pools.length; p++) {
-      if (s.heaps[p]!.size > 0 || s.parkedTitles[p]!.length > 0) s.idleWhileQueued[p]! += s.freeSlots[p]! * elapsed;
-    }
   }
 
   run(): void {
@@ -128,82 +83,20 @@ export class Simulator {
     this.finish();
   }
 
-  /** Counters for a live progress line. */
   progress(): Progress {
-    const s = this.state;
-    let overdue = 0;
-    for (const idx of s.activeDeadline) if (s.titles[idx]!.deadline! < s.now) overdue++;
-    return {
-      now: s.now,
-      tasksDone: s.tasksDone,
-      tasks: s.tasks.length,
-      titlesDone: s.titlesDone,
-      titles: s.titles.length,
-      late: s.lateTitles + overdue,
-    };
+    return this.scheduler.progress();
   }
 
-  private onArrive(idx: number): void {
-    const title = this.state.titles[idx]!;
-    arrive(this.state, title);
-    if (title.deadline === null) return;
-    // New work due by a deadline tightens every group due at or after it.
-    refreshLaxities(this.state);
-    for (const i of this.state.activeDeadline) rekey(this.state, this.state.titles[i]!);
-    this.checkDeadline(title);
-  }
-
-  private onEnd(taskIdx: number): void {
-    const title = end(this.state, this.state.tasks[taskIdx]!);
-    if (title.finish === null && title.deadline !== null) this.refresh(title);
-  }
-
-  private onAge(idx: number): void {
-    const title = this.state.titles[idx]!;
-    if (title.finish === null && title.arrived) rekey(this.state, title);
-  }
-
-  /** A deadline title's slack changed: re-key it, and review its group if it no longer fits. */
-  private refresh(title: SimTitle): void {
-    updateProjection(this.state, title);
-    rekey(this.state, title);
-    this.checkDeadline(title);
-  }
-
-  private checkDeadline(title: SimTitle): void {
-    if (!this.state.policy.downgrades || title.deadline === null) return;
-    if (title.projected <= plannedDeadline(title.deadline, this.state.now)) return;
-    reviewGroup(this.state, groupOf(this.state, title));
-  }
-
-  /** Every group once: refresh projections and laxities, then review groups projected late. */
-  private onReview(): void {
-    this.reviewPending = false;
-    const s = this.state;
-    const groups = [...s.activeGroups.values()].map((m) => [...m].map((i) => s.titles[i]!));
-    for (const group of groups) group.forEach((t) => updateProjection(s, t));
-    refreshLaxities(s);
-    for (const group of groups) {
-      group.forEach((t) => rekey(s, t));
-      const late = group.some((t) => t.projected > plannedDeadline(t.deadline!, s.now));
-      if (late && s.policy.downgrades) reviewGroup(s, groupOf(s, group[0]!));
-    }
-  }
-
-  /** Reviews only matter while deadline titles are active and the run has other work pending. */
-  private scheduleReview(): void {
-    const s = this.state;
-    if (this.reviewPending || !s.policy.timeDependent || s.activeDeadline.size === 0) return;
-    if (s.events.onlyReviews()) return;
-    s.events.push(s.now + this.reviewInterval, "review", 0);
-    this.reviewPending = true;
-  }
-
-  /** After the last step: every title must have finished, or the scheduler has a bug. */
   finish(): void {
-    const stuck = this.state.titles.filter((t) => t.finish === null);
-    if (stuck.length > 0) {
-      throw new InternalError(`simulation ended with ${stuck.length} unfinished titles (first: ${stuck[0]!.id})`);
-    }
+    this.scheduler.finish();
+  }
+
+  /** A task the scheduler started: its true duration decides when its end event comes. */
+  private begin(t: SimTask): void {
+    const f = this.trueFactor(t.idx);
+    const p = t.task.parallel;
+    const seconds = p === null ? t.task.duration * f : amdahl(t.modelWork * f, t.task.slots, p);
+    this.actual.set(t.idx, seconds);
+    this.ends.push(this.now + seconds, "end", t.idx);
   }
 }

@@ -11,7 +11,6 @@ import { IndexedHeap } from "./heap";
 import type { Policy } from "./policy";
 import type { TraceSink } from "./trace";
 import { type Allocation, fixWidths } from "./allocate";
-import { drawTruth, type Truth } from "./truth";
 
 export const enum TaskState {
   Waiting = 0,
@@ -32,14 +31,12 @@ export interface SimTask {
   pendingDeps: number;
   state: TaskState;
   start: number;
-  /** When the task really ends (the event); the scheduler itself only knows `estEnd`. */
+  /** When the task ended (set by its completion; -1 before); while it runs the scheduler knows only `estEnd`. */
   end: number;
   /** When the scheduler expects a running task to end: start + its estimate, moved as it learns. */
   estEnd: number;
   /** The cost model's work for the task as configured now (presets change it), before any learning. */
   modelWork: number;
-  /** Hidden truth: the task's real work is modelWork × trueFactor (1 unless the run draws noise). */
-  trueFactor: number;
   /** At start: seconds the cost model alone predicted on the slots it got, and the scheduler's estimate then. */
   predicted: number;
   estimate: number;
@@ -136,7 +133,10 @@ export interface SimState {
   parkedTitles: number[][];
   /** Remaining work of deadline titles by deadline rank, one tree per pool. */
   dueWork: Fenwick[];
+  /** The scheduler's own timed events (arrivals, aging, reviews, analytics); task ends come from the driver. */
   events: EventQueue;
+  /** Tasks started by the dispatch in progress, in start order (the driver runs them). */
+  started: number[];
   policy: Policy;
   trace: TraceSink | null;
   busySlotSeconds: number[];
@@ -274,7 +274,6 @@ export function addTask(state: SimState, title: SimTitle, task: Task): SimTask {
     end: -1,
     estEnd: -1,
     modelWork: task.work,
-    trueFactor: 1,
     predicted: 0,
     estimate: 0,
   };
@@ -335,7 +334,6 @@ export interface StateInput {
   trace: TraceSink | null;
   allocation: Allocation;
   backfill: boolean;
-  truth: Truth | null;
 }
 
 export function createState(input: StateInput): SimState {
@@ -354,6 +352,7 @@ export function createState(input: StateInput): SimState {
     parkedTitles: pools.map(() => []),
     dueWork: pools.map(() => new Fenwick(ranks.size)),
     events: new EventQueue(),
+    started: [],
     policy: input.policy,
     trace: input.trace,
     busySlotSeconds: pools.map(() => 0),
@@ -395,7 +394,6 @@ export function createState(input: StateInput): SimState {
     title.groupEnd = r?.groupEnd ?? -1;
     state.titles.push(title);
     addPipeline(state, p, title);
-    if (input.truth) drawTruth(state, title, input.truth);
   });
   if (input.allocation.mode === "fixed") fixWidths(state, input.allocation.slots);
   return state;

@@ -71,7 +71,7 @@ const report = allocationBench(workload, recipes, SEED, 0.231);
 function bounded(w: Workload, book: Parameters<typeof createSimulator>[1], options: PlanOptions) {
   const sim = createSimulator(w, book, options);
   sim.run();
-  return { makespan: assemblePlan(w, sim.state, options).metrics.makespan, bound: lowerBound(sim.state) };
+  return { makespan: assemblePlan(w, sim.state, options).metrics.makespan, bound: lowerBound(sim.state, (i) => sim.trueFactor(i)) };
 }
 
 describe("lowerBound", () => {

@@ -117,7 +117,7 @@ describe("reservations follow the real ends of tasks", () => {
       const truth: Truth = { seed, titleSigma: 0.4, taskSigma: 0.02 };
       const sim = createSimulator(w, book, { policy: "value", seed: null, trace: null, allocation: { mode: "planned" }, truth });
       const t = sim.state.tasks.find((x) => x.task.id === HOLD_ENCODE)!;
-      if (want(t.trueFactor)) return truth;
+      if (want(sim.trueFactor(t.idx))) return truth;
     }
     throw new Error("no seed gives that factor");
   }

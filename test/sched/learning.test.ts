@@ -89,7 +89,7 @@ describe("a release whose chunks turn out slower than predicted", () => {
     for (let seed = 1; seed < 500; seed++) {
       const t: Truth = { seed, titleSigma: 0.5, taskSigma: 0.02 };
       const sim = createSimulator(w, book, { policy: "value", seed: null, trace: null, truth: t });
-      const factors = sim.state.tasks.filter((x) => x.task.kind === "encode").map((x) => x.trueFactor);
+      const factors = sim.state.tasks.filter((x) => x.task.kind === "encode").map((x) => sim.trueFactor(x.idx));
       if (Math.min(...factors) > 1.6) return t;
     }
     throw new Error("no seed makes the episode that slow");
