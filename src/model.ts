@@ -260,6 +260,19 @@ export interface PlanTitle {
   deferredFrom?: string;
   /** With per-title ladders: the ladder predicted for each deliverable a rate–quality model covers. */
   ladders?: PlanLadder[];
+  /** Real runs: the task whose failure held the title (finish is then null: it was not published). */
+  failed?: TaskFailure;
+  /** Real runs with `--partial publish`: renditions that failed and were left out of the published title. */
+  failedRenditions?: TaskFailure[];
+}
+
+/** A task that failed for good in a real run, and why (the tool's last words). */
+export interface TaskFailure {
+  task: string;
+  at: Seconds;
+  reason: string;
+  deliverable?: string;
+  rendition?: string;
 }
 
 export interface PlanLadder {
@@ -298,6 +311,8 @@ export interface PlanTask {
   recipe?: string;
   /** Why the task exists (normalise: the source traits it fixes). */
   reason?: string;
+  /** Real runs: the task failed for good (its title's `failed` or `failedRenditions` says why). */
+  failed?: boolean;
   /** Encodes: seconds the cost model predicted for the task on its slots, before the run (end − start is what it took). */
   predicted?: Seconds;
   /** For titles with a source file: the exact ffmpeg arguments (after `ffmpeg`) that perform the task. */

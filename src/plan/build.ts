@@ -98,8 +98,9 @@ const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1
 function planTitles(state: SimState): PlanTitle[] {
   return state.titles
     .map((t): PlanTitle => {
-      const finish = t.finish === null ? null : round(t.finish);
-      const onTime = t.deadline === null || finish === null ? null : t.finish! <= t.deadline + 1e-9;
+      // A held title was never published: it has no finish, and misses its deadline if it has one.
+      const finish = t.finish === null || t.failed !== null ? null : round(t.finish);
+      const onTime = t.deadline === null ? null : finish === null ? (t.failed !== null ? false : null) : t.finish! <= t.deadline + 1e-9;
       const title: PlanTitle = {
         id: t.id,
         tier: t.title.tier,
@@ -107,11 +108,13 @@ function planTitles(state: SimState): PlanTitle[] {
         deadline: t.deadline === null ? null : round(t.deadline),
         finish,
         onTime,
-        lateBy: onTime === null ? null : round(Math.max(0, t.finish! - t.deadline!)),
+        lateBy: onTime === null || finish === null ? null : round(Math.max(0, t.finish! - t.deadline!)),
         downgrades: t.downgrades.map((d) => ({ ...d, at: round(d.at), timeSaved: round(d.timeSaved) })),
         tierChanges: t.tierChanges.map((c) => ({ ...c, at: round(c.at) })),
         waited: round(t.waited),
       };
+      if (t.failed !== null) title.failed = { ...t.failed, at: round(t.failed.at) };
+      if (t.failedRenditions.length > 0) title.failedRenditions = t.failedRenditions.map((f) => ({ ...f, at: round(f.at) }));
       if (t.deferredFrom !== null) title.deferredFrom = t.deferredFrom;
       else if (t.title.ladders) title.ladders = planLadders(t.title.ladders);
       return title;
@@ -150,6 +153,7 @@ function planTasks(state: SimState, commands: PlanOptions["commands"]): PlanTask
       if (t.task.recipe !== null) task.recipe = t.task.recipe;
       if (t.task.kind === "encode") task.predicted = round(t.predicted);
       if (t.task.reason !== undefined) task.reason = t.task.reason;
+      if (t.state === TaskState.Failed) task.failed = true;
       const owner = state.titles[t.titleIdx]!;
       const argv = commands?.(t.task, owner.deferredFrom ?? owner.id) ?? null;
       if (argv !== null) task.argv = argv;

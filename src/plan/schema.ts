@@ -8,6 +8,19 @@ const nullableSeconds = (description: string) => ({ type: ["number", "null"], de
 const ratio = (description: string) => ({ type: "number", minimum: 0, maximum: 1, description });
 const strings = (description: string) => ({ type: "array", items: { type: "string" }, description });
 
+const taskFailureSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["task", "at", "reason"],
+  properties: {
+    task: { type: "string", description: "The task that failed for good." },
+    at: seconds("When it failed, its last try included."),
+    reason: { type: "string", description: "Why: the check that failed, or the tool's last words." },
+    deliverable: { type: "string" },
+    rendition: { type: "string" },
+  },
+};
+
 const planTitleSchema = {
   type: "object",
   additionalProperties: false,
@@ -55,6 +68,8 @@ const planTitleSchema = {
     },
     waited: seconds("Seconds the title had work ready to run and none of it running."),
     deferredFrom: { type: "string", description: "The title whose deferred renditions this follow-up carries." },
+    failed: { ...taskFailureSchema, description: "Real runs: the failure that held the title (not published; finish is null)." },
+    failedRenditions: { type: "array", items: taskFailureSchema, description: "Real runs with --partial publish: renditions left out after failing." },
     ladders: {
       type: "array",
       description: "With --ladders per-title: the ladder the rate–quality model predicted for each deliverable it covers (the encodes are its rungs).",
@@ -146,6 +161,7 @@ const planTaskSchema = {
     preset: { type: "string" },
     recipe: { type: "string", description: "Encode tasks: the recipe chosen for the title's content class (deliverable/class)." },
     reason: { type: "string", description: "Why the task exists (normalise: the source traits it fixes)." },
+    failed: { const: true, description: "Real runs: the task failed for good (its title says why)." },
     predicted: { type: "number", minimum: 0, description: "Encodes: seconds the cost model predicted on the task's slots, before the run (end − start is what it took)." },
     argv: {
       type: "array",

@@ -274,7 +274,7 @@ export function dispatch(state: SimState): void {
   for (let p = 0; p < state.pools.length; p++) dispatchPool(state, p);
 }
 
-function finishTitle(state: SimState, title: SimTitle): void {
+export function finishTitle(state: SimState, title: SimTitle): void {
   title.finish = state.now;
   state.activeDeadline.delete(title.idx);
   state.atRiskTitles.delete(title.idx);
@@ -283,17 +283,17 @@ function finishTitle(state: SimState, title: SimTitle): void {
   group?.delete(title.idx);
   if (group?.size === 0) state.activeGroups.delete(title.groupEnd);
   releaseTitleScratch(state, title);
-  const onTime = title.deadline === null ? null : title.finish <= title.deadline + 1e-9;
+  const onTime = title.deadline === null ? null : title.failed === null && title.finish <= title.deadline + 1e-9;
   state.titlesDone++;
   if (onTime === false) state.lateTitles++;
   state.trace?.({ type: "title:finish", at: state.now, title: title.id, onTime });
 }
 
-/** A task ended well after `seconds` of work: free its resources, release what waited on it. Returns its title. */
-export function end(state: SimState, t: SimTask, seconds: number): SimTitle {
+/** A running task stops (ended or failed) at now: its slots, memory and running counts go back. */
+export function stopRunning(state: SimState, t: SimTask, next: TaskState.Done | TaskState.Failed): void {
   const title = state.titles[t.titleIdx]!;
   const p = t.poolIdx;
-  t.state = TaskState.Done;
+  t.state = next;
   t.end = state.now;
   state.busySlotSeconds[p]! += t.task.slots * (t.end - t.start);
   title.runningCount--;
@@ -302,9 +302,15 @@ export function end(state: SimState, t: SimTask, seconds: number): SimTitle {
   state.running[p]! -= 1;
   state.runningSlotEnd[p]! -= t.task.slots * t.estEnd;
   state.runningEnds[p]!.remove(t.idx);
+  if (t.task.kind === "encode") state.runningEncodes--;
+}
+
+/** A task ended well after `seconds` of work: free its resources, release what waited on it. Returns its title. */
+export function end(state: SimState, t: SimTask, seconds: number): SimTitle {
+  const title = state.titles[t.titleIdx]!;
+  stopRunning(state, t, TaskState.Done);
   learnFrom(state, title, t, seconds);
   state.tasksDone++;
-  if (t.task.kind === "encode") state.runningEncodes--;
   state.trace?.({ type: "task:end", at: state.now, task: t.task.id, title: title.id, pool: t.task.pool });
   for (const d of t.dependents) {
     const dep = state.tasks[d]!;
@@ -321,3 +327,5 @@ export function end(state: SimState, t: SimTask, seconds: number): SimTitle {
   updateWaiting(state, title);
   return title;
 }
+
+export { updateWaiting };

@@ -143,6 +143,14 @@ function detach(state: SimState, title: SimTitle, t: SimTask, group: ReadonlySet
   takeWork(state, title, t.poolIdx, taskWork(t));
   title.remainingTasks--;
   shrinkScratch(state, title, t);
+  unlink(state, title, t, group);
+}
+
+/**
+ * Takes a task out of its title's DAG: dependents outside `group` no longer wait for it (they are
+ * released if it was all they waited for) and the title's task list drops it.
+ */
+export function unlink(state: SimState, title: SimTitle, t: SimTask, group: ReadonlySet<number>): void {
   const outside = (d: number): boolean => state.tasks[d]!.titleIdx === title.idx && !group.has(d);
   for (const d of t.dependents) {
     if (!outside(d)) continue;
@@ -170,12 +178,15 @@ function applyPreset(state: SimState, title: SimTitle, d: DeliverableState, pres
   resortReady(state, title);
 }
 
-function drop(state: SimState, title: SimTitle, r: RenditionState): void {
-  r.status = "dropped";
+/** Cancels the rendition's tasks that have not started (all of them, for a downgrade), detached from the title. */
+export function drop(state: SimState, title: SimTitle, r: RenditionState, status: "dropped" | "failed" = "dropped"): void {
+  r.status = status;
   const group = new Set(r.tasks);
   for (const i of r.tasks) {
-    detach(state, title, state.tasks[i]!, group);
-    state.tasks[i]!.state = TaskState.Cancelled;
+    const t = state.tasks[i]!;
+    if (t.state !== TaskState.Waiting && t.state !== TaskState.Ready) continue;
+    detach(state, title, t, group);
+    t.state = TaskState.Cancelled;
   }
 }
 

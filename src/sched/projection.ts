@@ -31,7 +31,7 @@ function scaled(state: SimState, idx: number, mods: Mods | null): number {
 
 function ignored(state: SimState, idx: number, mods: Mods | null): boolean {
   const s = state.tasks[idx]!.state;
-  return s === TaskState.Done || s === TaskState.Cancelled || (mods !== null && mods.removed.has(idx));
+  return s === TaskState.Done || s === TaskState.Cancelled || s === TaskState.Failed || (mods !== null && mods.removed.has(idx));
 }
 
 /** Seconds from now until the title's last task could end with unlimited capacity. */

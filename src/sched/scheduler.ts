@@ -13,6 +13,7 @@ import { InternalError } from "../util/errors";
 import { applyAnalytics, resolvePendingChanges } from "./analytics";
 import { arrive, dispatch, end, rekey } from "./dispatch";
 import { groupOf, plannedDeadline, reviewGroup } from "./downgrade";
+import { failTask, type PartialMode } from "./failure";
 import type { Policy } from "./policy";
 import { refreshLaxities, updateProjection } from "./projection";
 import { createState, type SimState, type SimTask, type SimTitle, TaskState } from "./state";
@@ -110,6 +111,17 @@ export class Scheduler {
     const t = this.task(taskIdx, TaskState.Running);
     this.state.eventsProcessed++;
     const title = end(this.state, t, seconds);
+    if (title.finish === null && title.deadline !== null) this.refresh(title);
+  }
+
+  /**
+   * A running task failed for good at now (the driver's tries and fallbacks are spent): the title is
+   * held, or published without the rendition, as `mode` says (src/sched/failure.ts).
+   */
+  fail(taskIdx: number, reason: string, mode: PartialMode): void {
+    const t = this.task(taskIdx, TaskState.Running);
+    this.state.eventsProcessed++;
+    const title = failTask(this.state, t, reason, mode);
     if (title.finish === null && title.deadline !== null) this.refresh(title);
   }
 

@@ -1,6 +1,6 @@
 // The simulator's mutable state. Tasks and titles are addressed by dense integer indices so the
 // hot loop works on arrays, not string maps; ids are only for output.
-import type { AnalyticsEvent, DowngradeRecord, PolicyConfig, Pool, Recipe, Rendition, Task, TierChange, Title } from "../model";
+import type { AnalyticsEvent, DowngradeRecord, TaskFailure, PolicyConfig, Pool, Recipe, Rendition, Task, TierChange, Title } from "../model";
 import type { CostModel } from "../cost/types";
 import type { TitlePipeline } from "../pipeline/expand";
 import { initialViralState, type ViralState } from "../value/viral";
@@ -18,6 +18,8 @@ export const enum TaskState {
   Running = 2,
   Done = 3,
   Cancelled = 4,
+  /** Ran and failed for good (the driver's tries and fallbacks are spent): its dependents never run. */
+  Failed = 5,
 }
 
 export interface SimTask {
@@ -46,7 +48,7 @@ export interface RenditionState {
   rendition: Rendition;
   /** Encode tasks and the join, if any. */
   tasks: number[];
-  status: "active" | "dropped" | "deferred";
+  status: "active" | "dropped" | "deferred" | "failed";
 }
 
 export interface DeliverableState {
@@ -105,6 +107,10 @@ export interface SimTitle {
   scratchReleased: boolean;
   packagesLeft: number;
   downgrades: DowngradeRecord[];
+  /** Why the title is held (a task failed for good and the rest of its work was cancelled), or null. */
+  failed: TitleFailure | null;
+  /** Renditions left out because they failed (`--partial publish`): the title is published without them. */
+  failedRenditions: TitleFailure[];
   deliverables: DeliverableState[];
   followUp: number | null;
   deferredFrom: string | null;
@@ -167,6 +173,8 @@ export interface SimState {
   atRiskTitles: Set<number>;
   eventsProcessed: number;
   tasksDone: number;
+  /** Tasks that failed for good (real runs only). */
+  tasksFailed: number;
   titlesDone: number;
   lateTitles: number;
   runningEncodes: number;
@@ -184,6 +192,9 @@ export interface SimState {
   /** Analytics events ignored (unknown or published title), by title id. */
   ignoredEvents: Map<string, { count: number; first: number; why: string }>;
 }
+
+/** A task that failed for good, as the plan reports it. */
+export type TitleFailure = TaskFailure;
 
 export function taskWork(t: SimTask): number {
   return t.task.duration * t.task.slots;
@@ -244,6 +255,8 @@ function newTitle(idx: number, source: Title, tiers: Record<string, number>, poo
     scratchReleased: false,
     packagesLeft: 0,
     downgrades: [],
+    failed: null,
+    failedRenditions: [],
     deliverables: [],
     followUp: null,
     deferredFrom: null,
@@ -372,6 +385,7 @@ export function createState(input: StateInput): SimState {
     atRiskTitles: new Set(),
     eventsProcessed: 0,
     tasksDone: 0,
+    tasksFailed: 0,
     titlesDone: 0,
     lateTitles: 0,
     runningEncodes: 0,

@@ -5,6 +5,7 @@ export type SimEvent =
   | { type: "title:arrive"; at: number; title: string }
   | { type: "task:start"; at: number; task: string; title: string; pool: string; slots: number }
   | { type: "task:end"; at: number; task: string; title: string; pool: string }
+  | { type: "task:fail"; at: number; task: string; title: string; pool: string; reason: string }
   | { type: "title:finish"; at: number; title: string; onTime: boolean | null }
   | { type: "downgrade:apply"; at: number; title: string; downgrade: DowngradeRecord }
   | { type: "value:change"; at: number; title: string; value: ValueFigures; velocity: number }
