@@ -6,6 +6,7 @@ import { expandTitle, type TitlePipeline } from "../pipeline/expand";
 import { totalWork } from "../pipeline/path";
 import { makePolicy, type PolicyName } from "../sched/policy";
 import { DEFAULT_REVIEW_INTERVAL, Simulator } from "../sched/simulator";
+import { Scheduler, type SchedulerInput, type SchedulerOptions } from "../sched/scheduler";
 import { ignoredEventWarnings } from "../sched/analytics";
 import { type SimState, TaskState } from "../sched/state";
 import type { TraceSink } from "../sched/trace";
@@ -68,23 +69,27 @@ export function planStats(pipelines: TitlePipeline[]): { meanWork: number } {
   return { meanWork: pipelines.reduce((s, p) => s + totalWork(p.tasks), 0) / n };
 }
 
-/** Builds the simulator for a workload (the CLI's real-time driver steps it itself). */
-export function createSimulator(workload: Workload, book: RecipeBook, options: PlanOptions): Simulator {
+/** What the scheduler is built from, for either clock: the expanded titles and the options. */
+function schedulerSetup(workload: Workload, book: RecipeBook, options: PlanOptions): [SchedulerInput, SchedulerOptions] {
   const cost = options.costModel ?? defaultCostModel;
   const pipelines = expandAll(workload, book, cost);
   const policy = makePolicy(options.policy, planStats(pipelines), workload.policy);
   const { capacity, tiers, events } = workload;
-  return new Simulator(
+  return [
     { pools: capacity.pools, scratchGiB: capacity.scratchGiB, tiers, pipelines, config: workload.policy, events, cost },
-    {
-      policy,
-      reviewInterval: options.reviewInterval ?? DEFAULT_REVIEW_INTERVAL,
-      trace: options.trace,
-      allocation: options.allocation,
-      backfill: options.backfill,
-      truth: options.truth,
-    },
-  );
+    { policy, reviewInterval: options.reviewInterval ?? DEFAULT_REVIEW_INTERVAL, trace: options.trace, allocation: options.allocation, backfill: options.backfill },
+  ];
+}
+
+/** Builds the simulator for a workload (the CLI's real-time driver steps it itself). */
+export function createSimulator(workload: Workload, book: RecipeBook, options: PlanOptions): Simulator {
+  const [input, schedulerOptions] = schedulerSetup(workload, book, options);
+  return new Simulator(input, { ...schedulerOptions, truth: options.truth });
+}
+
+/** Builds the scheduler alone, for a driver with its own clock (`vps run`: real tasks, real time). */
+export function createScheduler(workload: Workload, book: RecipeBook, options: PlanOptions): Scheduler {
+  return new Scheduler(...schedulerSetup(workload, book, options));
 }
 
 export function buildPlan(workload: Workload, book: RecipeBook, options: PlanOptions): Plan {

@@ -96,6 +96,11 @@ export class Scheduler {
     return this.state.events.size === 0 && this.running === 0;
   }
 
+  /** Every title is published (or held after a failure) and nothing runs: only stray analytics may be left. */
+  get finished(): boolean {
+    return this.state.titlesDone === this.state.titles.length && this.running === 0;
+  }
+
   /** Moves time forward to `now` (never back); counts the slots left idle while work was queued. */
   advance(now: number): void {
     if (now < this.state.now) throw new InternalError(`time went back from ${this.state.now} to ${now}`);

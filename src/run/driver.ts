@@ -1,0 +1,109 @@
+// The real-time driver: the scheduler (src/sched/scheduler.ts) under a wall clock. Where the
+// simulator draws a task's end from its hidden truth, this driver hands each started task to a
+// TaskRunner (real ffmpeg processes, or a queue of remote workers) and tells the scheduler when it
+// really ended, with its observed duration, or that it failed for good. Each instant runs the same
+// sequence as the simulator's step: advance → completions → the scheduler's own due events →
+// decide → start what it chose. Between instants the driver sleeps until a task ends or the
+// scheduler's next own event (an arrival, a review, an analytics report) is due.
+import type { PartialMode } from "../sched/failure";
+import type { Scheduler } from "../sched/scheduler";
+import type { SimTask } from "../sched/state";
+
+/** How a task ended: `seconds` is the observed duration of its successful attempt. */
+export type TaskOutcome = { ok: true; seconds: number } | { ok: false; reason: string; interrupted?: boolean };
+
+export interface TaskRunner {
+  /** Runs a started task (its width and preset are final); resolves when it ends. Never rejects. */
+  run(task: SimTask, signal: AbortSignal): Promise<TaskOutcome>;
+}
+
+/** Seconds since the run began; `sleep` resolves at `at` or as soon as `wake` settles. */
+export interface Clock {
+  now(): number;
+  sleep(at: number, wake: Promise<void>): Promise<void>;
+}
+
+export interface DriveOptions {
+  partial: PartialMode;
+  /** Aborting stops starting work and interrupts what runs (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Told of every start and end, in order (journal, progress, NDJSON events). */
+  onStart?(task: SimTask): void;
+  onEnd?(task: SimTask, outcome: TaskOutcome): void;
+}
+
+export interface DriveResult {
+  /** The run was stopped before every title finished (abort): the journal says where. */
+  interrupted: boolean;
+}
+
+interface Ended {
+  task: SimTask;
+  outcome: TaskOutcome;
+}
+
+/** A promise that a later call resolves: the driver's alarm for "a task just ended". */
+function alarm(): { promise: Promise<void>; ring: () => void } {
+  let ring = () => {};
+  const promise = new Promise<void>((resolve) => (ring = resolve));
+  return { promise, ring };
+}
+
+export async function drive(sched: Scheduler, runner: TaskRunner, clock: Clock, options: DriveOptions): Promise<DriveResult> {
+  const ended: Ended[] = [];
+  const inflight = new Set<Promise<void>>();
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  let bell = alarm();
+
+  const launch = (task: SimTask) => {
+    options.onStart?.(task);
+    const p = runner.run(task, stop.signal).then((outcome) => {
+      ended.push({ task, outcome });
+      inflight.delete(p);
+      bell.ring();
+    });
+    inflight.add(p);
+  };
+
+  try {
+    for (;;) {
+      // A fresh alarm before the batch is taken: any task that ends from here on rings this one.
+      bell = alarm();
+      sched.advance(Math.max(sched.now, clock.now()));
+      for (const { task, outcome } of ended.splice(0)) {
+        options.onEnd?.(task, outcome);
+        if (outcome.ok) sched.complete(task.idx, outcome.seconds);
+        else if (!outcome.interrupted) sched.fail(task.idx, outcome.reason, options.partial);
+      }
+      if (stop.signal.aborted) {
+        if (inflight.size === 0) return { interrupted: true };
+      } else {
+        sched.fireDue();
+        for (const task of sched.decide()) launch(task);
+        // Analytics reports may still be queued after the last title is published: nothing waits for them.
+        if (sched.finished && inflight.size === 0) return { interrupted: false };
+      }
+      await clock.sleep(stop.signal.aborted ? Infinity : (sched.nextWakeup() ?? Infinity), bell.promise);
+    }
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** The wall clock, in seconds since `createWallClock()` (the run's start). */
+export function createWallClock(startedAgo = 0): Clock {
+  const t0 = performance.now() - startedAgo * 1000;
+  return {
+    now: () => (performance.now() - t0) / 1000,
+    sleep: (at, wake) => {
+      const ms = Math.max(0, (at - (performance.now() - t0) / 1000) * 1000);
+      if (!Number.isFinite(ms)) return wake;
+      let timer: NodeJS.Timeout | undefined;
+      // Timers past ~24.8 days overflow setTimeout: wake up earlier and look again.
+      const sleep = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(ms, 2 ** 31 - 1))));
+      return Promise.race([sleep, wake]).finally(() => clearTimeout(timer));
+    },
+  };
+}
