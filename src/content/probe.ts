@@ -1,7 +1,7 @@
 // What a file is, from ffprobe (container and stream headers, plus a sample of packet timestamps),
 // without decoding a frame. The parsing is pure; `probeFile` runs ffprobe through an injected runner.
-import type { ToolRunner } from "../exec/runner";
-import { ToolFailed } from "../exec/tool";
+import type { ToolRunner } from "../util/proc/runner";
+import { ToolFailed } from "../util/proc/tool";
 import type { HdrTransfer } from "../model";
 import { InputError } from "../util/errors";
 import type { AudioInfo, ContentLight, MasteringDisplay, ProbeInfo } from "./types";

@@ -4,7 +4,7 @@
 // killed rather than allowed to fill memory) and only the tail of stderr (ffmpeg can log a line per
 // frame for hours; an error message needs the last few lines).
 import { spawn } from "node:child_process";
-import { ExternalError } from "../util/errors";
+import { ExternalError } from "../errors";
 
 export type ToolName = "ffmpeg" | "ffprobe";
 
