@@ -22,7 +22,7 @@
 // is 416x234) has no fixed curve to compare with: it is reported, with the reason, and left out
 // of the mean.
 import { performance } from "node:perf_hooks";
-import type { ToolRunner } from "../exec/runner";
+import type { ToolRunner } from "../util/proc/runner";
 import type { RecipeBook } from "../model";
 import { bdRate } from "../ladder/bdrate";
 import { DEFAULT_EXCERPT_SECONDS } from "../ladder/grid";

@@ -8,7 +8,7 @@ import Table from "cli-table3";
 import { type Command, InvalidArgumentError } from "commander";
 import { DEFAULTS as BENCH_DEFAULTS, formatRecipesBench, runRecipesBench } from "../bench/recipes";
 import { defaultCacheDir } from "../content/analyse";
-import { localTools } from "../exec/runner";
+import { localTools } from "../util/proc/runner";
 import { fitFromSources } from "../ladder/fitRun";
 import { DEFAULT_EXCERPT_SECONDS } from "../ladder/grid";
 import { ladderForFile, type TitleLadder } from "../ladder/ladder";

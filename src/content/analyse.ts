@@ -1,6 +1,6 @@
 // Analysis of one source file: probe → measure → classify, cached by the file's content hash so a
 // re-plan never decodes the same bytes twice (renaming or moving a file keeps its cache entry;
-// editing it, even in place with the same mtime, does not). This module and src/exec are where
+// editing it, even in place with the same mtime, does not). This module and src/util/proc are where
 // content analysis touches the file system and processes; probe, measure and classify are pure
 // or take the tool runner as an argument.
 import { createHash } from "node:crypto";
@@ -9,7 +9,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { localTools, type ToolRunner } from "../exec/runner";
+import { localTools, type ToolRunner } from "../util/proc/runner";
 import type { ContentProfile } from "../model";
 import { InputError } from "../util/errors";
 import { classify, profileOf } from "./classify";

@@ -35,8 +35,8 @@
 // also decodes from the keyframe before it). On a looped 117 s version: SI +1.0%, TI +10%, edge
 // width +1.3%, noise floor −1.3%, cuts/min 12 vs 15.9, same class. Five windows were not enough
 // (SI −11%, TI −20% on the irregular clip), hence ten.
-import type { ToolRunner } from "../exec/runner";
-import { ToolFailed } from "../exec/tool";
+import type { ToolRunner } from "../util/proc/runner";
+import { ToolFailed } from "../util/proc/tool";
 import { ExternalError, InputError } from "../util/errors";
 import { inputUrl } from "./probe";
 import { CUT_SCORE, combineSeries, windowSeries, type WindowSeries } from "./series";

@@ -1,7 +1,7 @@
 // What a file is, from ffprobe (container and stream headers, plus a sample of packet timestamps),
 // without decoding a frame. The parsing is pure; `probeFile` runs ffprobe through an injected runner.
-import type { ToolRunner } from "../exec/runner";
-import { ToolFailed } from "../exec/tool";
+import type { ToolRunner } from "../util/proc/runner";
+import { ToolFailed } from "../util/proc/tool";
 import type { HdrTransfer } from "../model";
 import { InputError } from "../util/errors";
 import type { AudioInfo, ContentLight, MasteringDisplay, ProbeInfo } from "./types";
@@ -18,7 +18,7 @@ const IRREGULAR_SHARE = 0.05;
 
 const INTERLACED_ORDERS = new Set(["tt", "bb", "tb", "bt"]);
 
-interface RawStream {
+export interface RawStream {
   codec_type?: string;
   codec_name?: string;
   width?: number;
@@ -36,6 +36,8 @@ interface RawStream {
   disposition?: { attached_pic?: number };
   tags?: Record<string, string>;
   side_data_list?: RawSideData[];
+  /** Packets read, when ffprobe ran with -count_packets (src/run/verify.ts). */
+  nb_read_packets?: string;
 }
 
 /** ffprobe's side data: rotation (display matrix), HDR10 mastering display and content light level. */
@@ -45,7 +47,7 @@ interface RawSideData {
   [field: string]: unknown;
 }
 
-interface RawProbe {
+export interface RawProbe {
   streams?: RawStream[];
   format?: { duration?: string; format_name?: string };
 }
@@ -185,13 +187,18 @@ function ratesDisagree(r: number | null, avg: number | null, interlaced: boolean
   return !near(r, avg) && !(interlaced && near(r, 2 * avg));
 }
 
+/** The video stream a probe describes: the first that is not a cover picture. */
+export function videoStreamOf(raw: RawProbe): RawStream | undefined {
+  return raw.streams?.find((s) => s.codec_type === "video" && s.disposition?.attached_pic !== 1);
+}
+
 /**
  * The probe of `file` from ffprobe's JSON; InputError when it is not a video. Variable frame rate
  * is judged from the stream's rates here; probeFile adds the packet timestamp sample.
  */
 export function describeProbe(file: string, raw: RawProbe): ProbeInfo {
   const streams = raw.streams ?? [];
-  const v = streams.find((s) => s.codec_type === "video" && s.disposition?.attached_pic !== 1);
+  const v = videoStreamOf(raw);
   if (!v) {
     const kinds = streams.map((s) => `${s.codec_type ?? "unknown"} ${s.codec_name ?? ""}`.trim());
     throw new InputError(`${file}: no video stream (ffprobe found ${kinds.length > 0 ? kinds.join(", ") : "no streams"})`);

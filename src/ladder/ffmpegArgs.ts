@@ -1,5 +1,5 @@
 // ffmpeg argument lists for per-title trials: cut the excerpt, encode a trial or a rung, measure
-// an encode against the excerpt. Pure: argv arrays only, run by trials.ts through src/exec.
+// an encode against the excerpt. Pure: argv arrays only, run by trials.ts through src/util/proc.
 //
 //   excerpt   source → (yadif when interlaced) → 4:2:0 at the deliverable's bit depth, raw video in
 //             NUT (FFV1 when raw would be large): the reference every trial is encoded from and

@@ -1,7 +1,7 @@
 // `vps ladder --fit`: trial-encode a set of titles, fit the rate–quality model to every trial
 // point, cross-validate it by title, and assemble the model document. The encodes go through
 // ladder.ts/trials.ts; the fit itself (fit.ts) is pure.
-import type { ToolRunner } from "../exec/runner";
+import type { ToolRunner } from "../util/proc/runner";
 import type { Recipe, RecipeBook } from "../model";
 import { detailOf } from "../content/classify";
 import { quantile } from "../cost/linalg";

@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { analyseFile } from "../content/analyse";
 import { inputUrl } from "../content/probe";
 import type { Analysis } from "../content/types";
-import type { ToolRunner } from "../exec/runner";
+import type { ToolRunner } from "../util/proc/runner";
 import type { Recipe, RecipeBook } from "../model";
 import { InputError } from "../util/errors";
 import type { EncoderSpec } from "./ffmpegArgs";

@@ -4,7 +4,7 @@
 // the injected ToolRunner.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { ToolRunner } from "../exec/runner";
+import type { ToolRunner } from "../util/proc/runner";
 import { InputError } from "../util/errors";
 
 export interface SyntheticSource {

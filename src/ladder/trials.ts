@@ -1,12 +1,12 @@
 // The I/O edge of per-title ladders: cut the excerpt, run trial and rung encodes, measure them.
 // Every file lives in one temp dir per run that is always removed; every process is started by
-// the injected ToolRunner (src/exec), so tests can fake or count runs. The argv comes from
+// the injected ToolRunner (src/util/proc), so tests can fake or count runs. The argv comes from
 // ffmpegArgs.ts and the parsing from parse.ts; this file only sequences them.
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ToolRunner } from "../exec/runner";
-import { ToolFailed } from "../exec/tool";
+import type { ToolRunner } from "../util/proc/runner";
+import { ToolFailed } from "../util/proc/tool";
 import { ExternalError, InputError } from "../util/errors";
 import { containerOverheadBytes, type EncoderSpec, excerptArgs, excerptBytes, frameCountArgs, measureArgs, RAW_EXCERPT_LIMIT_BYTES, rungArgs, trialArgs } from "./ffmpegArgs";
 import type { Excerpt } from "./grid";

@@ -4,8 +4,8 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ANALYSIS_FORMAT_VERSION, analyseFile, defaultCacheDir } from "../../src/content/analyse";
-import { localTools, type ToolRunner } from "../../src/exec/runner";
-import { ToolFailed, ToolNotFound } from "../../src/exec/tool";
+import { localTools, type ToolRunner } from "../../src/util/proc/runner";
+import { ToolFailed, ToolNotFound } from "../../src/util/proc/tool";
 import { ExternalError, InputError } from "../../src/util/errors";
 import { countingTools, ffmpeg, lavfi, makeClip, tempDir } from "./media";
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { localTools, type ToolRunner } from "../../src/exec/runner";
+import { localTools, type ToolRunner } from "../../src/util/proc/runner";
 
 const SHARED = fileURLToPath(new URL("../../../shared/data/media/", import.meta.url));
 

@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { localTools, type ToolRunner } from "../../src/exec/runner";
+import { localTools, type ToolRunner } from "../../src/util/proc/runner";
 import { encoderArgs, trialArgs } from "../../src/ladder/ffmpegArgs";
 import { crfLevels, trialGrid } from "../../src/ladder/grid";
 import { encoderOf, recipeForClass, type TitleLadder } from "../../src/ladder/ladder";

@@ -3,8 +3,8 @@
 import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ToolRunner } from "../../src/exec/runner";
-import { ToolNotFound } from "../../src/exec/tool";
+import type { ToolRunner } from "../../src/util/proc/runner";
+import { ToolNotFound } from "../../src/util/proc/tool";
 import { loadMeasuredWorkload, mergeMeasured } from "../../src/load/sources";
 import { ExternalError, InputError } from "../../src/util/errors";
 import { aTitle } from "../builders";

@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ExternalError } from "../util/errors";
+import { ExternalError } from "../errors";
 import { runTool, type ToolName, type ToolOutput } from "./tool";
 
 export interface ToolRequest {
@@ -35,7 +35,7 @@ async function readCollected(dir: string, name: string, tool: ToolName): Promise
   return readFile(path, "utf8");
 }
 
-/** The real thing: spawn the tool (src/exec/tool.ts) in a temp dir, read what it wrote, clean up. */
+/** The real thing: spawn the tool (src/util/proc/tool.ts) in a temp dir, read what it wrote, clean up. */
 export const localTools: ToolRunner = async (cmd, args, req) => {
   const collect = req.collect ?? [];
   if (collect.length === 0) return { ...(await runTool(cmd, args, { timeoutMs: req.timeoutMs })), files: {} };

@@ -1,10 +1,12 @@
-// The one place vps starts external programs (ffmpeg, ffprobe). Arguments are always an array
-// handed to spawn — never a shell string — so a file named `; rm -rf ~.mp4` is just a file name.
-// Output is buffered with limits: stdout up to a cap (ffprobe's JSON is small; a runaway tool is
-// killed rather than allowed to fill memory) and only the tail of stderr (ffmpeg can log a line per
-// frame for hours; an error message needs the last few lines).
-import { spawn } from "node:child_process";
-import { ExternalError } from "../util/errors";
+// Where vps starts external programs (ffmpeg, ffprobe) for short runs: probes, measurements, trial
+// encodes. The executor's long encode jobs run through src/run/process.ts, which reuses the stderr
+// tail, the kill grace and the command line from here. Arguments are always an array handed to
+// spawn — never a shell string — so a file named `; rm -rf ~.mp4` is just a file name. Output is
+// buffered with limits: stdout up to a cap (ffprobe's JSON is small; a runaway tool is killed
+// rather than allowed to fill memory) and only the tail of stderr (ffmpeg can log a line per frame
+// for hours; an error message needs the last few lines).
+import { type ChildProcess, spawn } from "node:child_process";
+import { ExternalError } from "../errors";
 
 export type ToolName = "ffmpeg" | "ffprobe";
 
@@ -23,10 +25,10 @@ export interface ToolOutput {
 }
 
 /** How much of stderr is kept: enough for the last lines of any error, never a whole log. */
-const STDERR_TAIL_BYTES = 64 * 1024;
+export const STDERR_TAIL_BYTES = 64 * 1024;
 const DEFAULT_MAX_STDOUT = 16 * 1024 * 1024;
 /** Time a tool gets to exit after SIGTERM before it is killed outright. */
-const KILL_GRACE_MS = 2000;
+export const KILL_GRACE_MS = 2000;
 const TAIL_LINES = 10;
 
 /** The tool is not installed (or not on PATH). */
@@ -84,7 +86,7 @@ export function lastLines(text: string, n = TAIL_LINES): string {
 }
 
 /** Keeps the last `limit` bytes of a stream; the cut-off start of a line is harmless for a tail. */
-class TailBuffer {
+export class TailBuffer {
   private chunks: Buffer[] = [];
   private size = 0;
   constructor(private readonly limit: number) {}
@@ -97,6 +99,15 @@ class TailBuffer {
     const all = Buffer.concat(this.chunks);
     return all.subarray(Math.max(0, all.length - this.limit)).toString("utf8");
   }
+}
+
+/**
+ * Asks a child to stop (SIGTERM: ffmpeg finishes writing and exits) and kills it outright if it is
+ * still there after the grace. The caller clears the returned timer once the child has closed.
+ */
+export function terminate(child: ChildProcess, graceMs = KILL_GRACE_MS): NodeJS.Timeout {
+  child.kill("SIGTERM");
+  return setTimeout(() => child.kill("SIGKILL"), graceMs);
 }
 
 export function runTool(cmd: ToolName, args: readonly string[], opts: ToolOptions): Promise<ToolOutput> {
@@ -117,8 +128,7 @@ export function runTool(cmd: ToolName, args: readonly string[], opts: ToolOption
     const stop = (why: string) => {
       if (stopped !== null) return;
       stopped = why;
-      child.kill("SIGTERM");
-      graceTimer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+      graceTimer = terminate(child);
     };
     const timer = setTimeout(() => stop(`ran longer than ${opts.timeoutMs} ms`), opts.timeoutMs);
 

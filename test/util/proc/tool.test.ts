@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { localTools } from "../../src/exec/runner";
-import { commandLine, lastLines, runTool, ToolFailed, ToolNotFound, ToolStopped } from "../../src/exec/tool";
-import { ExternalError } from "../../src/util/errors";
+import { localTools } from "../../../src/util/proc/runner";
+import { commandLine, lastLines, runTool, ToolFailed, ToolNotFound, ToolStopped } from "../../../src/util/proc/tool";
+import { ExternalError } from "../../../src/util/errors";
 
 const emptyDir = mkdtempSync(join(tmpdir(), "vps-nopath-"));
 afterAll(() => rmSync(emptyDir, { recursive: true, force: true }));
