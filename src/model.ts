@@ -313,6 +313,13 @@ export interface PlanTask {
   reason?: string;
   /** Real runs: the task failed for good (its title's `failed` or `failedRenditions` says why). */
   failed?: boolean;
+  /** Real runs: tries the task took (retries included), the fallback it ran with, its checked output. */
+  tries?: number;
+  fallback?: string;
+  resumed?: boolean;
+  output?: { path: string; bytes: number; sha256: string; frames?: number; duration?: number };
+  /** Real runs: the last try's error of a task that failed for good. */
+  error?: string;
   /** Encodes: seconds the cost model predicted for the task on its slots, before the run (end − start is what it took). */
   predicted?: Seconds;
   /** For titles with a source file: the exact ffmpeg arguments (after `ffmpeg`) that perform the task. */

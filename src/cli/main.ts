@@ -1,7 +1,7 @@
 // The `vps` entry point and the one place errors become exit codes:
 // 0 ok, 1 a gate failed, 2 invalid input or usage, 3 an external tool failed, 70 a bug.
 import { Command, CommanderError } from "commander";
-import { EXIT, ExternalError, GateError, InputError } from "../util/errors";
+import { EXIT, ExternalError, GateError, InputError, RunFailed, RunInterrupted } from "../util/errors";
 import { registerAnalyze } from "./analyze";
 import { registerBench } from "./bench";
 import { registerCalibrate } from "./calibrate";
@@ -10,6 +10,7 @@ import { registerForecast } from "./forecast";
 import { packageVersion } from "./paths";
 import { registerPlan } from "./plan";
 import { registerRecipes } from "./recipes";
+import { registerRun } from "./run";
 import { registerSchema } from "./schema";
 import { registerSimulate } from "./simulate";
 import { registerVerify } from "./verify";
@@ -30,6 +31,7 @@ function program(): Command {
   registerAnalyze(p);
   registerLadder(p);
   registerRecipes(p);
+  registerRun(p);
   return p;
 }
 
@@ -41,6 +43,11 @@ function report(e: unknown): number {
   if (e instanceof InputError) {
     for (const line of e.lines()) process.stderr.write(`${line}\n`);
     return EXIT.input;
+  }
+  if (e instanceof RunFailed || e instanceof RunInterrupted) {
+    process.stderr.write(`vps: ${e.message}\n`);
+    if (e instanceof RunFailed) for (const line of e.details) process.stderr.write(`${line}\n`);
+    return e.exitCode;
   }
   if (e instanceof GateError) {
     process.stderr.write(`vps: ${e.message}\n`);

@@ -103,7 +103,7 @@ export function outputSize(content: ContentProfile, probe: ProbeInfo, rung: Rend
   return { width: even(w * k), height: even(h * k) };
 }
 
-const pixelFormat = (bitDepth: number) => (bitDepth >= 12 ? "yuv420p12le" : bitDepth >= 10 ? "yuv420p10le" : "yuv420p");
+export const pixelFormat = (bitDepth: number) => (bitDepth >= 12 ? "yuv420p12le" : bitDepth >= 10 ? "yuv420p10le" : "yuv420p");
 
 /** HDR source on an SDR deliverable: PQ/HLG to BT.709 with the hable curve (zscale, libzimg). */
 function toneMap(pix: string): string[] {

@@ -18,11 +18,21 @@ export function chunkOf(duration: number, index: number): Chunk {
  * `titles` are the workload's titles as planned: a title with per-title ladders encodes their
  * rungs, not the recipe's, so its renditions are looked up there first.
  */
-export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, SourceFacts>, outDir: string, titles: readonly Title[] = []): TaskCommands {
+/** An encode task's recipe and rung: a title's per-title ladder first, else its recipe's. */
+export type EncodeLookup = (task: Task, sourceTitle: string) => { recipe: Recipe; rendition: Rendition } | null;
+
+export function encodeLookup(book: RecipeBook, titles: readonly Title[]): EncodeLookup {
   const recipes = new Map<string, Recipe>(book.recipes.map((r) => [r.id, r]));
   const ladders = new Map(titles.flatMap((t) => (t.ladders ? [[t.id, t.ladders] as const] : [])));
-  const renditionOf = (task: Task, title: string, recipe: Recipe): Rendition | undefined =>
-    (ladders.get(title)?.[recipe.deliverable] ?? recipe.ladder).find((r) => r.name === task.rendition);
+  return (task, title) => {
+    const recipe = task.recipe === null ? undefined : recipes.get(task.recipe);
+    const rendition = recipe && (ladders.get(title)?.[recipe.deliverable] ?? recipe.ladder).find((r) => r.name === task.rendition);
+    return recipe && rendition ? { recipe, rendition } : null;
+  };
+}
+
+export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, SourceFacts>, outDir: string, titles: readonly Title[] = []): TaskCommands {
+  const lookup = encodeLookup(book, titles);
   return (task, title) => {
     const facts = sources.get(title);
     if (!facts) return null;
@@ -30,10 +40,10 @@ export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, Sour
     if (task.kind === "join" && task.deliverable !== null && task.rendition !== null) {
       return joinArgv(outDir, title, task.deliverable, task.rendition, chunksOf(facts.content.duration).length);
     }
-    if (task.kind !== "encode" || task.recipe === null) return null;
-    const recipe = recipes.get(task.recipe);
-    const rendition = recipe && renditionOf(task, title, recipe);
-    if (!recipe || !rendition) return null;
+    if (task.kind !== "encode") return null;
+    const found = lookup(task, title);
+    if (!found) return null;
+    const { recipe, rendition } = found;
     const chunk = task.chunk === null ? null : chunkOf(facts.content.duration, task.chunk);
     return encodeArgv(facts, { title, recipe, rendition, preset: task.preset ?? recipe.preset, chunk, slots: task.slots }, outDir);
   };

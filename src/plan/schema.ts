@@ -162,6 +162,23 @@ const planTaskSchema = {
     recipe: { type: "string", description: "Encode tasks: the recipe chosen for the title's content class (deliverable/class)." },
     reason: { type: "string", description: "Why the task exists (normalise: the source traits it fixes)." },
     failed: { const: true, description: "Real runs: the task failed for good (its title says why)." },
+    tries: { type: "integer", minimum: 1, description: "Real runs: tries the task took, retries and fallback included." },
+    fallback: { type: "string", description: "Real runs: the fallback the task succeeded or failed with (e.g. preset veryfast)." },
+    resumed: { const: true, description: "Real runs: finished by an earlier run in the same directory and checked again (not redone)." },
+    error: { type: "string", description: "Real runs: the last try's error of a task that failed for good." },
+    output: {
+      type: "object",
+      additionalProperties: false,
+      required: ["path", "bytes", "sha256"],
+      description: "Real runs: the checked output, relative to the run's work directory.",
+      properties: {
+        path: { type: "string" },
+        bytes: { type: "integer", minimum: 0 },
+        sha256: { type: "string" },
+        frames: { type: "integer", minimum: 0 },
+        duration: { type: "number", minimum: 0 },
+      },
+    },
     predicted: { type: "number", minimum: 0, description: "Encodes: seconds the cost model predicted on the task's slots, before the run (end − start is what it took)." },
     argv: {
       type: "array",

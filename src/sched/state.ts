@@ -24,7 +24,12 @@ export const enum TaskState {
 
 export interface SimTask {
   idx: number;
-  /** Owned by the simulator (downgrades change its duration, preset, id and title). */
+  /**
+   * The task's id as it was expanded: stable while a downgrade moves the task to a deferred
+   * follow-up (which renames `task.id`), so a real run's journal finds it again on resume.
+   */
+  key: string;
+  /** Owned by the scheduler (downgrades change its duration, preset, id and title). */
   task: Task;
   titleIdx: number;
   poolIdx: number;
@@ -276,6 +281,7 @@ export function addTask(state: SimState, title: SimTitle, task: Task): SimTask {
   if (poolIdx === undefined) throw new Error(`task ${task.id} names unknown pool ${task.pool}`);
   const st: SimTask = {
     idx: state.tasks.length,
+    key: task.id,
     task,
     titleIdx: title.idx,
     poolIdx,

@@ -1,7 +1,7 @@
 // A tiny error taxonomy with one exit point (src/cli/main.ts maps these to exit codes).
 import type { SourcePos } from "../model";
 
-export const EXIT = { ok: 0, gate: 1, input: 2, external: 3, bug: 70 } as const;
+export const EXIT = { ok: 0, gate: 1, input: 2, external: 3, failed: 4, bug: 70, interrupted: 130 } as const;
 
 /** One problem in a user's input, printed as `file:line:col path: message`. */
 export interface Problem {
@@ -43,6 +43,27 @@ export class ExternalError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "ExternalError";
+  }
+}
+
+/** A real run finished but some titles failed (held, or published without renditions): exit 4. */
+export class RunFailed extends Error {
+  readonly exitCode = EXIT.failed;
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+    this.name = "RunFailed";
+  }
+}
+
+/** A real run was stopped (Ctrl-C, SIGTERM) before it finished; running it again resumes: exit 130. */
+export class RunInterrupted extends Error {
+  readonly exitCode = EXIT.interrupted;
+  constructor(message: string) {
+    super(message);
+    this.name = "RunInterrupted";
   }
 }
 

@@ -1,0 +1,176 @@
+// `vps run workload.yaml`: the plan executed for real on this machine. The same scheduler as
+// `vps plan` decides what starts, how wide and which downgrades to take, under the wall clock
+// (src/run/driver.ts); ffmpeg does the work (src/run/local.ts). Read → check → run → report.
+import { availableParallelism } from "node:os";
+import type { Command } from "commander";
+import { encodeLookup, taskCommands } from "../encode/commands";
+import { loadRecipeDir } from "../load/recipes";
+import { loadMeasuredWorkload } from "../load/sources";
+import type { Capacity, Plan, Workload } from "../model";
+import { assemblePlan, createScheduler, type PlanOptions } from "../plan/build";
+import { createWallClock, drive } from "../run/driver";
+import { jsonOutput, logOutput, type RunOutput } from "../run/events";
+import { Journal, readFinished } from "../run/journal";
+import { runLayout } from "../run/layout";
+import { LocalRunner } from "../run/local";
+import { checkSpace, checkTools, removePartials, takeLock } from "../run/preflight";
+import { historyCsv, withRunRecords } from "../run/report";
+import type { PartialMode } from "../sched/failure";
+import type { PolicyName } from "../sched/policy";
+import type { Scheduler } from "../sched/scheduler";
+import { InputError, RunFailed, RunInterrupted } from "../util/errors";
+import { parsePolicy, parsePositive } from "./options";
+import { stableJson, writeFileAtomic } from "./output";
+import { recipesDir } from "./paths";
+import { cacheDirOf, costModelOf, addCacheOptions, withEventsFile } from "./plan";
+
+export interface RunFlags {
+  outDir: string;
+  slots?: Record<string, number>;
+  policy: PolicyName;
+  events?: string;
+  recipes?: string;
+  costModel?: string;
+  cache?: string | false;
+  ffmpeg?: string;
+  maxTries: number;
+  stallTimeout: number;
+  retryDelay: number;
+  partial: PartialMode;
+  json?: boolean;
+}
+
+/** `--slots cpu=2,gpu=0`: slots per pool name. */
+export function parseSlots(value: string): Record<string, number> {
+  const out: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const part of value.split(",")) {
+    const m = /^\s*([A-Za-z][\w-]*)\s*=\s*(\d{1,5})\s*$/.exec(part);
+    if (!m) throw new InputError(`--slots expects pool=count[,pool=count…] (e.g. cpu=2,gpu=0), found ${JSON.stringify(part)}`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+/** The workload's pools on this machine: `cpu` gets the cores, other pools what --slots gives them (else none). */
+export function localCapacity(capacity: Capacity, slots: Record<string, number> = {}): Capacity {
+  for (const name of Object.keys(slots)) {
+    if (!capacity.pools.some((p) => p.id === name)) throw new InputError(`--slots names pool ${name}; the workload's pools are ${capacity.pools.map((p) => p.id).join(", ")}`);
+  }
+  const pools = capacity.pools.map((p) => ({ ...p, slots: slots[p.id] ?? (p.id === "cpu" ? availableParallelism() : 0) }));
+  return { ...capacity, pools };
+}
+
+/** Only titles with a source file can run; a pool with no slots here must have no work. */
+function runnable(workload: Workload, capacity: Capacity): Workload {
+  const titles = workload.titles.filter((t) => t.content.source !== null);
+  if (titles.length === 0) throw new InputError("no title of the workload has a source file (content.source): there is nothing vps run can encode");
+  return { ...workload, titles, capacity: { ...capacity, pools: capacity.pools.filter((p) => p.slots > 0) } };
+}
+
+function checkPools(sched: Scheduler, capacity: Capacity): void {
+  const empty = capacity.pools.filter((p) => p.slots === 0).map((p) => p.id);
+  const stranded = sched.state.tasks.find((t) => empty.includes(t.task.pool));
+  if (stranded) throw new InputError(`task ${stranded.task.id} runs on pool ${stranded.task.pool}, which has no slots on this machine: give it some with --slots ${stranded.task.pool}=N`);
+}
+
+/** The plan's intermediate files, bytes: what the disk must hold while titles are in flight. */
+const scratchBytes = (sched: Scheduler) => sched.state.tasks.reduce((s, t) => s + t.task.scratchGiB, 0) * 2 ** 30;
+
+function failures(plan: Plan): string[] {
+  const lines: string[] = [];
+  for (const t of plan.titles) {
+    if (t.failed) lines.push(`  ${t.id}: held (not published): ${t.failed.task} failed: ${t.failed.reason}`);
+    for (const f of t.failedRenditions ?? []) lines.push(`  ${t.id}: published without ${f.deliverable}/${f.rendition}: ${f.task} failed: ${f.reason}`);
+  }
+  return lines;
+}
+
+function summary(plan: Plan, outDir: string): string {
+  const published = plan.titles.filter((t) => !t.failed).length;
+  const late = plan.titles.filter((t) => t.onTime === false).length;
+  const downgraded = plan.titles.filter((t) => t.downgrades.length > 0).length;
+  return `vps run: ${published}/${plan.titles.length} titles published under ${outDir}/published, ${late} late, ${downgraded} downgraded; report ${outDir}/run.json\n`;
+}
+
+export async function runRun(file: string, flags: RunFlags): Promise<void> {
+  const ffmpeg = flags.ffmpeg ?? "ffmpeg";
+  checkTools(ffmpeg);
+  const costModel = costModelOf(flags.costModel);
+  const book = loadRecipeDir(flags.recipes ?? recipesDir());
+  const measured = await loadMeasuredWorkload(file, book, { cacheDir: cacheDirOf(flags) });
+  const loaded = withEventsFile(measured.workload, flags.events);
+  const capacity = localCapacity(loaded.capacity, flags.slots);
+  const workload = runnable(loaded, capacity);
+  const layout = runLayout(flags.outDir);
+  const commands = taskCommands(book, measured.sources, layout.work, workload.titles);
+  const lookup = encodeLookup(book, workload.titles);
+  let output: RunOutput | null = null;
+  const clock = createWallClock();
+  const options: PlanOptions = { policy: flags.policy, seed: null, trace: (e) => output?.trace(e), costModel, commands, warnings: measured.warnings };
+  const sched = createScheduler(workload, book, options);
+  checkPools(sched, capacity);
+  const release = takeLock(layout);
+  const journal = new Journal(layout.journal);
+  try {
+    checkSpace(layout, scratchBytes(sched));
+    removePartials(layout.work);
+    const finished = readFinished(layout.journal);
+    journal.append({ type: "run", at: new Date().toISOString(), pid: process.pid, resumed: finished.size });
+    output = flags.json ? jsonOutput((l) => process.stdout.write(l), () => clock.now()) : logOutput((l) => process.stderr.write(l), () => clock.now());
+    const out = output;
+    const runner = new LocalRunner(
+      { state: sched.state, commands, lookup, sources: measured.sources, analyses: measured.analyses, journal, finished, now: () => clock.now(), wallTime: () => new Date().toISOString(), report: (e) => out.event(e) },
+      { layout, ffmpeg, maxTries: flags.maxTries, stallTimeoutMs: flags.stallTimeout * 1000, backoffMs: flags.retryDelay * 1000 },
+    );
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    const result = await drive(sched, runner, clock, { partial: flags.partial, signal: stop.signal, onStart: (t) => out.start(t), onEnd: (t, o) => out.end(t, o) }).finally(() => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    });
+    journal.append({ type: "stop", t: clock.now(), why: result.interrupted ? "interrupted" : "finished" });
+    if (result.interrupted) throw new RunInterrupted(`stopped before the end; the journal (${layout.journal}) says where: run the same command again to resume`);
+    const plan = withRunRecords(assemblePlan(workload, sched.state, options), runner.records);
+    writeFileAtomic(layout.report, stableJson(plan));
+    writeFileAtomic(layout.history, historyCsv(sched.state, runner.records, measured.sources, lookup));
+    process.stderr.write(summary(plan, flags.outDir));
+    const failed = failures(plan);
+    if (failed.length > 0) throw new RunFailed(`${failed.length} failure(s): see ${layout.report}`, failed);
+  } finally {
+    journal.close();
+    release();
+  }
+}
+
+const parseCount = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new InputError(`expected a whole number from 1 to 100, found ${JSON.stringify(value)}`);
+  return n;
+};
+
+const parsePartial = (value: string): PartialMode => {
+  if (value !== "hold" && value !== "publish") throw new InputError(`--partial expects hold or publish, found ${JSON.stringify(value)}`);
+  return value;
+};
+
+export function registerRun(program: Command): void {
+  const cmd = program
+    .command("run")
+    .description("execute the plan for real: the same scheduler drives ffmpeg on this machine's slots, checks every output and publishes each title whole")
+    .argument("<workload>", "workload YAML file (titles with content.source run; others are left out)")
+    .option("--out-dir <dir>", "where work, published titles, the journal and the report go", "out")
+    .option("--slots <pool=n,…>", "slots per pool on this machine (default: cpu = the number of cores, other pools none)", parseSlots)
+    .option("--policy <name>", "ordering policy: value (default) or fifo", parsePolicy, "value" as PolicyName)
+    .option("--events <file>", "analytics events (NDJSON), applied at their offsets from the run's start")
+    .option("--recipes <dir>", "recipe library directory (default: the shipped recipes/)")
+    .option("--cost-model <file>", "predict task costs with a model fitted by `vps calibrate` (e.g. from a run's history.csv)")
+    .option("--ffmpeg <path>", "the ffmpeg to run (default: ffmpeg on PATH)")
+    .option("--max-tries <n>", "tries per task before its fallback, then failure", parseCount, 3)
+    .option("--stall-timeout <seconds>", "stop and retry a task that reports no progress for this long", parsePositive, 120)
+    .option("--retry-delay <seconds>", "wait before the second try; doubled for each one after", parsePositive, 1)
+    .option("--partial <mode>", "when a rendition fails for good: hold the title (default) or publish it without that rendition", parsePartial, "hold" as PartialMode)
+    .option("--json", "stream NDJSON events on stdout (task:start, task:progress, task:end, …) instead of log lines on stderr");
+  addCacheOptions(cmd).action((file: string, flags: RunFlags) => runRun(file, flags));
+}

@@ -1,0 +1,260 @@
+// Runs the scheduler's started tasks on this machine: ffmpeg for normalise, encode and join (each
+// output written under a temporary name, checked with ffprobe, then renamed), a checksum of the
+// source for analyse, and the plain-folder package and atomic publish of src/run/publish.ts.
+// A failed try is retried with backoff up to `maxTries`; an encode whose tries are spent gets one
+// more try at the recipe's fallback (its first faster-preset downgrade step); only then does the
+// scheduler hear of a failure. The task's slots stay held meanwhile: the width was chosen for it.
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, relative } from "node:path";
+import type { Analysis } from "../content/types";
+import { sha256File } from "../content/analyse";
+import type { SourceFacts } from "../content/normalise";
+import type { EncodeLookup, TaskCommands } from "../encode/commands";
+import type { Task } from "../model";
+import type { SimState, SimTask } from "../sched/state";
+import type { TaskOutcome, TaskRunner } from "./driver";
+import { expectedOutput } from "./expect";
+import type { Journal, JournalEntry, OutputRecord } from "./journal";
+import { partialPath, type RunLayout } from "./layout";
+import { type JobOutcome, type JobProgress, runJob } from "./process";
+import { packageDeliverable, publishTitle } from "./publish";
+import { verifyOutput } from "./verify";
+
+export type RunEvent =
+  | { type: "task:progress"; task: string; progress: JobProgress; duration: number }
+  | { type: "task:retry"; task: string; try: number; reason: string; delaySeconds: number }
+  | { type: "task:fallback"; task: string; preset: string; reason: string }
+  | { type: "task:resumed"; task: string }
+  | { type: "title:publish"; title: string; dir: string };
+
+export interface LocalOptions {
+  layout: RunLayout;
+  /** The ffmpeg to run (`--ffmpeg`, default the one on PATH). */
+  ffmpeg: string;
+  maxTries: number;
+  stallTimeoutMs: number;
+  /** Delay before the second try; doubled for each one after. */
+  backoffMs: number;
+  /** Replaces the environment of ffmpeg (tests cue the fake ffmpeg with it). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface LocalContext {
+  state: SimState;
+  commands: TaskCommands;
+  lookup: EncodeLookup;
+  sources: ReadonlyMap<string, SourceFacts>;
+  analyses: ReadonlyMap<string, Analysis>;
+  journal: Journal;
+  /** Tasks an earlier run in this directory finished (by key), checked again before they count. */
+  finished: ReadonlyMap<string, Extract<JournalEntry, { type: "end" }>>;
+  /** Seconds since the run began (for the journal). */
+  now(): number;
+  /** The wall-clock time as ISO-8601, for what a person reads (title.json's publishedAt). */
+  wallTime(): string;
+  report(e: RunEvent): void;
+}
+
+/** Per task: how many tries it took and whether its fallback ran (for the run report). */
+export interface TaskRecord {
+  tries: number;
+  fallback?: string;
+  outputs: OutputRecord[];
+  resumed?: boolean;
+  lastError?: string;
+  /** Wall seconds of the successful try. */
+  seconds?: number;
+}
+
+type Attempt = { ok: true; outputs: OutputRecord[]; seconds: number } | { ok: false; reason: string; interrupted?: boolean };
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+
+export class LocalRunner implements TaskRunner {
+  readonly records = new Map<string, TaskRecord>();
+
+  constructor(
+    private readonly ctx: LocalContext,
+    private readonly opts: LocalOptions,
+  ) {}
+
+  /** The title whose source a task reads: a deferred follow-up's original. */
+  sourceOf(t: SimTask): string {
+    const owner = this.ctx.state.titles[t.titleIdx]!;
+    return owner.deferredFrom ?? owner.id;
+  }
+
+  async run(t: SimTask, signal: AbortSignal): Promise<TaskOutcome> {
+    const record: TaskRecord = { tries: 0, outputs: [] };
+    this.records.set(t.task.id, record);
+    const started = performance.now();
+    const result = await this.attempt(t, record, signal);
+    if (!result.ok) {
+      record.lastError = result.reason;
+      if (!result.interrupted) this.journal({ type: "fail", t: this.ctx.now(), task: t.task.id, key: t.key, reason: result.reason });
+      return result.interrupted ? { ok: false, reason: result.reason, interrupted: true } : { ok: false, reason: result.reason };
+    }
+    record.outputs = result.outputs;
+    record.seconds = result.seconds;
+    if (!record.resumed) this.journal({ type: "end", t: this.ctx.now(), task: t.task.id, key: t.key, seconds: result.seconds, outputs: result.outputs });
+    // Learning wants the successful try's own duration; a resumed task took none.
+    return { ok: true, seconds: record.resumed ? 0 : result.seconds || (performance.now() - started) / 1000 };
+  }
+
+  private journal(e: JournalEntry): void {
+    this.ctx.journal.append(e);
+  }
+
+  private async attempt(t: SimTask, record: TaskRecord, signal: AbortSignal): Promise<Attempt> {
+    const kind = t.task.kind;
+    if (kind === "normalise" || kind === "encode" || kind === "join") return this.ffmpegTask(t, record, signal);
+    record.tries = 1;
+    this.journal({ type: "start", t: this.ctx.now(), task: t.task.id, key: t.key, slots: t.task.slots, try: 1 });
+    const began = performance.now();
+    const seconds = () => (performance.now() - began) / 1000;
+    try {
+      if (kind === "analyse") {
+        const checked = await this.analyse(t);
+        return checked.ok ? { ...checked, seconds: seconds() } : checked;
+      }
+      if (kind === "package") {
+        await packageDeliverable(this.ctx.state, t, this.opts.layout);
+        return { ok: true, outputs: [], seconds: seconds() };
+      }
+      if (kind === "publish") {
+        const dir = await publishTitle(this.ctx.state, t, this.opts.layout, this.records, this.ctx.analyses, this.ctx.wallTime());
+        this.journal({ type: "publish", t: this.ctx.now(), title: this.sourceOf(t) });
+        this.ctx.report({ type: "title:publish", title: this.sourceOf(t), dir });
+        return { ok: true, outputs: [], seconds: seconds() };
+      }
+      return { ok: true, outputs: [], seconds: seconds() };
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message };
+    }
+  }
+
+  /** The source must be the file that was planned: same bytes (sha256) as when it was measured. */
+  private async analyse(t: SimTask): Promise<Attempt> {
+    const title = this.sourceOf(t);
+    const facts = this.ctx.sources.get(title);
+    const analysis = this.ctx.analyses.get(title);
+    if (!facts || !analysis) return { ok: false, reason: `no measured source for ${title}` };
+    const file = facts.content.source!;
+    let sha: string;
+    try {
+      sha = await sha256File(file, file);
+    } catch (e) {
+      return { ok: false, reason: `source ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    }
+    if (sha !== analysis.sha256) return { ok: false, reason: `source ${file} changed since it was planned (sha256 ${sha.slice(0, 12)}…, planned ${analysis.sha256.slice(0, 12)}…)` };
+    return { ok: true, outputs: [], seconds: 0 };
+  }
+
+  private async ffmpegTask(t: SimTask, record: TaskRecord, signal: AbortSignal): Promise<Attempt> {
+    const source = this.sourceOf(t);
+    const facts = this.ctx.sources.get(source);
+    const out = facts && expectedOutput(t.task, source, facts, this.ctx.lookup, this.opts.layout.work);
+    if (!facts || !out) return { ok: false, reason: `no command for ${t.task.id} (title without a source file?)` };
+    const resumed = await this.resumed(t, out.path);
+    if (resumed) {
+      record.resumed = true;
+      this.ctx.report({ type: "task:resumed", task: t.task.id });
+      return { ok: true, outputs: [resumed], seconds: 0 };
+    }
+    let last: Attempt = { ok: false, reason: "not tried" };
+    for (let i = 1; i <= this.opts.maxTries; i++) {
+      last = await this.tryOnce(t, record, out, t.task, signal);
+      if (last.ok || last.interrupted) return last;
+      if (i < this.opts.maxTries) {
+        const delay = this.opts.backoffMs * 2 ** (i - 1);
+        this.journal({ type: "retry", t: this.ctx.now(), task: t.task.id, key: t.key, try: i + 1, reason: last.reason });
+        this.ctx.report({ type: "task:retry", task: t.task.id, try: i + 1, reason: last.reason, delaySeconds: delay / 1000 });
+        await sleep(delay, signal);
+        if (signal.aborted) return { ok: false, reason: "interrupted", interrupted: true };
+      }
+    }
+    const fallback = this.fallbackPreset(t);
+    if (!fallback) return last;
+    record.fallback = `preset ${fallback}`;
+    this.ctx.report({ type: "task:fallback", task: t.task.id, preset: fallback, reason: last.reason });
+    const attempt = await this.tryOnce(t, record, out, { ...t.task, preset: fallback }, signal);
+    // The task ran with the fallback's preset: the plan and the report say so.
+    if (attempt.ok) t.task.preset = fallback;
+    return attempt.ok || attempt.interrupted ? attempt : { ok: false, reason: `${attempt.reason} (also with the fallback preset ${fallback}; before: ${last.reason})` };
+  }
+
+  /** An encode's fallback: the preset of its recipe's first faster-preset step, if it differs from the one that failed. */
+  private fallbackPreset(t: SimTask): string | null {
+    if (t.task.kind !== "encode") return null;
+    const found = this.ctx.lookup(t.task, this.sourceOf(t));
+    const step = found?.recipe.downgrades.find((s) => s.step === "faster-preset");
+    return step && step.step === "faster-preset" && step.preset !== t.task.preset ? step.preset : null;
+  }
+
+  /** A task an earlier run finished counts as done only if its output is still there, byte for byte. */
+  private async resumed(t: SimTask, path: string): Promise<OutputRecord | null> {
+    const entry = this.ctx.finished.get(t.key);
+    const rec = entry?.outputs.find((o) => o.path === relative(this.opts.layout.work, path));
+    if (!rec) return null;
+    try {
+      if ((await stat(path)).size !== rec.bytes) return null;
+      return (await sha256File(path, path)) === rec.sha256 ? rec : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async tryOnce(t: SimTask, record: TaskRecord, out: { path: string; expect: Parameters<typeof verifyOutput>[1] }, task: Task, signal: AbortSignal): Promise<Attempt> {
+    record.tries++;
+    const argv = this.ctx.commands(task, this.sourceOf(t));
+    if (!argv) return { ok: false, reason: `no command for ${t.task.id}` };
+    const tmp = partialPath(out.path);
+    // The output is the argv's last argument (a `file:` URL when its name holds a colon).
+    const args = [...argv.slice(0, -1), argv[argv.length - 1]!.startsWith("file:") ? `file:${tmp}` : tmp];
+    await mkdir(dirname(out.path), { recursive: true });
+    await rm(tmp, { force: true });
+    this.journal({ type: "start", t: this.ctx.now(), task: t.task.id, key: t.key, slots: t.task.slots, ...(task.preset ? { preset: task.preset } : {}), try: record.tries });
+    const duration = out.expect.durationSeconds;
+    const job = await runJob({
+      exe: this.opts.ffmpeg,
+      args,
+      stallTimeoutMs: this.opts.stallTimeoutMs,
+      signal,
+      ...(this.opts.env ? { env: this.opts.env } : {}),
+      onProgress: (progress) => this.ctx.report({ type: "task:progress", task: t.task.id, progress, duration }),
+    });
+    if (!job.ok) {
+      await rm(tmp, { force: true });
+      return job.reason === "aborted" ? { ok: false, reason: "interrupted", interrupted: true } : { ok: false, reason: failureText(job) };
+    }
+    const verdict = await verifyOutput(tmp, out.expect);
+    if (!verdict.ok) {
+      await rm(tmp, { force: true });
+      return { ok: false, reason: `output check failed: ${verdict.problems.join("; ")}` };
+    }
+    await rename(tmp, out.path);
+    const output: OutputRecord = { path: relative(this.opts.layout.work, out.path), bytes: verdict.bytes, sha256: verdict.sha256, frames: verdict.frames, duration: verdict.duration };
+    return { ok: true, outputs: [output], seconds: job.wallMs / 1000 };
+  }
+}
+
+function failureText(job: Extract<JobOutcome, { ok: false }>): string {
+  const how =
+    job.reason === "stalled"
+      ? "stalled (no progress) and was stopped"
+      : job.reason === "spawn"
+        ? "could not start"
+        : job.reason === "signal"
+          ? `was killed by ${job.signal ?? "a signal"}`
+          : `exited with code ${job.code}`;
+  return `ffmpeg ${how}${job.stderrTail ? `: ${job.stderrTail.trim().split("\n").slice(-3).join(" | ")}` : ""}`;
+}
