@@ -10,6 +10,7 @@ import type { Capacity, Plan, Workload } from "../model";
 import { assemblePlan, createScheduler, type PlanOptions } from "../plan/build";
 import { createWallClock, drive } from "../run/driver";
 import { jsonOutput, logOutput, type RunOutput } from "../run/events";
+import { liveOutput } from "../run/live";
 import { Journal, readFinished } from "../run/journal";
 import { runLayout } from "../run/layout";
 import { LocalRunner } from "../run/local";
@@ -116,8 +117,9 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
     removePartials(layout.work);
     const finished = readFinished(layout.journal);
     journal.append({ type: "run", at: new Date().toISOString(), pid: process.pid, resumed: finished.size });
-    output = flags.json ? jsonOutput((l) => process.stdout.write(l), () => clock.now()) : logOutput((l) => process.stderr.write(l), () => clock.now());
-    const out = output;
+    const live = !flags.json && process.stderr.isTTY ? liveOutput(process.stderr, sched, () => clock.now()) : null;
+    output = live ?? (flags.json ? jsonOutput((l) => process.stdout.write(l), () => clock.now()) : logOutput((l) => process.stderr.write(l), () => clock.now()));
+    const out: RunOutput = output;
     const runner = new LocalRunner(
       { state: sched.state, commands, lookup, sources: measured.sources, analyses: measured.analyses, journal, finished, now: () => clock.now(), wallTime: () => new Date().toISOString(), report: (e) => out.event(e) },
       { layout, ffmpeg, maxTries: flags.maxTries, stallTimeoutMs: flags.stallTimeout * 1000, backoffMs: flags.retryDelay * 1000 },
@@ -129,6 +131,7 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
     const result = await drive(sched, runner, clock, { partial: flags.partial, signal: stop.signal, onStart: (t) => out.start(t), onEnd: (t, o) => out.end(t, o) }).finally(() => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      live?.stop();
     });
     journal.append({ type: "stop", t: clock.now(), why: result.interrupted ? "interrupted" : "finished" });
     if (result.interrupted) throw new RunInterrupted(`stopped before the end; the journal (${layout.journal}) says where: run the same command again to resume`);
