@@ -11,6 +11,7 @@ import { assemblePlan, createScheduler, type PlanOptions } from "../plan/build";
 import { createWallClock, drive } from "../run/driver";
 import { jsonOutput, logOutput, type RunOutput } from "../run/events";
 import { liveOutput } from "../run/live";
+import { type Follower, followEvents } from "../run/follow";
 import { Journal, readFinished } from "../run/journal";
 import { runLayout } from "../run/layout";
 import { LocalRunner } from "../run/local";
@@ -30,6 +31,7 @@ export interface RunFlags {
   slots?: Record<string, number>;
   policy: PolicyName;
   events?: string;
+  followEvents?: string;
   recipes?: string;
   costModel?: string;
   cache?: string | false;
@@ -107,6 +109,8 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
   const lookup = encodeLookup(book, workload.titles);
   let output: RunOutput | null = null;
   const clock = createWallClock();
+  // The run's epoch: its times (and the report's) are seconds after it; the workload's offsets (arrivals, deadlines, events) count from it.
+  const startedAt = Date.now();
   const options: PlanOptions = { policy: flags.policy, seed: null, trace: (e) => output?.trace(e), costModel, commands, warnings: measured.warnings };
   const sched = createScheduler(workload, book, options);
   checkPools(sched, capacity);
@@ -128,14 +132,21 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
     const onSignal = () => stop.abort();
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
-    const result = await drive(sched, runner, clock, { partial: flags.partial, signal: stop.signal, onStart: (t) => out.start(t), onEnd: (t, o) => out.end(t, o) }).finally(() => {
+    let follower: Follower | null = null;
+    const wakeWith = (wake: () => void) => {
+      if (!flags.followEvents) return;
+      // Report times are offsets from the run's start, as for --events.
+      follower = followEvents(flags.followEvents, startedAt, (e) => (sched.report(e), wake()), (w) => process.stderr.write(`vps: warning: ${w}\n`));
+    };
+    const result = await drive(sched, runner, clock, { partial: flags.partial, signal: stop.signal, onStart: (t) => out.start(t), onEnd: (t, o) => out.end(t, o), wakeWith }).finally(() => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      (follower as Follower | null)?.stop();
       live?.stop();
     });
     journal.append({ type: "stop", t: clock.now(), why: result.interrupted ? "interrupted" : "finished" });
     if (result.interrupted) throw new RunInterrupted(`stopped before the end; the journal (${layout.journal}) says where: run the same command again to resume`);
-    const plan = withRunRecords(assemblePlan(workload, sched.state, options), runner.records);
+    const plan = withRunRecords(assemblePlan({ ...workload, epoch: new Date(startedAt).toISOString() }, sched.state, options), runner.records);
     writeFileAtomic(layout.report, stableJson(plan));
     writeFileAtomic(layout.history, historyCsv(sched.state, runner.records, measured.sources, lookup));
     process.stderr.write(summary(plan, flags.outDir));
@@ -167,6 +178,7 @@ export function registerRun(program: Command): void {
     .option("--slots <pool=n,…>", "slots per pool on this machine (default: cpu = the number of cores, other pools none)", parseSlots)
     .option("--policy <name>", "ordering policy: value (default) or fifo", parsePolicy, "value" as PolicyName)
     .option("--events <file>", "analytics events (NDJSON), applied at their offsets from the run's start")
+    .option("--follow-events <file>", "tail an NDJSON file another process appends analytics reports to, applying each as it arrives")
     .option("--recipes <dir>", "recipe library directory (default: the shipped recipes/)")
     .option("--cost-model <file>", "predict task costs with a model fitted by `vps calibrate` (e.g. from a run's history.csv)")
     .option("--ffmpeg <path>", "the ffmpeg to run (default: ffmpeg on PATH)")

@@ -99,7 +99,7 @@ function onLine(p: Problem, line: number): Problem {
  * One NDJSON line. JSON is YAML, so the line goes through the same parser and schema check as a
  * workload: the same "expected …, found …" messages, with the column of the offending value.
  */
-function parseLine(file: string, line: number, text: string, epochMs: number): AnalyticsEvent | Problem[] {
+export function parseEventLine(file: string, line: number, text: string, epochMs: number): AnalyticsEvent | Problem[] {
   const notJson: Problem[] = [{ pos: { file, line, col: 1, path: "(line)" }, message: `expected one JSON object per line, found ${JSON.stringify(text.slice(0, 40))}` }];
   // Strict JSON first (YAML would also take `at: 5` or a bare word), then YAML for positions.
   let json: unknown;
@@ -123,7 +123,7 @@ export function loadEventsText(file: string, text: string, epochMs: number): Ana
   // A byte-order mark (Windows tools write one) is not part of the first line's JSON.
   text.replace(/^\uFEFF/, "").split(/\r?\n/).forEach((raw, i) => {
     if (raw.trim() === "") return;
-    const r = parseLine(file, i + 1, raw, epochMs);
+    const r = parseEventLine(file, i + 1, raw, epochMs);
     if (Array.isArray(r)) problems.push(...r);
     else events.push(r);
   });

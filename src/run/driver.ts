@@ -30,6 +30,8 @@ export interface DriveOptions {
   /** Told of every start and end, in order (journal, progress, NDJSON events). */
   onStart?(task: SimTask): void;
   onEnd?(task: SimTask, outcome: TaskOutcome): void;
+  /** Handed a function that wakes the driver: something outside changed the scheduler (a followed analytics report). */
+  wakeWith?(wake: () => void): void;
 }
 
 export interface DriveResult {
@@ -56,6 +58,7 @@ export async function drive(sched: Scheduler, runner: TaskRunner, clock: Clock, 
   const onAbort = () => stop.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   let bell = alarm();
+  options.wakeWith?.(() => bell.ring());
 
   const launch = (task: SimTask) => {
     options.onStart?.(task);

@@ -33,6 +33,8 @@ export function jsonOutput(write: (line: string) => void, now: () => number): Ru
     },
     trace: (e) => {
       if (e.type === "downgrade:apply") emit({ type: e.type, title: e.title, downgrade: e.downgrade });
+      else if (e.type === "value:change") emit({ type: e.type, title: e.title, value: e.value, velocity: round(e.velocity) });
+      else if (e.type === "tier:change") emit({ type: e.type, title: e.title, change: e.change });
     },
   };
 }
@@ -54,7 +56,8 @@ export function logOutput(write: (line: string) => void, now: () => number): Run
       else if (e.type === "title:publish") line("published", `${e.title} → ${e.dir}`);
     },
     trace: (e) => {
-      if (e.type === "downgrade:apply") line("downgrade", `${e.title}: ${e.downgrade.step}${e.downgrade.preset ? ` ${e.downgrade.preset}` : ""}${e.downgrade.rendition ? ` ${e.downgrade.rendition}` : ""} (${e.downgrade.deliverable})`);
+      if (e.type === "tier:change") line(e.change.kind, `${e.title}: ${e.change.from} → ${e.change.to} (${e.change.reason})`);
+      else if (e.type === "downgrade:apply") line("downgrade", `${e.title}: ${e.downgrade.step}${e.downgrade.preset ? ` ${e.downgrade.preset}` : ""}${e.downgrade.rendition ? ` ${e.downgrade.rendition}` : ""} (${e.downgrade.deliverable})`);
     },
   };
 }

@@ -130,6 +130,15 @@ export class Scheduler {
     if (title.finish === null && title.deadline !== null) this.refresh(title);
   }
 
+  /**
+   * An analytics report that arrived while running (`vps run --follow-events`): it applies at its
+   * own time, or at the next instant if that is already past, exactly like the workload's own.
+   */
+  report(e: AnalyticsEvent): void {
+    this.state.analytics.push(e);
+    this.state.events.push(Math.max(this.state.now, e.at), "value", this.state.analytics.length - 1);
+  }
+
   /** Applies every own event due at or before now, in (time, kind, sequence) order. */
   fireDue(): void {
     const { events } = this.state;

@@ -187,8 +187,8 @@ export interface SimState {
   tiers: Record<string, number>;
   config: PolicyConfig;
   cost: CostModel;
-  /** The workload's analytics events; `value` events in the queue point into this list. */
-  analytics: readonly AnalyticsEvent[];
+  /** The workload's analytics events, then those reported while running; `value` events in the queue point into this list. */
+  analytics: AnalyticsEvent[];
   titleIndex: Map<string, number>;
   /** Value changes not yet seen by a dispatch decision: title index and when it changed. */
   pendingChanges: { title: number; at: number }[];
@@ -399,7 +399,7 @@ export function createState(input: StateInput): SimState {
     tiers: input.tiers,
     config: input.config,
     cost: input.cost,
-    analytics: input.events,
+    analytics: [...input.events],
     titleIndex: new Map(input.pipelines.map((p, i) => [p.title.id, i])),
     pendingChanges: [],
     valueChangeDelays: [],
