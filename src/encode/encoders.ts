@@ -42,27 +42,27 @@ export const VP9_OPTIONS: readonly string[] = [
 
 // ---- threads: slots → cores ------------------------------------------------------------------
 //
-// Measured with ffmpeg 5.1 (Debian) on a 2-core machine: 3 s of 720p animation (raw input, so only
-// the encoder counts), each deliverable's generic recipe and preset at its 720p rate. cores = CPU
-// seconds ÷ wall seconds; runnable = mean threads wanting a core (other work on the machine shrinks
-// `cores` but not this).
+// Measured with ffmpeg 5.1 (Debian) on a 2-core machine shared with other work: encodeArgv's
+// command for 3 s of the 720p H.264 animation clip at the 720p rung of each deliverable's generic
+// recipe. cores = CPU seconds ÷ wall seconds; runnable = mean threads wanting a core, sampled from
+// /proc (other work on the machine shrinks `cores`, not this demand).
 //
-//   encoder     flags                                    cores  runnable   flags                        cores  runnable
-//   libx264     -threads 1                                0.99   0.99      -threads 2                    1.65   1.93
-//   libx265     -threads 1 (ignored by the wrapper)       1.84   1.91      -threads 2 (ignored)          1.91   2.02
-//   libx265     pools=none:frame-threads=1                0.97   1.00      pools=2 (1 frame thread)      1.65   1.91
-//   libsvtav1   -threads 1 (ignored by the wrapper)       1.85   2.35      lp=2                          1.86   2.31
-//   libsvtav1   lp=1                                      1.04   1.04
-//   libvpx-vp9  -threads 1 (row-mt 1)                     0.95   1.00      -threads 2 -row-mt 1          0.96*  1.92
-//   (* the machine was busy: runnable is the demand)
+//                 before: ffmpeg's -threads N only          these flags
+//   encoder       1 slot: cores runnable   2: runnable      1 slot: cores runnable   2: cores runnable
+//   libx264            1.03   1.06          1.94                 0.96   1.00            1.00*  1.86
+//   libx265            1.83   1.93          2.02                 0.96   1.01            1.35*  2.00
+//   libsvtav1          1.85   2.81          2.33                 1.04   1.01            1.78   3.11 (lp=2 = every core here)
+//   libvpx-vp9         0.90   1.02          1.91                 0.99   1.00            1.48*  1.85
+//   (* the machine was busy: the encode got less than it asked for)
 //
 // ffmpeg's own -threads also sets the filter graph's threads in 5.1 (scale, bwdif and zscale run
 // slice-threaded on every core without it), so every encoder gets it even where the wrapper
 // ignores it. x265 chooses its frame threads from the pool's size (1 below 4 threads, 2 below 8,
-// …); one slot uses no pool at all, as the ladder's trials always have (WPP off; the bits do not
-// depend on the machine). SVT-AV1 honours lp= (it reports "Number of logical cores available: N"),
-// though it starts ~20 threads for lp=1 and its demand at lp=2 is ~2.3. libvpx-vp9 spreads over
-// -threads by tiles and, with row-mt, by rows (small rungs have one tile column).
+// …); one slot uses no pool at all (WPP off), as the ladder's trials always have, so their bits
+// stay the same. SVT-AV1 honours lp= ("Number of logical cores available: N" in its log), though
+// it starts ~17 threads for lp=1 and 2.3 to 3.1 of its threads wanted a core at lp=2: whether lp=N
+// holds to N cores where N is less than the machine's is measured here for N = 1 only. libvpx-vp9
+// spreads over -threads by tiles and, with row-mt, by rows (small rungs have one tile column).
 
 /** ffmpeg's -threads: the encoder's own thread count where the wrapper passes it on, and the filter graph's. */
 const ffmpegThreads = (slots: number): string[] => ["-threads", String(slots)];
