@@ -13,7 +13,7 @@ import { posix } from "node:path";
 import type { ContentProfile, Recipe, Rendition } from "../model";
 import { constantRate, mezzaninePixelFormat, type SourceFacts } from "../content/normalise";
 import type { ProbeInfo } from "../content/types";
-import { contentLightText, ENCODERS, type EncoderName, settingsArgs, svtMasterDisplay, x265MasterDisplay } from "./encoders";
+import { contentLightText, decodeThreads, ENCODERS, type EncoderName, ffv1Threads, settingsArgs, svtMasterDisplay, x265MasterDisplay } from "./encoders";
 
 export const DEFAULT_OUT_DIR = "out";
 
@@ -76,11 +76,12 @@ export function normaliseFilters(facts: SourceFacts): string[] {
 export function normaliseArgv(facts: SourceFacts, outDir: string, title: string, slots: number): string[] {
   return [
     ...HEAD,
+    ...decodeThreads(slots),
     "-i", fileArg(facts.content.source!),
     ...VIDEO_ONLY,
     "-vf", normaliseFilters(facts).join(","),
     "-c:v", "ffv1", "-level", "3", "-g", "1", "-slicecrc", "1",
-    "-threads", String(slots),
+    ...ffv1Threads(slots),
     "-f", "matroska", fileArg(mezzaninePath(outDir, title)),
   ];
 }
@@ -121,15 +122,15 @@ function colourArgs(facts: SourceFacts, recipe: Recipe): string[] {
   return [];
 }
 
-/** The recipe's settings, plus the source's HDR10 metadata on HDR deliverables. */
-function encoderArgs(facts: SourceFacts, recipe: Recipe): string[] {
-  if (!recipe.hdr) return settingsArgs(recipe, []);
+/** The recipe's settings and the task's threading, plus the source's HDR10 metadata on HDR deliverables. */
+function encoderArgs(facts: SourceFacts, recipe: Recipe, slots: number): string[] {
+  if (!recipe.hdr) return settingsArgs(recipe, slots);
   const { masteringDisplay: md, contentLight: cl } = facts.probe;
   if (recipe.encoder === "libx265") {
     const extra: [string, string][] = [];
     if (md) extra.push(["master-display", x265MasterDisplay(md)]);
     if (cl) extra.push(["max-cll", contentLightText(cl)]);
-    return settingsArgs(recipe, extra, "transfer" in recipe.settings ? { transfer: transferOf(facts) } : {});
+    return settingsArgs(recipe, slots, extra, "transfer" in recipe.settings ? { transfer: transferOf(facts) } : {});
   }
   // SVT-AV1 takes colour description as numbers: BT.2020 primaries 9, PQ 16 / HLG 18, BT.2020 NCL 9.
   const extra: [string, string][] = [
@@ -139,7 +140,7 @@ function encoderArgs(facts: SourceFacts, recipe: Recipe): string[] {
   ];
   if (md) extra.push(["mastering-display", svtMasterDisplay(md)]);
   if (cl) extra.push(["content-light", contentLightText(cl)]);
-  return settingsArgs(recipe, extra);
+  return settingsArgs(recipe, slots, extra);
 }
 
 /** The argument vector that encodes one rendition (or one chunk of it). */
@@ -154,19 +155,19 @@ export function encodeArgv(facts: SourceFacts, job: EncodeJob, outDir: string): 
     ...HEAD,
     // Input options: seeking before -i is fast and, since the chunk is re-encoded, frame-accurate.
     ...(chunk === null ? [] : ["-ss", secs(chunk.start), "-t", secs(chunk.seconds)]),
+    ...decodeThreads(job.slots),
     "-i", fileArg(encodeInput(facts, outDir, job.title)),
     ...VIDEO_ONLY,
     "-vf", filters.join(","),
     "-c:v", recipe.encoder,
     ...info.preset(job.preset),
-    ...encoderArgs(facts, recipe),
+    ...encoderArgs(facts, recipe, job.slots),
     "-pix_fmt", pix,
     "-b:v", `${kbps}k`, "-maxrate", `${Math.round(kbps * 1.5)}k`, "-bufsize", `${kbps * 2}k`,
     // A keyframe every 2 s: segments for packaging start on one.
     "-g", String(Math.max(1, Math.round(2 * facts.content.fps))),
     ...colourArgs(facts, recipe),
     ...(recipe.codec === "hevc" ? ["-tag:v", "hvc1"] : []),
-    "-threads", String(job.slots),
     "-f", "mp4", fileArg(renditionPath(outDir, job.title, recipe.deliverable, rendition.name, chunk?.index ?? null)),
   ];
 }

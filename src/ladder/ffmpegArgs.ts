@@ -7,11 +7,12 @@
 //   encode    excerpt → scale (bicubic) to the trial size → the recipe's encoder, preset and
 //             settings → elementary stream (H.264/HEVC SEI removed, so the bytes are picture bits).
 //             Trials use constant quality (CRF); rungs use two-pass ABR at the rung's bitrate.
-//             One encoder thread: results do not depend on the machine's core count, and trials
-//             run side by side instead.
+//             One slot's threading (src/encode/encoders.ts, as for a 1-slot encode task): results
+//             do not depend on the machine's core count, and trials run side by side instead.
 //   measure   encode → scale (bicubic) back to the source's size → psnr and ssim against the
 //             excerpt; both filters print a summary line on stderr (psnr's `y:` is the PSNR of the
 //             mean luma MSE over all frames, not a mean of per-frame PSNRs).
+import { ENCODERS, ffv1Threads, isEncoder, settingsArgs } from "../encode/encoders";
 import type { Recipe } from "../model";
 import { InternalError } from "../util/errors";
 import type { Excerpt } from "./grid";
@@ -40,7 +41,7 @@ export interface ExcerptJob {
 
 export function excerptArgs(j: ExcerptJob): string[] {
   const vf = [...(j.interlaced ? ["yadif=mode=send_frame:deint=all"] : []), `format=${pixelFormat(j.bitDepth)}`].join(",");
-  const codec = j.raw ? ["-c:v", "rawvideo"] : ["-c:v", "ffv1", "-level", "3", "-threads", "2", "-slices", "4"];
+  const codec = j.raw ? ["-c:v", "rawvideo"] : ["-c:v", "ffv1", "-level", "3", ...ffv1Threads(2)];
   return [...QUIET, "-v", "error", "-y", "-ss", j.excerpt.start.toFixed(3), "-t", j.excerpt.seconds.toFixed(3), "-noautorotate", "-i", j.input, "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", vf, ...codec, "-f", "nut", j.output];
 }
 
@@ -51,16 +52,6 @@ export function frameCountArgs(path: string): string[] {
 /** The encoder-specific part of a recipe: codec, preset, and its settings in the encoder's own syntax. */
 export type EncoderSpec = Pick<Recipe, "encoder" | "preset" | "settings" | "bitDepth">;
 
-const settingValue = (v: string | number | boolean): string => (v === true ? "1" : v === false ? "0" : String(v));
-
-/** `key=value:key=value` for -x264-params and friends; `tune` is ffmpeg's own option for x264/x265. */
-function paramList(settings: Recipe["settings"], skip: readonly string[]): string {
-  return Object.entries(settings)
-    .filter(([k]) => !skip.includes(k))
-    .map(([k, v]) => `${k}=${settingValue(v)}`)
-    .join(":");
-}
-
 /**
  * x265 refuses to open when its lookahead is not longer than the B-frame run ("Lookahead depth must
  * be greater than the max consecutive bframe count"), and its fast presets look only this far
@@ -70,35 +61,20 @@ function paramList(settings: Recipe["settings"], skip: readonly string[]): strin
  */
 const X265_PRESET_LOOKAHEAD: Record<string, number> = { ultrafast: 5, superfast: 10, veryfast: 15, faster: 15, fast: 15 };
 
-function x265LookaheadFix(e: EncoderSpec): Recipe["settings"] {
+function x265LookaheadFix(e: EncoderSpec): [string, string][] {
   const bframes = Number(e.settings.bframes);
   const lookahead = X265_PRESET_LOOKAHEAD[e.preset];
-  if (e.settings["rc-lookahead"] !== undefined || lookahead === undefined || !(bframes >= lookahead)) return {};
-  return { "rc-lookahead": bframes + 1 };
+  if (e.encoder !== "libx265" || e.settings["rc-lookahead"] !== undefined || lookahead === undefined || !(bframes >= lookahead)) return [];
+  return [["rc-lookahead", String(bframes + 1)]];
 }
 
+/** Trials are one-slot tasks (see the header). */
+const TRIAL_SLOTS = 1;
+
+/** The recipe's encoder, preset and settings as the encodes pass them (src/encode/encoders.ts), on one thread. */
 export function encoderArgs(e: EncoderSpec): string[] {
-  const tune = e.settings.tune;
-  switch (e.encoder) {
-    case "libx264":
-    case "libx265": {
-      const params = paramList(e.encoder === "libx265" ? { ...e.settings, ...x265LookaheadFix(e) } : e.settings, ["tune"]);
-      const tuneArgs = tune === undefined ? [] : ["-tune", settingValue(tune)];
-      const threads = e.encoder === "libx264" ? ["-threads", "1"] : ["-x265-params", `${params ? `${params}:` : ""}frame-threads=1:pools=none:log-level=error`];
-      const own = e.encoder === "libx264" ? (params ? ["-x264-params", params] : []) : [];
-      return ["-c:v", e.encoder, "-preset", e.preset, ...tuneArgs, ...own, ...threads];
-    }
-    case "libsvtav1": {
-      // lp=1: one encoder thread, as for the other encoders (SVT-AV1 otherwise takes every core,
-      // and trials running side by side would fight over them).
-      const params = paramList(e.settings, []);
-      return ["-c:v", "libsvtav1", "-preset", e.preset, "-svtav1-params", `${params ? `${params}:` : ""}lp=1`];
-    }
-    case "libvpx-vp9":
-      return ["-c:v", "libvpx-vp9", "-deadline", "good", "-cpu-used", e.preset, "-row-mt", "0", "-threads", "1", ...Object.entries(e.settings).flatMap(([k, v]) => [`-${k}`, settingValue(v)])];
-    default:
-      throw new InternalError(`no ffmpeg arguments for encoder ${e.encoder} (grid.ts should have refused it)`);
-  }
+  if (!isEncoder(e.encoder)) throw new InternalError(`no ffmpeg arguments for encoder ${e.encoder} (grid.ts should have refused it)`);
+  return ["-c:v", e.encoder, ...ENCODERS[e.encoder].preset(e.preset), ...settingsArgs(e, TRIAL_SLOTS, x265LookaheadFix(e))];
 }
 
 /** Output format per encoder: elementary streams, so the file's bytes are the picture's bits. */

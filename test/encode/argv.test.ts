@@ -5,7 +5,7 @@ import { normaliseNeeds, type SourceFacts } from "../../src/content/normalise";
 import type { ProbeInfo } from "../../src/content/types";
 import { encodeArgv, fileArg, joinArgv, normaliseArgv, outputSize, renditionPath, type EncodeJob } from "../../src/encode/argv";
 import { chunkOf, taskCommands } from "../../src/encode/commands";
-import { settingsArgs, svtMasterDisplay, x265MasterDisplay } from "../../src/encode/encoders";
+import { ENCODERS, ffv1Threads, settingsArgs, svtMasterDisplay, x265MasterDisplay } from "../../src/encode/encoders";
 import type { ContentProfile, Recipe, Rendition, Task } from "../../src/model";
 import { expandTitle } from "../../src/pipeline/expand";
 import { aContent, aRecipe, aTitle, aWorkload } from "../builders";
@@ -32,19 +32,19 @@ const after = (argv: string[], option: string): string | undefined => argv[argv.
 const MASTERING = { red: [0.68, 0.32], green: [0.265, 0.69], blue: [0.15, 0.06], whitePoint: [0.3127, 0.329], minLuminance: 0.0001, maxLuminance: 1000 } as ProbeInfo["masteringDisplay"];
 
 describe("encodeArgv", () => {
-  it("writes a whole x264 command: input, scale, encoder, tune, params, rate control, GOP, output", () => {
+  it("writes a whole x264 command: decoder threads, input, scale, encoder, tune, params, threads, rate control, GOP, output", () => {
     const r = recipe("h264-sdr/film-grain");
     expect(encodeArgv(facts(), job(r, "720p"), "out")).toEqual([
       "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-      "-i", "/media/ep.mov",
+      "-threads", "4", "-i", "/media/ep.mov",
       "-map", "0:v:0", "-an", "-sn", "-dn",
       "-vf", "scale=1280:720:flags=lanczos",
       "-c:v", "libx264", "-preset", "slow", "-tune", "grain",
       "-x264-params", "aq-mode=1:psy-rd=1.0,0.25:deblock=-2,-2:bframes=3:ref=5",
+      "-threads", "4",
       "-pix_fmt", "yuv420p",
       "-b:v", "3000k", "-maxrate", "4500k", "-bufsize", "6000k",
       "-g", "48",
-      "-threads", "4",
       "-f", "mp4", "out/ep/h264-sdr/720p.mp4",
     ]);
   });
@@ -60,7 +60,7 @@ describe("encodeArgv", () => {
     const argv = encodeArgv(f, job(r, "2160p"), "out");
     expect(after(argv, "-x265-params")).toBe(
       "colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:hdr10=1:hdr10-opt=1:repeat-headers=1:aq-mode=2:psy-rd=2:bframes=4:ref=4" +
-        ":master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400",
+        ":master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400:pools=4:log-level=error",
     );
     expect(after(argv, "-pix_fmt")).toBe("yuv420p10le");
     expect(argv.join(" ")).toContain("-color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc -tag:v hvc1");
@@ -86,7 +86,7 @@ describe("encodeArgv", () => {
     const argv = encodeArgv(facts(), job(recipe("av1/film-grain"), "1080p"), "out");
     expect(after(argv, "-c:v")).toBe("libsvtav1");
     expect(after(argv, "-preset")).toBe("6");
-    expect(after(argv, "-svtav1-params")).toBe("tune=0:scd=1:film-grain=10:film-grain-denoise=1");
+    expect(after(argv, "-svtav1-params")).toBe("tune=0:scd=1:film-grain=10:film-grain-denoise=1:lp=4");
     expect(after(argv, "-pix_fmt")).toBe("yuv420p10le");
   });
 
@@ -95,14 +95,14 @@ describe("encodeArgv", () => {
     const f = facts({ bitDepth: 10, hdr: "pq" }, { masteringDisplay: MASTERING, contentLight: { maxCll: 1000, maxFall: 400 } });
     expect(after(encodeArgv(f, job(r, "1080p"), "out"), "-svtav1-params")).toBe(
       "tune=0:color-primaries=9:transfer-characteristics=16:matrix-coefficients=9" +
-        ":mastering-display=G(0.265,0.69)B(0.15,0.06)R(0.68,0.32)WP(0.3127,0.329)L(1000,0.0001):content-light=1000,400",
+        ":mastering-display=G(0.265,0.69)B(0.15,0.06)R(0.68,0.32)WP(0.3127,0.329)L(1000,0.0001):content-light=1000,400:lp=4",
     );
   });
 
   it("gives libvpx-vp9 its options one by one, with cpu-used as the preset", () => {
     const argv = encodeArgv(facts(), job(recipe("vp9/screen"), "720p"), "out");
     expect(argv.join(" ")).toContain(
-      "-c:v libvpx-vp9 -deadline good -cpu-used 2 -row-mt 1 -tile-columns 2 -auto-alt-ref 1 -lag-in-frames 25 -tune-content 1 -aq-mode 0 -enable-tpl 1 -pix_fmt yuv420p",
+      "-c:v libvpx-vp9 -deadline good -cpu-used 2 -row-mt 1 -tile-columns 2 -auto-alt-ref 1 -lag-in-frames 25 -tune-content 1 -aq-mode 0 -enable-tpl 1 -threads 4 -pix_fmt yuv420p",
     );
   });
 
@@ -110,7 +110,7 @@ describe("encodeArgv", () => {
     const c = chunkOf(3600, 2);
     expect(c).toEqual({ index: 2, start: 480, seconds: 240 });
     const argv = encodeArgv(facts({ duration: 3600 }), job(recipe("h264-sdr/generic"), "720p", { chunk: c }), "out");
-    expect(argv.slice(5, 11)).toEqual(["-ss", "480.000", "-t", "240.000", "-i", "/media/ep.mov"]);
+    expect(argv.slice(5, 13)).toEqual(["-ss", "480.000", "-t", "240.000", "-threads", "4", "-i", "/media/ep.mov"]);
     expect(argv.at(-1)).toBe("out/ep/h264-sdr/720p.c002.mp4");
   });
 
@@ -141,11 +141,11 @@ describe("normaliseArgv and joinArgv", () => {
     const f = facts({}, { interlaced: true, fieldOrder: "tt", variableFrameRate: true, fps: 29.97, pixelFormat: "yuv422p" });
     expect(normaliseArgv(f, "out", "ep", 1)).toEqual([
       "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-      "-i", "/media/ep.mov",
+      "-threads", "1", "-i", "/media/ep.mov",
       "-map", "0:v:0", "-an", "-sn", "-dn",
       "-vf", "bwdif=mode=send_frame:parity=auto:deint=all,fps=30000/1001,format=yuv420p",
       "-c:v", "ffv1", "-level", "3", "-g", "1", "-slicecrc", "1",
-      "-threads", "1",
+      "-threads", "1", "-slices", "4",
       "-f", "matroska", "out/ep/mezzanine.mkv",
     ]);
   });
@@ -168,11 +168,61 @@ describe("normaliseArgv and joinArgv", () => {
   });
 });
 
+describe("threads: a task of N slots uses about N cores", () => {
+  const at = (id: string, slots: number) => encodeArgv(facts(), job(recipe(id), "720p", { slots }), "out");
+
+  it.each([
+    ["h264-sdr/generic", 1, "-x264-params", "aq-mode=1:psy-rd=1.0,0.0:deblock=0,0:bframes=3:ref=4"],
+    ["h264-sdr/generic", 2, "-x264-params", "aq-mode=1:psy-rd=1.0,0.0:deblock=0,0:bframes=3:ref=4"],
+    // x265 ignores ffmpeg's -threads: one slot runs without a pool, more slots size the pool.
+    ["hevc-sdr/generic", 1, "-x265-params", "aq-mode=2:psy-rd=2:psy-rdoq=1:bframes=4:ref=4:frame-threads=1:pools=none:log-level=error"],
+    ["hevc-sdr/generic", 2, "-x265-params", "aq-mode=2:psy-rd=2:psy-rdoq=1:bframes=4:ref=4:pools=2:log-level=error"],
+    // SVT-AV1 ignores it too: lp= is its logical processor count.
+    ["av1/generic", 1, "-svtav1-params", "tune=0:scd=1:lp=1"],
+    ["av1/generic", 3, "-svtav1-params", "tune=0:scd=1:lp=3"],
+  ])("%s on %d slots: %s %s", (id, slots, option, params) => {
+    const argv = at(id, slots);
+    expect(after(argv, option)).toBe(params);
+    // ffmpeg's -threads twice: the decoder's (before -i), then the encoder's and the filter graph's.
+    expect(argv.filter((a, i) => a === "-threads" && argv[i + 1] === String(slots))).toHaveLength(2);
+    expect(after(argv, "-threads")).toBe(String(slots));
+    expect(argv.indexOf("-threads")).toBeLessThan(argv.indexOf("-i"));
+  });
+
+  it("gives libvpx-vp9 -threads N, with row-mt on more than one thread (once, where the recipe has it)", () => {
+    const one = at("vp9/generic", 1);
+    const two = at("vp9/generic", 2);
+    expect(one.join(" ")).toContain("-enable-tpl 1 -threads 1 -pix_fmt");
+    expect(two.join(" ")).toContain("-enable-tpl 1 -threads 2 -pix_fmt");
+    expect(two.filter((a) => a === "-row-mt")).toHaveLength(1);
+    const bare = aRecipe({ deliverable: "vp9", codec: "vp9", encoder: "libvpx-vp9", preset: "2", settings: { "tile-columns": 2 } });
+    expect(settingsArgs(bare, 1)).toEqual(["-tile-columns", "2", "-threads", "1"]);
+    expect(settingsArgs(bare, 4)).toEqual(["-tile-columns", "2", "-row-mt", "1", "-threads", "4"]);
+  });
+
+  it("lets the slots, not the recipe, set a thread parameter the recipe also names", () => {
+    const r = aRecipe({ deliverable: "hevc-sdr", codec: "hevc", encoder: "libx265", settings: { pools: 8, ref: 3 } });
+    expect(settingsArgs(r, 2)).toEqual(["-x265-params", "pools=2:ref=3:log-level=error", "-threads", "2"]);
+  });
+
+  it("has a threading for every encoder, with ffmpeg's -threads N in it", () => {
+    for (const info of Object.values(ENCODERS)) expect(info.threads(3).options).toEqual(["-threads", "3"]);
+  });
+
+  it("spreads FFV1 over at least as many slices as threads, from its valid slice counts", () => {
+    expect(ffv1Threads(1)).toEqual(["-threads", "1", "-slices", "4"]);
+    expect(ffv1Threads(4)).toEqual(["-threads", "4", "-slices", "4"]);
+    expect(ffv1Threads(5)).toEqual(["-threads", "5", "-slices", "6"]);
+    expect(ffv1Threads(64)).toEqual(["-threads", "64", "-slices", "30"]);
+    expect(normaliseArgv(facts({}, { interlaced: true, fieldOrder: "tt" }), "out", "ep", 8).join(" ")).toContain("-threads 8 -slices 9 -f matroska");
+  });
+});
+
 describe("settings and HDR metadata notation", () => {
   it("writes booleans as 1/0 and keeps tune out of the params list", () => {
     const r = aRecipe({ settings: { tune: "film", "no-fast-pskip": true, weightp: false, ref: 3 } });
-    expect(settingsArgs(r, [])).toEqual(["-tune", "film", "-x264-params", "no-fast-pskip=1:weightp=0:ref=3"]);
-    expect(settingsArgs(aRecipe({ settings: {} }), [])).toEqual([]);
+    expect(settingsArgs(r, 1)).toEqual(["-tune", "film", "-x264-params", "no-fast-pskip=1:weightp=0:ref=3", "-threads", "1"]);
+    expect(settingsArgs(aRecipe({ settings: {} }), 1)).toEqual(["-threads", "1"]);
   });
 
   it("writes the mastering display in x265's units and SVT-AV1's decimals", () => {

@@ -44,7 +44,18 @@ describe("ffmpeg arguments", () => {
 
   it("passes the recipe's settings in the encoder's own syntax, tune as ffmpeg's option, one thread", () => {
     expect(encoderArgs(x264)).toEqual(["-c:v", "libx264", "-preset", "medium", "-tune", "animation", "-x264-params", "aq-mode=1:psy-rd=0.4,0.0:deblock=1,1", "-threads", "1"]);
-    expect(encoderArgs({ encoder: "libsvtav1", preset: "6", settings: { tune: 0, scd: 1 }, bitDepth: 10 })).toEqual(["-c:v", "libsvtav1", "-preset", "6", "-svtav1-params", "tune=0:scd=1:lp=1"]);
+    // ffmpeg's -threads 1 also holds the scale filter to one thread (the encoder's bits are the same).
+    expect(encoderArgs({ encoder: "libsvtav1", preset: "6", settings: { tune: 0, scd: 1 }, bitDepth: 10 })).toEqual(["-c:v", "libsvtav1", "-preset", "6", "-svtav1-params", "tune=0:scd=1:lp=1", "-threads", "1"]);
+  });
+
+  it("takes each encoder's one-slot threading and preset from the encoders' table", () => {
+    const x265 = encoderArgs({ encoder: "libx265", preset: "slow", settings: { tune: "grain", "aq-mode": 1 }, bitDepth: 8 });
+    expect(x265).toEqual(["-c:v", "libx265", "-preset", "slow", "-tune", "grain", "-x265-params", "aq-mode=1:frame-threads=1:pools=none:log-level=error", "-threads", "1"]);
+    // libvpx-vp9: cpu-used as the preset, the recipe's options in its order, one thread (row-mt is
+    // moot on one thread: the recipe's value stands).
+    const vp9 = encoderArgs({ encoder: "libvpx-vp9", preset: "4", settings: { "row-mt": 1, "tile-columns": 2 }, bitDepth: 8 });
+    expect(vp9).toEqual(["-c:v", "libvpx-vp9", "-deadline", "good", "-cpu-used", "4", "-row-mt", "1", "-tile-columns", "2", "-threads", "1"]);
+    expect(() => encoderArgs({ encoder: "libfoo", preset: "1", settings: {}, bitDepth: 8 })).toThrow(/libfoo/);
   });
 
   it("encodes a trial at constant quality to an elementary stream without SEI", () => {
@@ -75,7 +86,7 @@ describe("ffmpeg arguments", () => {
   it("cuts the excerpt with a fast seek, deinterlacing when needed, raw or FFV1", () => {
     const a = excerptArgs({ input: "file:/m/a.mp4", excerpt: { start: 28, seconds: 4 }, interlaced: true, bitDepth: 10, raw: false, output: "/t/ex.nut" });
     expect(a.join(" ")).toContain("-ss 28.000 -t 4.000 -noautorotate -i file:/m/a.mp4");
-    expect(a.join(" ")).toContain("yadif=mode=send_frame:deint=all,format=yuv420p10le -c:v ffv1");
+    expect(a.join(" ")).toContain("yadif=mode=send_frame:deint=all,format=yuv420p10le -c:v ffv1 -level 3 -threads 2 -slices 4 -f nut");
   });
 
   it("counts IVF's container bytes, none for elementary streams", () => {
