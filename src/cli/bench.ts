@@ -3,7 +3,10 @@
 // peak memory is its own and no run inherits another's garbage; policies are interleaved so drift
 // in the machine's speed affects both alike, and medians are reported.
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { runBench, type RunBenchReport } from "../bench/run";
+import { join, resolve } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import { priorityReport } from "../bench/priority";
 import { formatCostBench, runCostBench } from "../bench/cost";
@@ -21,7 +24,7 @@ import { parsePolicy, parsePositive, parseSeed } from "./options";
 import { stableJson } from "./output";
 import { packageRoot, recipesDir, scenariosDir } from "./paths";
 
-const BENCHES = ["scale", "priority", "cost", "recipes"] as const;
+const BENCHES = ["scale", "priority", "cost", "recipes", "run"] as const;
 const DEFAULT_SCALE_SCENARIO = "peak-hour";
 /** Internal: one measured run, in the process that `scale` spawns. */
 const CHILD = "scale-run";
@@ -40,6 +43,8 @@ interface BenchFlags {
   seconds?: number;
   jobs?: number;
   media?: string;
+  /** `run`: keep the sources, outputs and reports in this folder. */
+  keep?: string;
 }
 
 interface ChildRun extends ScaleRun {
@@ -146,10 +151,37 @@ function printScale(r: ReturnType<typeof scaleReport>): void {
   );
 }
 
+/** `bench run`: real encodes on this machine, by vps run and by a naive parallel batch (src/bench/run.ts). */
+async function runBenchCommand(flags: BenchFlags): Promise<void> {
+  const dir = flags.keep ? resolve(flags.keep) : mkdtempSync(join(tmpdir(), "vps-bench-run-"));
+  if (flags.keep) mkdirSync(dir, { recursive: true });
+  try {
+    const media = flags.media ?? join(packageRoot(), "..", "shared", "data", "media");
+    const r = await runBench({ media, dir, slots: availableParallelism(), vps: [process.execPath, process.argv[1]!] });
+    if (flags.json) process.stdout.write(stableJson({ bench: "run", ...r }));
+    else process.stdout.write(formatRunBench(r));
+  } finally {
+    if (!flags.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function formatRunBench(r: RunBenchReport): string {
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  const yes = (b: boolean) => (b ? "met" : "NOT met");
+  return [
+    `bench run — ${r.titles} real titles on ${r.slots} slots, vps run against a naive batch (arrival order, ${r.slots} ffmpeg at once, default threads)`,
+    `  wall time        vps ${r.vps.wallSeconds} s, naive ${r.naive.wallSeconds} s (${r.ratios.wall}×; bar ≤ 1: ${yes(r.bars.wallAtMostNaive)})`,
+    `  premium mean     vps ${r.vps.premiumTurnaround} s, naive ${r.naive.premiumTurnaround} s (${r.ratios.premiumTurnaround}×; bar ≤ 0.5: ${yes(r.bars.premiumHalved)})`,
+    `  deadlines        ${r.vps.deadlineCompliance === null ? "—" : pct(r.vps.deadlineCompliance)} on time, ${r.vps.downgrades} downgrade(s) (${yes(r.bars.deadlinesMet)})`,
+    `  CPU busy         vps ${pct(r.vps.cpuBusy)}, naive ${pct(r.naive.cpuBusy)} (bar ≥ 90%: ${yes(r.bars.cpuBusy90)})`,
+    `  encode error     median ${pct(r.calibration.encodeErrorBefore)} with the shipped model, ${pct(r.calibration.encodeErrorAfter)} after vps calibrate on the first half (${yes(r.bars.calibrationHelps)})`,
+  ].join("\n") + "\n";
+}
+
 export function registerBench(program: Command): void {
   program
     .command("bench")
-    .description("run a benchmark against its baseline in the same run (scale, priority)")
+    .description(`run a benchmark against its baseline in the same run (${BENCHES.join(", ")})`)
     .argument("<name>", `one of ${BENCHES.join(", ")}`, (v: string) => {
       if ((BENCHES as readonly string[]).includes(v) || v === CHILD) return v;
       throw new InvalidArgumentError(`expected one of ${BENCHES.join(", ")}, found "${v}"`);
@@ -165,9 +197,11 @@ export function registerBench(program: Command): void {
     .option("--preset <name>", "(recipes) x264 preset of both ladders' encodes (default veryfast)")
     .option("--seconds <s>", "(recipes) excerpt length in seconds (default 4)", parsePositive)
     .option("--jobs <n>", "(recipes) encodes run side by side (default: cores, at most 4)", (v: string) => Math.max(1, Math.round(parsePositive(v))))
-    .option("--media <dir>", "(recipes) the shared clips (default: ../shared/data/media)")
-    .action((name: string, files: string[], flags: BenchFlags) => {
+    .option("--media <dir>", "(recipes, run) the shared clips (default: ../shared/data/media)")
+    .option("--keep <dir>", "(run) keep the batch's sources, outputs, run reports and history in this folder")
+    .action(async (name: string, files: string[], flags: BenchFlags) => {
       if (name === "recipes") return runRecipesBenchCommand(files, flags);
+      if (name === "run") return runBenchCommand(flags);
       if (name === CHILD) {
         process.stdout.write(JSON.stringify(childRun(flags)));
         return;

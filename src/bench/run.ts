@@ -1,0 +1,219 @@
+// `vps bench run`: a batch of twelve short real titles (the shared clips and synthetic lavfi
+// sources, 4–12 s each, three premium, two with a deadline) executed on this machine twice in one
+// run: by `vps run`, and the way people do it without vps — every encode's argv in the order the
+// titles arrived, a fixed number of ffmpeg processes at once (`xargs -P <cores>`), each with
+// ffmpeg's default threads. Reported: batch wall time, premium mean turnaround, deadline
+// compliance, the CPU's busy share from /proc/stat during each batch; then the cost model's
+// per-encode error before and after `vps calibrate` on the first half's history, on a second
+// real batch of the second half. A benchmark, not a test: figures are this machine's.
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Plan, PlanTask } from "../model";
+import { ExternalError } from "../util/errors";
+
+export interface RunBenchOptions {
+  /** Folder of the shared clips (../shared/data/media). */
+  media: string;
+  /** Scratch folder for sources, outputs and reports. */
+  dir: string;
+  /** Slots (= parallel processes for the naive batch). */
+  slots: number;
+  /** How to start vps itself: [node, bin/vps]. */
+  vps: readonly string[];
+}
+
+interface Source {
+  id: string;
+  tier: "premium" | "standard" | "ugc";
+  file: string;
+  /** Seconds after the run's start, for titles with a release time. */
+  deadline?: number;
+}
+
+/** Synthetic sources (ffmpeg's own generators), each a different kind of content. */
+const LAVFI: { name: string; graph: string; seconds: number }[] = [
+  { name: "testcard", graph: "testsrc2=size=640x360:rate=25", seconds: 8 },
+  { name: "fractal", graph: "mandelbrot=size=640x360:rate=25", seconds: 6 },
+  { name: "grainy-bars", graph: "smptehdbars=size=640x360:rate=24,noise=alls=25:allf=t+u", seconds: 10 },
+  { name: "life", graph: "life=size=640x360:rate=30:mold=10:ratio=0.1:death_color=#224466", seconds: 8 },
+  { name: "cellular", graph: "cellauto=size=640x360:rate=25:rule=110", seconds: 6 },
+  { name: "gradients", graph: "gradients=size=640x360:rate=30:speed=0.02", seconds: 12 },
+  { name: "plasma", graph: "testsrc2=size=640x360:rate=30,hue=H=2*PI*t/4,noise=alls=8:allf=t", seconds: 10 },
+  { name: "zoom", graph: "mandelbrot=size=480x270:rate=25:start_scale=2:end_scale=0.05", seconds: 8 },
+];
+
+const SHARED = ["animation_bbb_5s_720p_h264.mp4", "animation_caminandes1_10s_360p.mp4", "liveaction_tears_of_steel_10s_360p.mp4", "talkinghead_carphone_qcif_4s.mp4"];
+
+function ffmpeg(args: string[]): void {
+  const r = spawnSync("ffmpeg", ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", ...args], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  if (r.error || r.status !== 0) throw new ExternalError(`ffmpeg could not make a bench source: ${r.stderr || r.error?.message}`);
+}
+
+/** The twelve titles in arrival order: premium ones late in the list, as a naive queue meets them. */
+function makeSources(opts: RunBenchOptions): Source[] {
+  const files = [
+    ...LAVFI.map((s) => {
+      const file = join(opts.dir, `${s.name}.mp4`);
+      ffmpeg(["-f", "lavfi", "-i", s.graph, "-t", String(s.seconds), "-c:v", "libx264", "-preset", "veryfast", "-crf", "16", "-pix_fmt", "yuv420p", file]);
+      return file;
+    }),
+    ...SHARED.map((f) => join(opts.media, f)),
+  ];
+  const tiers: Source["tier"][] = ["ugc", "standard", "ugc", "ugc", "premium", "ugc", "standard", "ugc", "premium", "ugc", "ugc", "premium"];
+  return files.map((file, i) => ({ id: `t${String(i + 1).padStart(2, "0")}`, tier: tiers[i]!, file }));
+}
+
+function workloadYaml(sources: readonly Source[], slots: number): string {
+  const titles = sources.map((s) => {
+    const deadline = s.deadline === undefined ? "" : `, deadline: ${s.deadline}`;
+    return `  - { id: ${s.id}, tier: ${s.tier}, content: { source: ${JSON.stringify(s.file)} }, deliverables: [h264-sdr]${deadline} }`;
+  });
+  return `epoch: 2026-01-01T00:00:00Z\ncapacity:\n  pools:\n    cpu: ${slots}\ntitles:\n${titles.join("\n")}\n`;
+}
+
+/** Busy share of every CPU between two /proc/stat readings. */
+function cpuTimes(): { busy: number; total: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  const total = v.reduce((s, x) => s + x, 0);
+  return { busy: total - idle, total };
+}
+
+async function measured<T>(work: () => Promise<T>): Promise<{ value: T; wall: number; cpuBusy: number }> {
+  const c0 = cpuTimes();
+  const t0 = performance.now();
+  const value = await work();
+  const wall = (performance.now() - t0) / 1000;
+  const c1 = cpuTimes();
+  return { value, wall, cpuBusy: (c1.busy - c0.busy) / Math.max(1, c1.total - c0.total) };
+}
+
+function spawnDone(cmd: string, args: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "ignore"] });
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code ?? -1));
+  });
+}
+
+function vpsSync(opts: RunBenchOptions, args: string[]): string {
+  const [node, ...pre] = opts.vps;
+  const r = spawnSync(node!, [...pre, ...args], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new ExternalError(`vps ${args[0]} failed in the bench (exit ${r.status}): ${r.stderr.slice(-2000)}`);
+  return r.stdout;
+}
+
+/** Without vps: the plan's encode argv in arrival order, `slots` at a time, default threads. */
+async function naiveBatch(opts: RunBenchOptions, plan: Plan, order: readonly string[]): Promise<Map<string, number>> {
+  const jobs = plan.tasks
+    .filter((t): t is PlanTask & { argv: string[] } => t.kind === "encode" && t.argv !== undefined)
+    .sort((a, b) => order.indexOf(a.title) - order.indexOf(b.title) || (a.id < b.id ? -1 : 1));
+  const finish = new Map<string, number>();
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
+      const args: string[] = [];
+      // ffmpeg's default threads: drop vps's width.
+      for (let i = 0; i < job.argv.length; i++) {
+        if (job.argv[i] === "-threads") i++;
+        else args.push(job.argv[i]!);
+      }
+      spawnSync("mkdir", ["-p", join(args[args.length - 1]!, "..")]);
+      const code = await spawnDone("ffmpeg", args);
+      if (code !== 0) throw new ExternalError(`the naive batch's ffmpeg failed (exit ${code}) on ${job.id}`);
+      finish.set(job.title, (performance.now() - t0) / 1000);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.slots }, worker));
+  return finish;
+}
+
+const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length);
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Median |predicted − actual| ÷ actual over the encodes of `titles` in a run report. */
+function encodeError(plan: Plan, titles: ReadonlySet<string>): number {
+  const errors = plan.tasks
+    .filter((t) => t.kind === "encode" && titles.has(t.title) && t.predicted !== undefined && t.end > t.start)
+    .map((t) => Math.abs(t.predicted! - (t.end - t.start)) / (t.end - t.start));
+  return median(errors);
+}
+
+export interface RunBenchReport {
+  titles: number;
+  slots: number;
+  naive: { wallSeconds: number; premiumTurnaround: number; cpuBusy: number };
+  vps: { wallSeconds: number; premiumTurnaround: number; cpuBusy: number; deadlineCompliance: number | null; downgrades: number };
+  ratios: { wall: number; premiumTurnaround: number };
+  calibration: { encodeErrorBefore: number; encodeErrorAfter: number };
+  bars: { wallAtMostNaive: boolean; premiumHalved: boolean; deadlinesMet: boolean; cpuBusy90: boolean; calibrationHelps: boolean };
+}
+
+export async function runBench(opts: RunBenchOptions): Promise<RunBenchReport> {
+  const sources = makeSources(opts);
+  const order = sources.map((s) => s.id);
+  const batch = join(opts.dir, "batch.yaml");
+  writeFileSync(batch, workloadYaml(sources, opts.slots));
+  const cache = ["--cache", join(opts.dir, "cache")];
+  // Deadlines: one premium title due at the time the naive batch reaches it, another at 60% of it.
+  const plan = JSON.parse(vpsSync(opts, ["plan", batch, "--json", "--out-dir", join(opts.dir, "naive"), ...cache])) as Plan;
+  const naive = await measured(() => naiveBatch(opts, plan, order));
+  const premium = sources.filter((s) => s.tier === "premium");
+  premium[0]!.deadline = round(naive.value.get(premium[0]!.id)!, 1);
+  premium[1]!.deadline = round(0.6 * naive.value.get(premium[1]!.id)!, 1);
+  writeFileSync(batch, workloadYaml(sources, opts.slots));
+  const vpsOut = join(opts.dir, "vps");
+  const run = await measured(() => spawnDone(opts.vps[0]!, [...opts.vps.slice(1), "run", batch, "--out-dir", vpsOut, "--slots", `cpu=${opts.slots}`, ...cache]));
+  if (run.value !== 0) throw new ExternalError(`vps run failed in the bench (exit ${run.value}); see ${vpsOut}/run.json`);
+  const report = JSON.parse(readFileSync(join(vpsOut, "run.json"), "utf8")) as Plan;
+  // Calibration: fit on the first half's history, then run the second half with that model.
+  const firstHalf = new Set(order.slice(0, order.length / 2));
+  const secondHalf = new Set(order.slice(order.length / 2));
+  const history = readFileSync(join(vpsOut, "history.csv"), "utf8").trim().split("\n");
+  const firstCsv = join(opts.dir, "first-half.csv");
+  writeFileSync(firstCsv, [history[0], ...history.slice(1).filter((l) => firstHalf.has(l.split(",")[0]!))].join("\n") + "\n");
+  const model = join(opts.dir, "model.json");
+  vpsSync(opts, ["calibrate", firstCsv, "-o", model]);
+  const second = join(opts.dir, "second.yaml");
+  writeFileSync(second, workloadYaml(sources.filter((s) => secondHalf.has(s.id)).map((s) => ({ ...s, deadline: undefined })), opts.slots));
+  const afterOut = join(opts.dir, "calibrated");
+  const after = await spawnDone(opts.vps[0]!, [...opts.vps.slice(1), "run", second, "--out-dir", afterOut, "--slots", `cpu=${opts.slots}`, "--cost-model", model, ...cache]);
+  if (after !== 0) throw new ExternalError(`vps run with the calibrated model failed in the bench (exit ${after})`);
+  const calibrated = JSON.parse(readFileSync(join(afterOut, "run.json"), "utf8")) as Plan;
+
+  const premiumIds = premium.map((s) => s.id);
+  const naivePremium = mean(premiumIds.map((id) => naive.value.get(id)!));
+  const vpsPremium = mean(report.titles.filter((t) => premiumIds.includes(t.id)).map((t) => t.finish! - t.arrival));
+  const before = encodeError(report, secondHalf);
+  const afterError = encodeError(calibrated, secondHalf);
+  const out: RunBenchReport = {
+    titles: sources.length,
+    slots: opts.slots,
+    naive: { wallSeconds: round(naive.wall), premiumTurnaround: round(naivePremium), cpuBusy: round(naive.cpuBusy) },
+    vps: {
+      wallSeconds: round(run.wall),
+      premiumTurnaround: round(vpsPremium),
+      cpuBusy: round(run.cpuBusy),
+      deadlineCompliance: report.metrics.deadlineCompliance,
+      downgrades: report.titles.reduce((n, t) => n + t.downgrades.length, 0),
+    },
+    ratios: { wall: round(run.wall / naive.wall), premiumTurnaround: round(vpsPremium / naivePremium) },
+    calibration: { encodeErrorBefore: round(before), encodeErrorAfter: round(afterError) },
+    bars: {
+      wallAtMostNaive: run.wall <= naive.wall,
+      premiumHalved: vpsPremium <= 0.5 * naivePremium,
+      deadlinesMet: report.metrics.deadlineCompliance === 1,
+      cpuBusy90: run.cpuBusy >= 0.9,
+      calibrationHelps: afterError < before,
+    },
+  };
+  return out;
+}
