@@ -1,7 +1,7 @@
 // The `vps` entry point and the one place errors become exit codes:
 // 0 ok, 1 a gate failed, 2 invalid input or usage, 3 an external tool failed, 70 a bug.
 import { Command, CommanderError } from "commander";
-import { EXIT, ExternalError, GateError, InputError, RunFailed, RunInterrupted } from "../util/errors";
+import { EXIT, ExternalError, InputError, OutcomeError } from "../util/errors";
 import { registerAnalyze } from "./analyze";
 import { registerBench } from "./bench";
 import { registerCalibrate } from "./calibrate";
@@ -44,15 +44,11 @@ function report(e: unknown): number {
     for (const line of e.lines()) process.stderr.write(`${line}\n`);
     return EXIT.input;
   }
-  if (e instanceof RunFailed || e instanceof RunInterrupted) {
-    process.stderr.write(`vps: ${e.message}\n`);
-    if (e instanceof RunFailed) for (const line of e.details) process.stderr.write(`${line}\n`);
-    return e.exitCode;
-  }
-  if (e instanceof GateError) {
+  // A gate not passed (1), a real run with failures (4) or interrupted (130): the outcome and its details.
+  if (e instanceof OutcomeError) {
     process.stderr.write(`vps: ${e.message}\n`);
     for (const line of e.details) process.stderr.write(`${line}\n`);
-    return EXIT.gate;
+    return e.exitCode;
   }
   if (e instanceof ExternalError) {
     process.stderr.write(`vps: ${e.message}\n`);

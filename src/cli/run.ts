@@ -110,7 +110,7 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
   let output: RunOutput | null = null;
   const clock = createWallClock();
   // The run's epoch: its times (and the report's) are seconds after it; the workload's offsets (arrivals, deadlines, events) count from it.
-  const startedAt = Date.now();
+  const startedAt = new Date().getTime();
   const options: PlanOptions = { policy: flags.policy, seed: null, trace: (e) => output?.trace(e), costModel, commands, warnings: measured.warnings };
   const sched = createScheduler(workload, book, options);
   checkPools(sched, capacity);

@@ -46,36 +46,39 @@ export class ExternalError extends Error {
   }
 }
 
-/** A real run finished but some titles failed (held, or published without renditions): exit 4. */
-export class RunFailed extends Error {
-  readonly exitCode = EXIT.failed;
+/** A command did its work and has an outcome to report that is not success: its message, the details, its exit code. */
+export class OutcomeError extends Error {
   constructor(
     message: string,
-    readonly details: string[] = [],
+    readonly details: string[],
+    readonly exitCode: number,
   ) {
     super(message);
+    this.name = "OutcomeError";
+  }
+}
+
+/** A check the user asked for did not pass (e.g. --min-compliance): exit 1. */
+export class GateError extends OutcomeError {
+  constructor(message: string, details: string[] = []) {
+    super(message, details, EXIT.gate);
+    this.name = "GateError";
+  }
+}
+
+/** A real run finished but some titles failed (held, or published without renditions): exit 4. */
+export class RunFailed extends OutcomeError {
+  constructor(message: string, details: string[] = []) {
+    super(message, details, EXIT.failed);
     this.name = "RunFailed";
   }
 }
 
 /** A real run was stopped (Ctrl-C, SIGTERM) before it finished; running it again resumes: exit 130. */
-export class RunInterrupted extends Error {
-  readonly exitCode = EXIT.interrupted;
+export class RunInterrupted extends OutcomeError {
   constructor(message: string) {
-    super(message);
+    super(message, [], EXIT.interrupted);
     this.name = "RunInterrupted";
-  }
-}
-
-/** A check the user asked for did not pass (e.g. --min-compliance): exit 1. */
-export class GateError extends Error {
-  readonly exitCode = EXIT.gate;
-  constructor(
-    message: string,
-    readonly details: string[] = [],
-  ) {
-    super(message);
-    this.name = "GateError";
   }
 }
 
