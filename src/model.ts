@@ -316,6 +316,8 @@ export interface PlanTask {
   /** Real runs: tries the task took (retries included), the fallback it ran with, its checked output. */
   tries?: number;
   fallback?: string;
+  /** Real runs: CPU seconds the task's ffmpeg used (÷ wall seconds ÷ slots: how well it kept to its width). */
+  cpuSeconds?: number;
   resumed?: boolean;
   output?: { path: string; bytes: number; sha256: string; frames?: number; duration?: number };
   /** Real runs: the last try's error of a task that failed for good. */

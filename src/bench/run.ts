@@ -154,6 +154,8 @@ export interface RunBenchReport {
   vps: { wallSeconds: number; premiumTurnaround: number; cpuBusy: number; deadlineCompliance: number | null; downgrades: number };
   ratios: { wall: number; premiumTurnaround: number };
   calibration: { encodeErrorBefore: number; encodeErrorAfter: number };
+  /** Encodes of the vps batch: CPU seconds ÷ wall seconds ÷ slots (1 = exactly its width). */
+  widthUse: { encodes: number; median: number; max: number; within: number };
   bars: { wallAtMostNaive: boolean; premiumHalved: boolean; deadlinesMet: boolean; cpuBusy90: boolean; calibrationHelps: boolean };
 }
 
@@ -194,6 +196,9 @@ export async function runBench(opts: RunBenchOptions): Promise<RunBenchReport> {
   const vpsPremium = mean(report.titles.filter((t) => premiumIds.includes(t.id)).map((t) => t.finish! - t.arrival));
   const before = encodeError(report, secondHalf);
   const afterError = encodeError(calibrated, secondHalf);
+  const widths = report.tasks
+    .filter((t) => t.kind === "encode" && t.cpuSeconds !== undefined && t.end > t.start)
+    .map((t) => t.cpuSeconds! / (t.end - t.start) / t.slots);
   const out: RunBenchReport = {
     titles: sources.length,
     slots: opts.slots,
@@ -207,6 +212,8 @@ export async function runBench(opts: RunBenchOptions): Promise<RunBenchReport> {
     },
     ratios: { wall: round(run.wall / naive.wall), premiumTurnaround: round(vpsPremium / naivePremium) },
     calibration: { encodeErrorBefore: round(before), encodeErrorAfter: round(afterError) },
+    // Within: the share of encodes that used no more than 10% over their slots.
+    widthUse: { encodes: widths.length, median: round(median(widths)), max: round(Math.max(0, ...widths)), within: round(widths.filter((w) => w <= 1.1).length / Math.max(1, widths.length)) },
     bars: {
       wallAtMostNaive: run.wall <= naive.wall,
       premiumHalved: vpsPremium <= 0.5 * naivePremium,

@@ -174,6 +174,7 @@ function formatRunBench(r: RunBenchReport): string {
     `  premium mean     vps ${r.vps.premiumTurnaround} s, naive ${r.naive.premiumTurnaround} s (${r.ratios.premiumTurnaround}×; bar ≤ 0.5: ${yes(r.bars.premiumHalved)})`,
     `  deadlines        ${r.vps.deadlineCompliance === null ? "—" : pct(r.vps.deadlineCompliance)} on time, ${r.vps.downgrades} downgrade(s) (${yes(r.bars.deadlinesMet)})`,
     `  CPU busy         vps ${pct(r.vps.cpuBusy)}, naive ${pct(r.naive.cpuBusy)} (bar ≥ 90%: ${yes(r.bars.cpuBusy90)})`,
+    `  width kept       ${pct(r.widthUse.within)} of ${r.widthUse.encodes} encodes used at most 110% of their slots (median ${pct(r.widthUse.median)}, max ${pct(r.widthUse.max)})`,
     `  encode error     median ${pct(r.calibration.encodeErrorBefore)} with the shipped model, ${pct(r.calibration.encodeErrorAfter)} after vps calibrate on the first half (${yes(r.bars.calibrationHelps)})`,
   ].join("\n") + "\n";
 }

@@ -2,7 +2,7 @@
 // `vps plan` decides what starts, how wide and which downgrades to take, under the wall clock
 // (src/run/driver.ts); ffmpeg does the work (src/run/local.ts). Read → check → run → report.
 import { availableParallelism } from "node:os";
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { encodeLookup, taskCommands } from "../encode/commands";
 import { loadRecipeDir } from "../load/recipes";
 import { loadMeasuredWorkload } from "../load/sources";
@@ -48,7 +48,7 @@ export function parseSlots(value: string): Record<string, number> {
   const out: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const part of value.split(",")) {
     const m = /^\s*([A-Za-z][\w-]*)\s*=\s*(\d{1,5})\s*$/.exec(part);
-    if (!m) throw new InputError(`--slots expects pool=count[,pool=count…] (e.g. cpu=2,gpu=0), found ${JSON.stringify(part)}`);
+    if (!m) throw new InvalidArgumentError(`expected pool=count[,pool=count…] (e.g. cpu=2,gpu=0), found ${JSON.stringify(part)}`);
     out[m[1]!] = Number(m[2]);
   }
   return out;
@@ -160,12 +160,12 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
 
 const parseCount = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw new InputError(`expected a whole number from 1 to 100, found ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError(`expected a whole number from 1 to 100, found ${JSON.stringify(value)}`);
   return n;
 };
 
 const parsePartial = (value: string): PartialMode => {
-  if (value !== "hold" && value !== "publish") throw new InputError(`--partial expects hold or publish, found ${JSON.stringify(value)}`);
+  if (value !== "hold" && value !== "publish") throw new InvalidArgumentError(`expected hold or publish, found ${JSON.stringify(value)}`);
   return value;
 };
 

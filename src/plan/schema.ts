@@ -164,6 +164,7 @@ const planTaskSchema = {
     failed: { const: true, description: "Real runs: the task failed for good (its title says why)." },
     tries: { type: "integer", minimum: 1, description: "Real runs: tries the task took, retries and fallback included." },
     fallback: { type: "string", description: "Real runs: the fallback the task succeeded or failed with (e.g. preset veryfast)." },
+    cpuSeconds: { type: "number", minimum: 0, description: "Real runs: CPU seconds the task's ffmpeg used, sampled from /proc (a lower bound)." },
     resumed: { const: true, description: "Real runs: finished by an earlier run in the same directory and checked again (not redone)." },
     error: { type: "string", description: "Real runs: the last try's error of a task that failed for good." },
     output: {

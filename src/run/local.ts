@@ -62,11 +62,12 @@ export interface TaskRecord {
   outputs: OutputRecord[];
   resumed?: boolean;
   lastError?: string;
-  /** Wall seconds of the successful try. */
+  /** Wall seconds of the successful try, and the CPU seconds its ffmpeg used (from /proc). */
   seconds?: number;
+  cpuSeconds?: number;
 }
 
-type Attempt = { ok: true; outputs: OutputRecord[]; seconds: number } | { ok: false; reason: string; interrupted?: boolean };
+type Attempt = { ok: true; outputs: OutputRecord[]; seconds: number; cpuSeconds?: number } | { ok: false; reason: string; interrupted?: boolean };
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -105,6 +106,7 @@ export class LocalRunner implements TaskRunner {
     }
     record.outputs = result.outputs;
     record.seconds = result.seconds;
+    if (result.cpuSeconds !== undefined) record.cpuSeconds = result.cpuSeconds;
     if (!record.resumed) this.journal({ type: "end", t: this.ctx.now(), task: t.task.id, key: t.key, seconds: result.seconds, outputs: result.outputs });
     // Learning wants the successful try's own duration; a resumed task took none.
     return { ok: true, seconds: record.resumed ? 0 : result.seconds || (performance.now() - started) / 1000 };
@@ -243,7 +245,7 @@ export class LocalRunner implements TaskRunner {
     }
     await rename(tmp, out.path);
     const output: OutputRecord = { path: relative(this.opts.layout.work, out.path), bytes: verdict.bytes, sha256: verdict.sha256, frames: verdict.frames, duration: verdict.duration };
-    return { ok: true, outputs: [output], seconds: job.wallMs / 1000 };
+    return { ok: true, outputs: [output], seconds: job.wallMs / 1000, ...(job.cpuMs === undefined ? {} : { cpuSeconds: job.cpuMs / 1000 }) };
   }
 }
 

@@ -12,6 +12,7 @@ import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import type { Analysis } from "../content/types";
+import { sha256File } from "../content/analyse";
 import { renditionPath } from "../encode/argv";
 import type { SimState, SimTask, SimTitle } from "../sched/state";
 import type { OutputRecord } from "./journal";
@@ -130,6 +131,18 @@ async function manifest(state: SimState, title: SimTitle, staging: string, layou
 let swaps = 0;
 
 /** Publishes the title of publish task `t`: title.json, then one rename into published/. Returns the folder. */
+/** Every rendition a published title.json lists is there with the sha256 it lists (nothing damaged it since). */
+async function intact(dir: string, m: Manifest): Promise<boolean> {
+  for (const d of m.deliverables as { renditions: { file: string; sha256?: string }[] }[]) {
+    for (const r of d.renditions) {
+      const file = join(dir, r.file);
+      const sha = await sha256File(file, file).catch(() => null);
+      if (r.sha256 === undefined || sha !== r.sha256) return false;
+    }
+  }
+  return true;
+}
+
 /** The title.json already published there, if any. */
 async function publishedManifest(dir: string): Promise<Manifest | null> {
   try {
@@ -154,7 +167,7 @@ export async function publishTitle(state: SimState, t: SimTask, layout: RunLayou
   if (replacing) await restage(target, staging);
   await mkdir(staging, { recursive: true });
   const doc = { ...(await manifest(state, title, staging, layout, records, analyses.get(title.id))), publishedAt };
-  if (before && JSON.stringify(before.deliverables) === JSON.stringify(doc.deliverables)) {
+  if (before && JSON.stringify(before.deliverables) === JSON.stringify(doc.deliverables) && (await intact(target, before))) {
     await rm(staging, { recursive: true, force: true });
     return target;
   }
