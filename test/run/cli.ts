@@ -16,6 +16,8 @@ export interface RunOptions {
   /** Added to this process's environment (the fake ffmpeg's cues). */
   env?: Record<string, string>;
   cwd?: string;
+  /** Async only: the process leads a new process group, so a test can signal the group as a terminal's Ctrl-C does. */
+  detached?: boolean;
 }
 
 const envOf = (opts: RunOptions): NodeJS.ProcessEnv => ({ ...process.env, FORCE_COLOR: "0", ...opts.env });
@@ -38,7 +40,7 @@ export interface Running {
 /** `vps ...args` started and left running: the kill tests signal it. */
 export function vpsStart(opts: RunOptions, ...args: string[]): Running {
   assertBuilt();
-  const child = spawn(process.execPath, [VPS, ...args], { cwd: opts.cwd ?? ROOT, env: envOf(opts), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [VPS, ...args], { cwd: opts.cwd ?? ROOT, env: envOf(opts), stdio: ["ignore", "pipe", "pipe"], detached: opts.detached ?? false });
   let stdout = "";
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (s: string) => (stdout += s));

@@ -1,0 +1,143 @@
+// `vps run` killed and run again, with real processes: kill -9 at an early and a late point, then
+// the same command resumes (the checked encodes of the first run are not redone) and publishes
+// what an uninterrupted run publishes; a stale lock does not block it, a live run's lock does;
+// Ctrl-C stops the run with exit 130, no ffmpeg left behind, and the journal saying so.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { JournalEntry } from "../../src/run/journal";
+import type { Run } from "../cli/run";
+import { tempDir } from "../tempDir";
+import { cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, manifestOf, processesMentioning, reportOf, sha256Of, type TitleSpec, vpsIn, vpsStart, waitFor, workloadYaml } from "./cli";
+
+let cache: string;
+let titles: TitleSpec[];
+/** An uninterrupted run of the same workload: what every interrupted one must end up publishing. */
+let reference: string;
+
+beforeAll(() => {
+  const sources = tempDir();
+  cache = tempDir();
+  makeSource(join(sources, "x.mp4"), "640x360", 1); // 360p + 240p
+  makeSource(join(sources, "y.mp4"), "640x360", 2); // 360p + 240p
+  makeSource(join(sources, "z.mp4"), "320x180", 1); // 240p
+  titles = [
+    { id: "x", tier: "premium", source: join(sources, "x.mp4") },
+    { id: "y", tier: "standard", source: join(sources, "y.mp4") },
+    { id: "z", tier: "ugc", source: join(sources, "z.mp4") },
+  ];
+  const dir = tempDir({ "w.yaml": workloadYaml(titles) });
+  const r = vpsIn({ cwd: dir }, "run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=2");
+  if (r.status !== 0) throw new Error(`the reference run failed (${r.status}):\n${r.stderr}`);
+  reference = join(dir, "out");
+});
+
+/** A fresh dir with the workload and a fake ffmpeg that is slow (1 s of progress, then the real encode) on every task. */
+function slowSetup(delaySeconds = 1): { dir: string; out: string; args: string[] } {
+  const dir = tempDir({ "w.yaml": workloadYaml(titles) });
+  const ffmpeg = cuedFfmpeg(dir, { "*": "slow-ok" }, delaySeconds);
+  return { dir, out: join(dir, "out"), args: ["run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=2", "--ffmpeg", ffmpeg] };
+}
+
+type End = Extract<JournalEntry, { type: "end" }>;
+const encodeEnds = (entries: JournalEntry[]): End[] => entries.filter((e): e is End => e.type === "end" && e.outputs.length > 0);
+const expectExit = (r: Run, code: number) => expect(r.status, `exit ${r.status}, stderr:\n${r.stderr}`).toBe(code);
+
+/** Published renditions → decoded frame count (title.json files left out). */
+function publishedFrames(out: string): Record<string, number> {
+  const dir = join(out, "published");
+  return Object.fromEntries(filesUnder(dir).filter((f) => f.endsWith(".mp4")).map((f) => [f, decodedFrames(join(dir, f))]));
+}
+
+describe("vps run killed with SIGKILL, then run again", () => {
+  it.each([
+    ["early, after the first encode ended", 1, 0],
+    ["late, after most encodes ended", 4, 1],
+  ])("resumes when killed %s", async (_when, ends, publishedAtKill) => {
+    const { dir, out, args } = slowSetup();
+    const first = vpsStart({ cwd: dir }, ...args);
+    await waitFor(`${ends} encode end(s) in the journal`, () => encodeEnds(journalOf(out)).length >= ends);
+    first.child.kill("SIGKILL");
+    const killed = await first.done;
+    expect(killed.signal).toBe("SIGKILL");
+    const before = journalOf(out);
+    const done = new Set(encodeEnds(before).map((e) => e.key));
+    expect(done.size).toBeGreaterThanOrEqual(ends);
+    // the dead run's lock is still there, with its pid: stale, it must not block the re-run
+    expect(readFileSync(join(out, ".vps/lock"), "utf8").trim()).toBe(String(first.child.pid));
+    const publishedBefore = filesUnder(join(out, "published")).filter((f) => f.endsWith("title.json"));
+    expect(publishedBefore.length).toBeGreaterThanOrEqual(publishedAtKill);
+    const stampsBefore = publishedBefore.map((f) => manifestOf(out, f.split("/")[0]!).publishedAt);
+
+    const again = vpsIn({ cwd: dir }, ...args);
+    expectExit(again, 0);
+    const after = journalOf(out).slice(before.length);
+    expect(after[0]).toMatchObject({ type: "run", resumed: expect.any(Number) as number });
+    const restarted = after.filter((e) => e.type === "start" && done.has(e.key)).map((e) => (e.type === "start" ? e.task : ""));
+    expect(restarted, "encodes the killed run had finished were started again").toEqual([]);
+    const plan = reportOf(out);
+    for (const key of done) expect(plan.tasks.find((t) => t.id === key), key).toMatchObject({ resumed: true });
+    expect(after.at(-1)).toMatchObject({ type: "stop", why: "finished" });
+
+    // the same titles, renditions and frame counts as the uninterrupted run; every file is what title.json says
+    expect(filesUnder(join(out, "published"))).toEqual(filesUnder(join(reference, "published")));
+    expect(publishedFrames(out)).toEqual(publishedFrames(reference));
+    for (const t of titles) {
+      for (const x of manifestOf(out, t.id).deliverables.flatMap((d) => d.renditions)) expect(x.sha256, x.file).toBe(sha256Of(join(out, "published", t.id, x.file)));
+    }
+    // a title the killed run had published is left as it was (not published a second time)
+    expect(publishedBefore.map((f) => manifestOf(out, f.split("/")[0]!).publishedAt)).toEqual(stampsBefore);
+    expect(filesUnder(out).filter((f) => f.endsWith(".partial"))).toEqual([]);
+    expect(existsSync(join(out, ".vps/lock"))).toBe(false);
+  }, 120_000);
+});
+
+/** Resolves with the run's end, or rejects when it has not ended within `ms` of the call. */
+function endsWithin<T>(done: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`vps run had not exited ${ms} ms after the signal`)), ms)));
+  return Promise.race([done, late]).finally(() => clearTimeout(timer));
+}
+
+const encodeStarted = (out: string) => () => journalOf(out).some((e) => e.type === "start" && e.task.includes("/encode/"));
+
+describe("vps run: the lock on the output directory", () => {
+  it("refuses a second live run on the same --out-dir with exit 2, and the first run is not disturbed", async () => {
+    const { dir, out, args } = slowSetup(2);
+    const first = vpsStart({ cwd: dir }, ...args);
+    await waitFor("an encode to start", encodeStarted(out));
+    const second = vpsIn({ cwd: dir }, ...args);
+    expectExit(second, 2);
+    expect(second.stderr).toMatch(new RegExp(`in use by another vps run \\(pid ${first.child.pid}\\)`));
+    expectExit(await first.done, 0);
+    expect(journalOf(out).filter((e) => e.type === "run")).toHaveLength(1);
+    expect(filesUnder(join(out, "published"))).toEqual(filesUnder(join(reference, "published")));
+  }, 120_000);
+});
+
+describe("vps run interrupted (SIGINT)", () => {
+  it.each([
+    ["kill -INT of the vps process", false],
+    ["Ctrl-C at a terminal (SIGINT to the whole process group)", true],
+  ])("on %s: exits 130 promptly, leaves no ffmpeg running, journals the stop; the same command then resumes", async (_how, group) => {
+    const { dir, out, args } = slowSetup(30);
+    const run = vpsStart({ cwd: dir, detached: group }, ...args);
+    await waitFor("an encode to start", encodeStarted(out));
+    await waitFor("the fake ffmpeg to be running", () => processesMentioning(out).length > 0);
+    process.kill(group ? -run.child.pid! : run.child.pid!, "SIGINT");
+    const stopped = await endsWithin(run.done, 20_000);
+    expectExit(stopped, 130);
+    expect(stopped.stderr).toMatch(/run the same command again to resume/);
+    expect(processesMentioning(out), "processes still running with the out-dir in their arguments").toEqual([]);
+    const journal = journalOf(out);
+    expect(journal.at(-1)).toMatchObject({ type: "stop", why: "interrupted" });
+    expect(journal.filter((e) => e.type === "fail"), "an interrupted task is not a failed one").toEqual([]);
+    expect(filesUnder(out).filter((f) => f.endsWith(".partial") || f.startsWith("published/"))).toEqual([]);
+    expect(existsSync(join(out, ".vps/lock"))).toBe(false);
+
+    // the same command again (ffmpeg no longer slow) finishes the job
+    cuedFfmpeg(dir, {});
+    expectExit(vpsIn({ cwd: dir }, ...args), 0);
+    expect(publishedFrames(out)).toEqual(publishedFrames(reference));
+  }, 120_000);
+});
