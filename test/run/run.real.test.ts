@@ -3,13 +3,13 @@
 // What a user relies on: what is published decodes and is what title.json says; a failed try is
 // retried and never leaves a file at a final name; a title that fails for good is held (or
 // published without the rendition with --partial publish) and never stops the other titles.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanTask } from "../../src/model";
 import type { Run } from "../cli/run";
 import { tempDir } from "../tempDir";
-import { cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, manifestOf, reportOf, sha256Of, type TitleSpec, vpsIn, workloadYaml } from "./cli";
+import { cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, manifestOf, reportOf, sha256Of, type TitleSpec, vpsIn, vpsStart, workloadYaml } from "./cli";
 
 let sources: string;
 let cache: string;
@@ -207,4 +207,67 @@ describe("vps run: a task that fails for good", () => {
     expect(published(out)).toEqual(["b/h264-sdr/240p.mp4", "b/title.json"]);
     expect(partials(out)).toEqual([]);
   });
+});
+
+describe("vps run: nothing half-written at a final name", () => {
+  it("while tries fail and are retried, a rendition exists at its final name only once the journal has its end, and it decodes", async () => {
+    const titles = [{ id: "m", tier: "premium" as const, source: join(sources, "ladder.mp4") }, { ...B, source: join(sources, "one.mp4") }];
+    const dir = tempDir({ "w.yaml": workloadYaml(titles) });
+    const cues = { "m/h264-sdr/360p": "crash,truncate,diskfull,slow-ok", "m/h264-sdr/240p": "hang,slow-ok", b: "slow-ok" };
+    const ffmpeg = cuedFfmpeg(dir, cues, 1);
+    const out = join(dir, "out");
+    const running = vpsStart({ cwd: dir }, "run", "w.yaml", "--out-dir", "out", "--cache", cache, "--ffmpeg", ffmpeg, "--slots", "cpu=2", "--retry-delay", "0.5", "--stall-timeout", "2", "--max-tries", "3");
+    let exited = false;
+    void running.done.then(() => (exited = true));
+
+    const violations: string[] = [];
+    const seen = new Map<string, Buffer>(); // each final-name file as first seen
+    let retryWindows = 0;
+    const ended = () => new Set(journalOf(out).flatMap((e) => (e.type === "end" ? [e.key] : [])));
+    while (!exited) {
+      const journal = journalOf(out);
+      const latest = new Map(journal.flatMap((e) => ("key" in e ? [[e.key, e.type] as const] : [])));
+      const files = filesUnder(out);
+      for (const f of files) {
+        const m = /^\.work\/([^/]+)\/([^/]+)\/([^/.]+)\.mp4$/.exec(f);
+        if (m && !seen.has(f)) {
+          if (!ended().has(`${m[1]}/encode/${m[2]}/${m[3]}`)) violations.push(`${f} at its final name before the journal's end of its task`);
+          seen.set(f, readFileSync(join(out, f)));
+        }
+        const p = /^published\/([^/]+)\//.exec(f);
+        if (p && !files.includes(`published/${p[1]}/title.json`)) violations.push(`${f} published without its title.json`);
+      }
+      for (const [key, type] of latest) {
+        if (type !== "retry") continue;
+        retryWindows++;
+        const [title, , deliverable, rendition] = key.split("/");
+        const final = `.work/${title}/${deliverable}/${rendition}.mp4`;
+        const partial = `.work/${title}/${deliverable}/.${rendition}.mp4.partial`;
+        if (files.includes(partial)) violations.push(`${partial} still there after its failed try (${key})`);
+        if (files.includes(final) && !ended().has(key!)) violations.push(`${final} exists after a failed try`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const r = await running.done;
+    expectExit(r, 0);
+    expect(violations).toEqual([]);
+    expect(retryWindows, "the watcher saw tasks waiting for their retry").toBeGreaterThan(0);
+    expect([...seen.keys()].sort()).toEqual([".work/b/h264-sdr/240p.mp4", ".work/m/h264-sdr/240p.mp4", ".work/m/h264-sdr/360p.mp4"]);
+    const copies = tempDir();
+    for (const [f, bytes] of seen) {
+      const copy = join(copies, f.replaceAll("/", "_"));
+      writeFileSync(copy, bytes);
+      expect(decodedFrames(copy), f).toBe(24);
+    }
+    const plan = reportOf(out);
+    expect(taskOf(plan, "m/encode/h264-sdr/360p")).toMatchObject({ tries: 4, fallback: "preset veryfast" });
+    expect(taskOf(plan, "m/encode/h264-sdr/240p")).toMatchObject({ tries: 2 });
+    expect(retryReasons(out, "m/encode/h264-sdr/360p")).toEqual([
+      expect.stringMatching(/killed by SIGSEGV/),
+      expect.stringMatching(/output check failed/),
+    ]);
+    // the third failure goes straight to the fallback (no retry entry), which the log names
+    expect(r.stderr).toMatch(/fallback +m\/encode\/h264-sdr\/360p with preset veryfast: .*No space left on device/);
+    expect(published(out)).toEqual(["b/h264-sdr/240p.mp4", "b/title.json", "m/h264-sdr/240p.mp4", "m/h264-sdr/360p.mp4", "m/title.json"]);
+  }, 120_000);
 });
