@@ -134,6 +134,16 @@ export function processesMentioning(text: string): number[] {
     .filter((pid) => pid !== process.pid);
 }
 
+/** Pids of the direct children of process `pid` (the ffmpeg processes a run started). */
+export function childrenOf(pid: number): number[] {
+  const r = spawnSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" });
+  return r.stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/).map(Number))
+    .filter(([, ppid]) => ppid === pid)
+    .map(([child]) => child!);
+}
+
 /** What a published title's title.json says about its renditions. */
 export interface Manifest {
   title: string;

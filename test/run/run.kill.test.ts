@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { JournalEntry } from "../../src/run/journal";
 import type { Run } from "../cli/run";
 import { tempDir } from "../tempDir";
-import { cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, manifestOf, processesMentioning, reportOf, sha256Of, type TitleSpec, vpsIn, vpsStart, waitFor, workloadYaml } from "./cli";
+import { childrenOf, cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, manifestOf, processesMentioning, reportOf, sha256Of, type TitleSpec, vpsIn, vpsStart, waitFor, workloadYaml } from "./cli";
 
 let cache: string;
 let titles: TitleSpec[];
@@ -32,10 +32,10 @@ beforeAll(() => {
   reference = join(dir, "out");
 });
 
-/** A fresh dir with the workload and a fake ffmpeg that is slow (1 s of progress, then the real encode) on every task. */
-function slowSetup(delaySeconds = 1): { dir: string; out: string; args: string[] } {
+/** A fresh dir with the workload and a fake ffmpeg that is slow (progress for `delaySeconds`, then the real encode) on every task. */
+function slowSetup(delaySeconds = 1, cue = "slow-ok"): { dir: string; out: string; args: string[] } {
   const dir = tempDir({ "w.yaml": workloadYaml(titles) });
-  const ffmpeg = cuedFfmpeg(dir, { "*": "slow-ok" }, delaySeconds);
+  const ffmpeg = cuedFfmpeg(dir, { "*": cue }, delaySeconds);
   return { dir, out: join(dir, "out"), args: ["run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=2", "--ffmpeg", ffmpeg] };
 }
 
@@ -99,6 +99,16 @@ function endsWithin<T>(done: Promise<T>, ms: number): Promise<T> {
   return Promise.race([done, late]).finally(() => clearTimeout(timer));
 }
 
+/** The process exists (a zombie counts: the run did not reap it). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const encodeStarted = (out: string) => () => journalOf(out).some((e) => e.type === "start" && e.task.includes("/encode/"));
 
 describe("vps run: the lock on the output directory", () => {
@@ -117,19 +127,23 @@ describe("vps run: the lock on the output directory", () => {
 
 describe("vps run interrupted (SIGINT, SIGTERM)", () => {
   it.each([
-    ["kill -INT of the vps process", "SIGINT", false],
-    ["Ctrl-C at a terminal (SIGINT to the whole process group)", "SIGINT", true],
-    ["kill -TERM of the vps process", "SIGTERM", false],
-  ] as const)("on %s: exits 130 promptly, leaves no ffmpeg running, journals the stop; the same command then resumes", async (_how, signal, group) => {
-    const { dir, out, args } = slowSetup(30);
+    ["kill -INT of the vps process", "SIGINT", false, "slow-ok"],
+    ["Ctrl-C at a terminal (SIGINT to the whole process group)", "SIGINT", true, "slow-ok"],
+    ["kill -TERM of the vps process", "SIGTERM", false, "slow-ok"],
+    ["kill -INT while ffmpeg ignores SIGTERM (killed after the grace)", "SIGINT", false, "hang-hard"],
+  ] as const)("on %s: exits 130 promptly, leaves no ffmpeg running, journals the stop; the same command then resumes", async (_how, signal, group, cue) => {
+    const { dir, out, args } = slowSetup(30, cue);
     const run = vpsStart({ cwd: dir, detached: group }, ...args);
     await waitFor("an encode to start", encodeStarted(out));
-    await waitFor("the fake ffmpeg to be running", () => processesMentioning(out).length > 0);
+    let ffmpegs: number[] = [];
+    await waitFor("the fake ffmpeg to be running", () => (ffmpegs = childrenOf(run.child.pid!)).length > 0);
     process.kill(group ? -run.child.pid! : run.child.pid!, signal);
     const stopped = await endsWithin(run.done, 20_000);
     expectExit(stopped, 130);
     expect(stopped.stderr).toMatch(/run the same command again to resume/);
     expect(processesMentioning(out), "processes still running with the out-dir in their arguments").toEqual([]);
+    // by pid too: hang-hard's ffmpeg became `sleep infinity`, which no longer names the out-dir
+    expect(ffmpegs.filter(alive), "ffmpeg processes the run had started (its children)").toEqual([]);
     const journal = journalOf(out);
     expect(journal.at(-1)).toMatchObject({ type: "stop", why: "interrupted" });
     expect(journal.filter((e) => e.type === "fail"), "an interrupted task is not a failed one").toEqual([]);
