@@ -165,6 +165,20 @@ describe("vps run: a failed try is retried", () => {
   });
 });
 
+describe("vps run --json", () => {
+  it("streams NDJSON events on stdout (a start and an end per task, the retry, a publish per title); stderr has only the summary", () => {
+    const { out, r } = run(twoTitles(), { a: "fail,ok" }, "--json");
+    expectExit(r, 0);
+    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; task?: string; title?: string });
+    const ids = reportOf(out).tasks.map((t) => t.id).sort();
+    expect(events.filter((e) => e.type === "task:start").map((e) => e.task).sort()).toEqual(ids);
+    expect(events.filter((e) => e.type === "task:end").map((e) => e.task).sort()).toEqual(ids);
+    expect(events.filter((e) => e.type === "task:retry")).toEqual([expect.objectContaining({ task: A_ENCODE, try: 2 })]);
+    expect(events.filter((e) => e.type === "title:publish").map((e) => e.title).sort()).toEqual(["a", "b"]);
+    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^vps run: 2\/2 titles published/)]);
+  });
+});
+
 describe("vps run: a task that fails for good", () => {
   it("holds its title (exit 4, named with the reason on stderr) and still publishes the other title", () => {
     const { out, r } = run(twoTitles(), { a: "crash" }, "--max-tries", "2");
@@ -197,6 +211,13 @@ describe("vps run: a task that fails for good", () => {
     const title = reportOf(out).titles[0]!;
     expect(title.failed).toBeUndefined();
     expect(title.failedRenditions).toEqual([expect.objectContaining({ deliverable: "h264-sdr", rendition: "240p", reason: expect.stringMatching(/exited with code 1/) })]);
+  });
+
+  it("with --partial publish, still holds a title whose only rendition failed", () => {
+    const { out, r } = run(twoTitles(), { a: "fail" }, "--max-tries", "1", "--partial", "publish");
+    expectExit(r, 4);
+    expect(r.stderr).toMatch(/^ {2}a: held \(not published\): a\/encode\/h264-sdr\/240p failed/m);
+    expect(published(out)).toEqual(["b/h264-sdr/240p.mp4", "b/title.json"]);
   });
 
   it("treats a full disk as a failure and says 'No space left' in the reason", () => {
