@@ -18,7 +18,7 @@ export type JournalEntry =
   | { type: "run"; at: string; pid: number; resumed: number }
   | { type: "start"; t: number; task: string; key: string; slots: number; preset?: string; try: number }
   | { type: "retry"; t: number; task: string; key: string; try: number; reason: string }
-  | { type: "end"; t: number; task: string; key: string; seconds: number; outputs: OutputRecord[] }
+  | { type: "end"; t: number; task: string; key: string; seconds: number; slots: number; preset?: string; outputs: OutputRecord[] }
   | { type: "fail"; t: number; task: string; key: string; reason: string }
   | { type: "publish"; t: number; title: string }
   | { type: "stop"; t: number; why: string };

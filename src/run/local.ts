@@ -62,8 +62,13 @@ export interface TaskRecord {
   outputs: OutputRecord[];
   resumed?: boolean;
   lastError?: string;
-  /** Wall seconds of the successful try, and the CPU seconds its ffmpeg used (from /proc). */
+  /**
+   * Wall seconds of the successful try, and the slots and preset it ran with — for a resumed task,
+   * as the earlier run recorded them (history.csv keeps every encode that really ran).
+   */
   seconds?: number;
+  slots?: number;
+  preset?: string;
   cpuSeconds?: number;
 }
 
@@ -105,9 +110,13 @@ export class LocalRunner implements TaskRunner {
       return result.interrupted ? { ok: false, reason: result.reason, interrupted: true } : { ok: false, reason: result.reason };
     }
     record.outputs = result.outputs;
-    record.seconds = result.seconds;
+    if (!record.resumed) record.seconds = result.seconds;
     if (result.cpuSeconds !== undefined) record.cpuSeconds = result.cpuSeconds;
-    if (!record.resumed) this.journal({ type: "end", t: this.ctx.now(), task: t.task.id, key: t.key, seconds: result.seconds, outputs: result.outputs });
+    if (!record.resumed) {
+      record.slots = t.task.slots;
+      record.preset = t.task.preset ?? undefined;
+      this.journal({ type: "end", t: this.ctx.now(), task: t.task.id, key: t.key, seconds: result.seconds, slots: t.task.slots, ...(record.preset ? { preset: record.preset } : {}), outputs: result.outputs });
+    }
     // Learning wants the successful try's own duration; a resumed task took none.
     return { ok: true, seconds: record.resumed ? 0 : result.seconds || (performance.now() - started) / 1000 };
   }
@@ -168,7 +177,11 @@ export class LocalRunner implements TaskRunner {
     if (!facts || !out) return { ok: false, reason: `no command for ${t.task.id} (title without a source file?)` };
     const resumed = await this.resumed(t, out.path);
     if (resumed) {
+      const entry = this.ctx.finished.get(t.key)!;
       record.resumed = true;
+      record.seconds = entry.seconds;
+      record.slots = entry.slots;
+      record.preset = entry.preset;
       this.ctx.report({ type: "task:resumed", task: t.task.id });
       return { ok: true, outputs: [resumed], seconds: 0 };
     }

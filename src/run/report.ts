@@ -15,7 +15,8 @@ export function withRunRecords(plan: Plan, records: ReadonlyMap<string, TaskReco
   const tasks = plan.tasks.map((t): PlanTask => {
     const r = records.get(t.id);
     if (!r) return t;
-    const out: PlanTask = { ...t, tries: r.tries };
+    // A resumed task made no try in this run: it has no tries (an earlier run's journal has them).
+    const out: PlanTask = r.tries > 0 ? { ...t, tries: r.tries } : { ...t };
     if (r.fallback) out.fallback = r.fallback;
     if (r.resumed) out.resumed = true;
     if (r.cpuSeconds !== undefined) out.cpuSeconds = Math.round(r.cpuSeconds * 1000) / 1000;
@@ -35,14 +36,14 @@ const csvField = (v: string | number): string => {
 };
 
 /**
- * One row per encode that really ran to a checked output in this run (resumed ones took no time
- * here), with the seconds of its successful try.
+ * One row per encode that really ran to a checked output, in this run or (resumed) in an earlier
+ * one in the same directory, with the seconds, slots and preset of its successful try.
  */
 export function historyCsv(state: SimState, records: ReadonlyMap<string, TaskRecord>, sources: ReadonlyMap<string, SourceFacts>, lookup: EncodeLookup): string {
   const rows: string[] = [HISTORY_COLUMNS.join(",")];
   for (const t of state.tasks) {
     const r = records.get(t.task.id);
-    if (t.task.kind !== "encode" || t.state !== TaskState.Done || !r || r.resumed || r.seconds === undefined) continue;
+    if (t.task.kind !== "encode" || t.state !== TaskState.Done || !r || r.seconds === undefined || !(r.seconds > 0)) continue;
     const owner = state.titles[t.titleIdx]!;
     const source = owner.deferredFrom ?? owner.id;
     const facts = sources.get(source);
@@ -51,7 +52,8 @@ export function historyCsv(state: SimState, records: ReadonlyMap<string, TaskRec
     const { content, probe } = facts;
     const size = outputSize(content, probe, found.rendition);
     const seconds = t.task.chunk === null || chunksOf(content.duration).length <= 1 ? content.duration : chunkOf(content.duration, t.task.chunk).seconds;
-    const row = [source, found.recipe.codec, t.task.preset ?? found.recipe.preset, size.width, size.height, content.fps, content.width, content.height, content.fps, seconds, found.recipe.bitDepth, content.complexity, content.contentClass, t.task.slots, r.seconds];
+    const preset = r.preset ?? t.task.preset ?? found.recipe.preset;
+    const row = [source, found.recipe.codec, preset, size.width, size.height, content.fps, content.width, content.height, content.fps, seconds, found.recipe.bitDepth, content.complexity, content.contentClass, r.slots ?? t.task.slots, r.seconds];
     rows.push(row.map(csvField).join(","));
   }
   return `${rows.join("\n")}\n`;

@@ -215,31 +215,7 @@ describe("vps run again on an out-dir whose run finished", () => {
     return join(dir, "out");
   }
 
-  // BUG (src/run/local.ts ffmpegTask's resumed path leaves record.tries at 0; src/run/report.ts
-  // withRunRecords writes it; src/plan/schema.ts wants tries >= 1): the run.json of any run that
-  // resumed a task fails `vps verify` (exit 2, "/tasks/N/tries: … must be >= 1, found 0").
-  it.fails("writes a run.json that vps verify accepts when tasks were resumed", () => {
-    const out = finishedTwice();
-    expect(reportOf(out).tasks.find((t) => t.kind === "encode")).toMatchObject({ resumed: true });
-    expectExit(vpsIn({}, "verify", join(out, "run.json")), 0);
-  });
-
-  // BUG (src/cli/run.ts writes history.csv from this run's records only, src/run/report.ts
-  // historyCsv skips resumed tasks): a re-run that redoes nothing replaces the finished run's
-  // history.csv with a header alone, so what really ran is lost for `vps calibrate` (the journal
-  // still has each encode's seconds). The same goes for the encodes a killed run finished.
-  it.fails("keeps in history.csv the encodes an earlier run in the out-dir really ran", () => {
-    const out = finishedTwice();
-    const rows = readFileSync(join(out, "history.csv"), "utf8").trim().split("\n").slice(1);
-    expect(rows.map((l) => l.split(",")[0])).toEqual(["z"]);
-  });
-
-  // BUG (src/run/publish.ts publishTitle, the "same renditions" shortcut): the published files are
-  // hard links to the work dir's, so a rendition damaged in place fails the re-run's resume check
-  // and is encoded again; but the new encode has the same bytes (x264 at fixed threads), so the new
-  // title.json equals the published one and the publish is skipped: published/ keeps the damaged
-  // file while title.json still lists the good sha256.
-  it.fails("repairs a published rendition damaged in place: the file is what title.json says again", () => {
+  it("repairs a published rendition damaged in place: the file is what title.json says again", () => {
     const dir = tempDir({ "w.yaml": workloadYaml(titles.slice(2)) });
     const args = ["run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=1"];
     expectExit(vpsIn({ cwd: dir }, ...args), 0);
