@@ -215,6 +215,18 @@ describe("vps run again on an out-dir whose run finished", () => {
     return join(dir, "out");
   }
 
+  it("writes a run.json that vps verify accepts when tasks were resumed", () => {
+    const out = finishedTwice();
+    expect(reportOf(out).tasks.find((t) => t.kind === "encode")).toMatchObject({ resumed: true });
+    expectExit(vpsIn({}, "verify", join(out, "run.json")), 0);
+  });
+
+  it("keeps in history.csv the encodes an earlier run in the out-dir really ran", () => {
+    const out = finishedTwice();
+    const rows = readFileSync(join(out, "history.csv"), "utf8").trim().split("\n").slice(1);
+    expect(rows.map((l) => l.split(",")[0])).toEqual(["z"]);
+  });
+
   it("repairs a published rendition damaged in place: the file is what title.json says again", () => {
     const dir = tempDir({ "w.yaml": workloadYaml(titles.slice(2)) });
     const args = ["run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=1"];
