@@ -8,57 +8,20 @@ import { amdahl } from "../../src/cost/model";
 import { loadRecipeDir } from "../../src/load/recipes";
 import type { Plan, Workload } from "../../src/model";
 import { assemblePlan, createScheduler, createSimulator, type PlanOptions } from "../../src/plan/build";
-import { type Clock, drive, type TaskOutcome, type TaskRunner } from "../../src/run/driver";
+import { drive } from "../../src/run/driver";
 import { loadScenarioFile } from "../../src/scenario/load";
 import { generateWorkload } from "../../src/scenario/generate";
-import type { SimTask } from "../../src/sched/state";
+import { VirtualWorld } from "../virtualWorld";
 
 const ROOT = join(__dirname, "..", "..");
 const book = loadRecipeDir(join(ROOT, "recipes"));
-
-interface Pending {
-  at: number;
-  seq: number;
-  finish: () => void;
-}
-
-/**
- * A virtual world: a clock that jumps to the next thing that happens, and a runner whose tasks end
- * after their true duration. Ends due at the same instant are delivered together, in start order.
- */
-class VirtualWorld implements Clock, TaskRunner {
-  private t = 0;
-  private seq = 0;
-  private pending: Pending[] = [];
-
-  constructor(private readonly trueSeconds: (task: SimTask) => number) {}
-
-  now(): number {
-    return this.t;
-  }
-
-  sleep(at: number, wake: Promise<void>): Promise<void> {
-    const next = Math.min(at, ...this.pending.map((p) => p.at));
-    if (!Number.isFinite(next)) return wake;
-    this.t = next;
-    const due = this.pending.filter((p) => p.at === next).sort((a, b) => a.seq - b.seq);
-    this.pending = this.pending.filter((p) => p.at !== next);
-    due.forEach((p) => p.finish());
-    return Promise.resolve();
-  }
-
-  run(task: SimTask): Promise<TaskOutcome> {
-    const seconds = this.trueSeconds(task);
-    return new Promise((resolve) => this.pending.push({ at: this.t + seconds, seq: this.seq++, finish: () => resolve({ ok: true, seconds }) }));
-  }
-}
 
 /** The plan the real-time driver makes under the virtual world, with the simulator's truth. */
 async function drivenPlan(workload: Workload, options: PlanOptions): Promise<Plan> {
   const truth = createSimulator(workload, book, options);
   const world = new VirtualWorld((t) => {
     const f = truth.trueFactor(t.idx);
-    return t.task.parallel === null ? t.task.duration * f : amdahl(t.modelWork * f, t.task.slots, t.task.parallel);
+    return { seconds: t.task.parallel === null ? t.task.duration * f : amdahl(t.modelWork * f, t.task.slots, t.task.parallel), failure: null };
   });
   const sched = createScheduler(workload, book, options);
   const result = await drive(sched, world, world, { partial: "hold" });
