@@ -12,10 +12,10 @@ import { createWallClock, drive } from "../run/driver";
 import { jsonOutput, logOutput, type RunOutput } from "../run/events";
 import { liveOutput } from "../run/live";
 import { type Follower, followEvents } from "../run/follow";
-import { Journal, readFinished } from "../run/journal";
+import { Journal, readFinished, unfinishedSpawns } from "../run/journal";
 import { runLayout } from "../run/layout";
 import { LocalRunner } from "../run/local";
-import { checkSpace, checkTools, removePartials, takeLock } from "../run/preflight";
+import { checkSpace, checkTools, removePartials, stopOrphans, takeLock } from "../run/preflight";
 import { historyCsv, withRunRecords } from "../run/report";
 import type { PartialMode } from "../sched/failure";
 import type { PolicyName } from "../sched/policy";
@@ -118,6 +118,8 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
   const journal = new Journal(layout.journal);
   try {
     checkSpace(layout, scratchBytes(sched));
+    const orphans = stopOrphans(unfinishedSpawns(layout.journal), layout.work);
+    if (orphans > 0) process.stderr.write(`vps: stopped ${orphans} ffmpeg process(es) that a killed run left behind\n`);
     removePartials(layout.work);
     const finished = readFinished(layout.journal);
     journal.append({ type: "run", at: new Date().toISOString(), pid: process.pid, resumed: finished.size });

@@ -17,6 +17,7 @@ export interface OutputRecord {
 export type JournalEntry =
   | { type: "run"; at: string; pid: number; resumed: number }
   | { type: "start"; t: number; task: string; key: string; slots: number; preset?: string; try: number }
+  | { type: "spawn"; t: number; task: string; key: string; pid: number }
   | { type: "retry"; t: number; task: string; key: string; try: number; reason: string }
   | { type: "end"; t: number; task: string; key: string; seconds: number; slots: number; preset?: string; outputs: OutputRecord[] }
   | { type: "fail"; t: number; task: string; key: string; reason: string }
@@ -39,6 +40,23 @@ export class Journal {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
   }
+}
+
+/**
+ * Processes an earlier run started and never saw end (its ffmpeg outlives a `kill -9` of vps):
+ * every `spawn` entry after the journal's last `run` line whose task has no end, retry, fail or
+ * stop after it. The caller checks each pid is still that ffmpeg before stopping it.
+ */
+export function unfinishedSpawns(path: string): number[] {
+  if (!existsSync(path)) return [];
+  const open = new Map<string, number>();
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const entry = parseLine(line);
+    if (entry?.type === "run" || entry?.type === "stop") open.clear();
+    else if (entry?.type === "spawn") open.set(entry.key, entry.pid);
+    else if (entry && "key" in entry && (entry.type === "end" || entry.type === "fail" || entry.type === "retry")) open.delete(entry.key);
+  }
+  return [...open.values()];
 }
 
 /** What earlier runs in this directory finished: task key → its last `end` entry. */

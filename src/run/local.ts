@@ -246,6 +246,7 @@ export class LocalRunner implements TaskRunner {
       signal,
       ...(this.opts.env ? { env: this.opts.env } : {}),
       onProgress: (progress) => this.ctx.report({ type: "task:progress", task: t.task.id, progress, duration }),
+      onSpawn: (pid) => this.journal({ type: "spawn", t: this.ctx.now(), task: t.task.id, key: t.key, pid }),
     });
     if (!job.ok) {
       await rm(tmp, { force: true });

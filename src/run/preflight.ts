@@ -66,6 +66,32 @@ export function checkSpace(layout: RunLayout, needBytes: number): void {
   }
 }
 
+/**
+ * Stops the ffmpeg processes a dead run left behind (they outlive a `kill -9` of vps and keep
+ * writing their temporary outputs): each journaled pid that still runs a command naming this run's
+ * work directory is killed, and waited for (a second, at most). Returns how many were stopped.
+ */
+export function stopOrphans(pids: readonly number[], workDir: string): number {
+  const ours = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(workDir);
+    } catch {
+      return false; // gone, or not ours to read
+    }
+  };
+  const orphans = pids.filter(ours);
+  for (const pid of orphans) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* it ended meanwhile */
+    }
+  }
+  const until = performance.now() + 1000;
+  while (orphans.some(ours) && performance.now() < until) spawnSync("sleep", ["0.05"]);
+  return orphans.length;
+}
+
 /** Removes temporary outputs (never checked) that a killed run left under the work directory. */
 export function removePartials(dir: string): number {
   let removed = 0;

@@ -37,6 +37,8 @@ export interface JobSpec {
   signal?: AbortSignal;
   /** Called per progress block; a throw stops the job and rejects runJob (a caller bug). */
   onProgress?(p: JobProgress): void;
+  /** Called with the child's pid once it started (the executor journals it, to stop an orphan after a crash). */
+  onSpawn?(pid: number): void;
 }
 
 export type JobFailure = "exit" | "signal" | "stalled" | "aborted" | "spawn";
@@ -95,6 +97,7 @@ export function runJob(spec: JobSpec): Promise<JobOutcome> {
     // Synchronous throws are bad arguments (a NUL byte in a path): the job cannot start.
     return Promise.resolve(clock.failed("spawn", { stderrTail: (e as Error).message }));
   }
+  if (child.pid !== undefined) spec.onSpawn?.(child.pid);
   return new Promise((resolve, reject) => new JobWatch(child, spec, clock, resolve, reject));
 }
 

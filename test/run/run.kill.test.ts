@@ -2,7 +2,7 @@
 // the same command resumes (the checked encodes of the first run are not redone) and publishes
 // what an uninterrupted run publishes; a stale lock does not block it, a live run's lock does;
 // Ctrl-C stops the run with exit 130, no ffmpeg left behind, and the journal saying so.
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { JournalEntry } from "../../src/run/journal";
@@ -50,6 +50,29 @@ function publishedFrames(out: string): Record<string, number> {
 }
 
 describe("vps run killed with SIGKILL, then run again", () => {
+  it("stops the ffmpeg processes the killed run left behind before it starts its own", async () => {
+    // An ffmpeg that keeps its arguments and never writes (so no SIGPIPE ends it when vps dies): it
+    // outlives vps as a real, busy ffmpeg does. The preflight's -version goes to the real one.
+    const dir = tempDir({
+      "w.yaml": workloadYaml(titles.slice(2)),
+      "stuck-ffmpeg": '#!/usr/bin/env bash\ncase " $* " in *" -version "*) exec ffmpeg "$@" ;; esac\nwhile :; do sleep 0.2; done\n',
+    });
+    const ffmpeg = join(dir, "stuck-ffmpeg");
+    chmodSync(ffmpeg, 0o755);
+    const out = join(dir, "out");
+    const first = vpsStart({ cwd: dir }, "run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=1", "--ffmpeg", ffmpeg, "--stall-timeout", "600");
+    await waitFor("an ffmpeg spawned", () => journalOf(out).some((e) => e.type === "spawn"));
+    const spawned = journalOf(out).find((e): e is Extract<JournalEntry, { type: "spawn" }> => e.type === "spawn")!.pid;
+    first.child.kill("SIGKILL");
+    await first.done;
+    expect(processesMentioning(join(out, ".work")), "the orphan outlives vps").toContain(spawned);
+    const again = vpsIn({ cwd: dir }, "run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=1");
+    expectExit(again, 0);
+    expect(again.stderr).toMatch(/stopped 1 ffmpeg process\(es\) that a killed run left behind/);
+    expect(processesMentioning(join(out, ".work"))).not.toContain(spawned);
+    expect(filesUnder(join(out, "published"))).toEqual(["z/h264-sdr/240p.mp4", "z/title.json"]);
+  });
+
   it.each([
     ["early, after the first encode ended", 1, 0],
     ["late, after most encodes ended", 4, 1],
