@@ -1,0 +1,72 @@
+// The loop a real run closes, with real encodes: what one batch really took (history.csv)
+// calibrates the cost model, and the next batch's encodes are predicted closer to what they take;
+// and a deadline the scheduler projects it will miss is met by a downgrade applied to the encodes
+// not yet started (they run with the faster preset, as their argv says), recorded in run.json.
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Plan } from "../../src/model";
+import { tempDir } from "../tempDir";
+import { journalOf, makeSource, reportOf, type TitleSpec, vpsIn, workloadYaml } from "./cli";
+
+let sources: string;
+let cache: string;
+
+beforeAll(() => {
+  sources = tempDir();
+  cache = tempDir();
+  for (const [name, size, seconds] of [["a", "640x360", 2], ["b", "480x270", 2], ["c", "640x360", 1], ["d", "640x360", 2], ["e", "480x270", 2]] as const) {
+    makeSource(join(sources, `${name}.mp4`), size, seconds);
+  }
+});
+
+const spec = (id: string): TitleSpec => ({ id, tier: "standard", source: join(sources, `${id}.mp4`) });
+
+function run(dir: string, out: string, ...extra: string[]): Plan {
+  const r = vpsIn({ cwd: dir }, "run", "w.yaml", "--out-dir", out, "--cache", cache, "--slots", "cpu=2", ...extra);
+  expect(r.status, r.stderr).toBe(0);
+  return reportOf(join(dir, out));
+}
+
+/** Median |predicted − actual| ÷ actual over a run's encodes. */
+function medianError(plan: Plan): number {
+  const e = plan.tasks.filter((t) => t.kind === "encode").map((t) => Math.abs(t.predicted! - (t.end - t.start)) / (t.end - t.start));
+  e.sort((x, y) => x - y);
+  return e[Math.floor(e.length / 2)]!;
+}
+
+describe("history.csv → vps calibrate → the next batch", () => {
+  it("predicts the second batch's encodes closer after calibrating on the first batch's history", () => {
+    const first = tempDir({ "w.yaml": workloadYaml(["a", "b", "c"].map(spec)) });
+    run(first, "out");
+    const model = join(first, "model.json");
+    const cal = vpsIn({ cwd: first }, "calibrate", "out/history.csv", "-o", model);
+    expect(cal.status, cal.stderr).toBe(0);
+    const second = tempDir({ "w.yaml": workloadYaml(["d", "e"].map(spec)) });
+    const shipped = medianError(run(second, "shipped"));
+    const calibrated = medianError(run(second, "calibrated", "--cost-model", model));
+    expect(calibrated).toBeLessThan(shipped);
+  });
+});
+
+describe("a deadline the scheduler projects it will miss", () => {
+  it("is met by a recorded downgrade whose faster preset the later encodes run with", () => {
+    // One slot and a title due 90 s after the run starts: the planning buffer (at least 60 s before
+    // the deadline) and the model's 30 s publish make the projection late at once, and the
+    // downgrade must reach the encodes that had not started.
+    const titles = [{ ...spec("a"), tier: "premium" as const }];
+    const yaml = workloadYaml(titles).replace("deliverables: [h264-sdr] }", "deliverables: [h264-sdr], deadline: +90s }");
+    const dir = tempDir({ "w.yaml": yaml });
+    const r = vpsIn({ cwd: dir }, "run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=1");
+    expect(r.status, r.stderr).toBe(0);
+    const plan = reportOf(join(dir, "out"));
+    const title = plan.titles[0]!;
+    expect(title.onTime).toBe(true);
+    const preset = title.downgrades.find((d) => d.step === "faster-preset");
+    expect(preset, JSON.stringify(title.downgrades)).toBeDefined();
+    const starts = journalOf(join(dir, "out")).filter((e) => e.type === "start" && e.task.includes("/encode/"));
+    const after = starts.filter((e) => e.type === "start" && e.t >= preset!.at);
+    expect(after.length).toBeGreaterThan(0);
+    for (const s of after) expect(s.type === "start" && s.preset).toBe(preset!.preset);
+    for (const t of plan.tasks.filter((x) => x.kind === "encode" && x.start >= preset!.at)) expect(t.argv).toContain(preset!.preset!);
+  });
+});
