@@ -173,7 +173,7 @@ export class LocalRunner implements TaskRunner {
   private async ffmpegTask(t: SimTask, record: TaskRecord, signal: AbortSignal): Promise<Attempt> {
     const source = this.sourceOf(t);
     const facts = this.ctx.sources.get(source);
-    const out = facts && expectedOutput(t.task, source, facts, this.ctx.lookup, this.opts.layout.work);
+    const out = facts && expectedOutput(this.withRecipe(t), source, facts, this.ctx.lookup, this.opts.layout.work);
     if (!facts || !out) return { ok: false, reason: `no command for ${t.task.id} (title without a source file?)` };
     const resumed = await this.resumed(t, out.path);
     if (resumed) {
@@ -205,6 +205,13 @@ export class LocalRunner implements TaskRunner {
     // The task ran with the fallback's preset: the plan and the report say so.
     if (attempt.ok) t.task.preset = fallback;
     return attempt.ok || attempt.interrupted ? attempt : { ok: false, reason: `${attempt.reason} (also with the fallback preset ${fallback}; before: ${last.reason})` };
+  }
+
+  /** A join names no recipe of its own: it is its chunks' (the encodes it waits for). */
+  private withRecipe(t: SimTask): Task {
+    if (t.task.kind !== "join" || t.task.recipe !== null) return t.task;
+    const chunk = t.after.map((i) => this.ctx.state.tasks[i]!).find((x) => x.task.kind === "encode" && x.task.recipe !== null);
+    return chunk ? { ...t.task, recipe: chunk.task.recipe } : t.task;
   }
 
   /** An encode's fallback: the preset of its recipe's first faster-preset step, if it differs from the one that failed. */

@@ -2,11 +2,13 @@
 // calibrates the cost model, and the next batch's encodes are predicted closer to what they take;
 // and a deadline the scheduler projects it will miss is met by a downgrade applied to the encodes
 // not yet started (they run with the faster preset, as their argv says), recorded in run.json.
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/model";
 import { tempDir } from "../tempDir";
-import { journalOf, makeSource, reportOf, type TitleSpec, vpsIn, workloadYaml } from "./cli";
+import { decodedFrames, journalOf, makeSource, reportOf, type TitleSpec, vpsIn, workloadYaml } from "./cli";
 
 let sources: string;
 let cache: string;
@@ -45,6 +47,23 @@ describe("history.csv → vps calibrate → the next batch", () => {
     const shipped = medianError(run(second, "shipped"));
     const calibrated = medianError(run(second, "calibrated", "--cost-model", model));
     expect(calibrated).toBeLessThan(shipped);
+  });
+});
+
+describe("a title long enough to be cut into chunks", () => {
+  it("is encoded chunk by chunk, joined by stream copy, checked whole and published", () => {
+    // 11 minutes (past the 10-minute chunking threshold) of a tiny 2 fps pattern: three chunks, fast.
+    const dir = tempDir();
+    const made = spawnSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=128x72:rate=2", "-t", "660", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", join(dir, "long.mp4")]);
+    expect(made.status).toBe(0);
+    writeFileSync(join(dir, "w.yaml"), workloadYaml([{ id: "long", tier: "standard", source: join(dir, "long.mp4") }]));
+    const plan = run(dir, "out");
+    const chunks = plan.tasks.filter((t) => t.kind === "encode");
+    expect(chunks.map((t) => t.chunk)).toEqual([0, 1, 2]);
+    const joined = plan.tasks.find((t) => t.kind === "join")!;
+    expect(joined.output).toMatchObject({ frames: 1320 });
+    expect(chunks.reduce((n, t) => n + t.output!.frames!, 0)).toBe(1320);
+    expect(decodedFrames(join(dir, "out/published/long/h264-sdr/240p.mp4"))).toBe(1320);
   });
 });
 
