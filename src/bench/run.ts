@@ -81,13 +81,30 @@ function cpuTimes(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-async function measured<T>(work: () => Promise<T>): Promise<{ value: T; wall: number; cpuBusy: number }> {
-  const c0 = cpuTimes();
+interface CpuSample {
+  /** Seconds since the batch began. */
+  at: number;
+  busy: number;
+  total: number;
+}
+
+/** Samples /proc/stat every half second while `work` runs: the busy share over any stretch of it. */
+async function measured<T>(work: () => Promise<T>): Promise<{ value: T; wall: number; cpuBusy: number; samples: CpuSample[]; startedAtMs: number }> {
   const t0 = performance.now();
-  const value = await work();
-  const wall = (performance.now() - t0) / 1000;
-  const c1 = cpuTimes();
-  return { value, wall, cpuBusy: (c1.busy - c0.busy) / Math.max(1, c1.total - c0.total) };
+  const sample = (): CpuSample => ({ at: (performance.now() - t0) / 1000, ...cpuTimes() });
+  const samples = [sample()];
+  const timer = setInterval(() => samples.push(sample()), 500);
+  const value = await work().finally(() => clearInterval(timer));
+  samples.push(sample());
+  const wall = samples[samples.length - 1]!.at;
+  return { value, wall, cpuBusy: busyShare(samples, wall), samples, startedAtMs: performance.timeOrigin + t0 };
+}
+
+/** Busy share of the CPUs from the batch's start to `until` seconds (the sample nearest before it). */
+function busyShare(samples: readonly CpuSample[], until: number): number {
+  const first = samples[0]!;
+  const last = [...samples].reverse().find((s) => s.at <= until + 1e-9) ?? first;
+  return (last.busy - first.busy) / Math.max(1, last.total - first.total);
 }
 
 function spawnDone(cmd: string, args: readonly string[]): Promise<number> {
@@ -106,16 +123,18 @@ function vpsSync(opts: RunBenchOptions, args: string[]): string {
 }
 
 /** Without vps: the plan's encode argv in arrival order, `slots` at a time, default threads. */
-async function naiveBatch(opts: RunBenchOptions, plan: Plan, order: readonly string[]): Promise<Map<string, number>> {
+async function naiveBatch(opts: RunBenchOptions, plan: Plan, order: readonly string[]): Promise<{ finish: Map<string, number>; lastStart: number }> {
   const jobs = plan.tasks
     .filter((t): t is PlanTask & { argv: string[] } => t.kind === "encode" && t.argv !== undefined)
     .sort((a, b) => order.indexOf(a.title) - order.indexOf(b.title) || (a.id < b.id ? -1 : 1));
   const finish = new Map<string, number>();
   const t0 = performance.now();
   let next = 0;
+  let lastStart = 0;
   const worker = async () => {
     while (next < jobs.length) {
       const job = jobs[next++]!;
+      lastStart = (performance.now() - t0) / 1000;
       const args: string[] = [];
       // ffmpeg's default threads: drop vps's width.
       for (let i = 0; i < job.argv.length; i++) {
@@ -129,7 +148,7 @@ async function naiveBatch(opts: RunBenchOptions, plan: Plan, order: readonly str
     }
   };
   await Promise.all(Array.from({ length: opts.slots }, worker));
-  return finish;
+  return { finish, lastStart };
 }
 
 const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length);
@@ -150,8 +169,9 @@ function encodeError(plan: Plan, titles: ReadonlySet<string>): number {
 export interface RunBenchReport {
   titles: number;
   slots: number;
-  naive: { wallSeconds: number; premiumTurnaround: number; cpuBusy: number };
-  vps: { wallSeconds: number; premiumTurnaround: number; cpuBusy: number; deadlineCompliance: number | null; downgrades: number };
+  /** cpuBusy over the whole batch; cpuBusyQueued until the last encode started (while work was queued). */
+  naive: { wallSeconds: number; premiumTurnaround: number; cpuBusy: number; cpuBusyQueued: number };
+  vps: { wallSeconds: number; premiumTurnaround: number; cpuBusy: number; cpuBusyQueued: number; deadlineCompliance: number | null; downgrades: number };
   ratios: { wall: number; premiumTurnaround: number };
   calibration: { encodeErrorBefore: number; encodeErrorAfter: number };
   /** Encodes of the vps batch: CPU seconds ÷ wall seconds ÷ slots (1 = exactly its width). */
@@ -169,8 +189,8 @@ export async function runBench(opts: RunBenchOptions): Promise<RunBenchReport> {
   const plan = JSON.parse(vpsSync(opts, ["plan", batch, "--json", "--out-dir", join(opts.dir, "naive"), ...cache])) as Plan;
   const naive = await measured(() => naiveBatch(opts, plan, order));
   const premium = sources.filter((s) => s.tier === "premium");
-  premium[0]!.deadline = round(naive.value.get(premium[0]!.id)!, 1);
-  premium[1]!.deadline = round(0.6 * naive.value.get(premium[1]!.id)!, 1);
+  premium[0]!.deadline = round(naive.value.finish.get(premium[0]!.id)!, 1);
+  premium[1]!.deadline = round(0.6 * naive.value.finish.get(premium[1]!.id)!, 1);
   writeFileSync(batch, workloadYaml(sources, opts.slots));
   const vpsOut = join(opts.dir, "vps");
   const run = await measured(() => spawnDone(opts.vps[0]!, [...opts.vps.slice(1), "run", batch, "--out-dir", vpsOut, "--slots", `cpu=${opts.slots}`, ...cache]));
@@ -192,7 +212,10 @@ export async function runBench(opts: RunBenchOptions): Promise<RunBenchReport> {
   const calibrated = JSON.parse(readFileSync(join(afterOut, "run.json"), "utf8")) as Plan;
 
   const premiumIds = premium.map((s) => s.id);
-  const naivePremium = mean(premiumIds.map((id) => naive.value.get(id)!));
+  const naivePremium = mean(premiumIds.map((id) => naive.value.finish.get(id)!));
+  // vps's times count from its own start, a moment after the process was spawned: the report's
+  // epoch says when, against the wall clock the samples were taken on.
+  const vpsLastStart = (Date.parse(report.epoch) - run.startedAtMs) / 1000 + Math.max(...report.tasks.filter((t) => t.kind === "encode").map((t) => t.start));
   const vpsPremium = mean(report.titles.filter((t) => premiumIds.includes(t.id)).map((t) => t.finish! - t.arrival));
   const before = encodeError(report, secondHalf);
   const afterError = encodeError(calibrated, secondHalf);
@@ -202,11 +225,12 @@ export async function runBench(opts: RunBenchOptions): Promise<RunBenchReport> {
   const out: RunBenchReport = {
     titles: sources.length,
     slots: opts.slots,
-    naive: { wallSeconds: round(naive.wall), premiumTurnaround: round(naivePremium), cpuBusy: round(naive.cpuBusy) },
+    naive: { wallSeconds: round(naive.wall), premiumTurnaround: round(naivePremium), cpuBusy: round(naive.cpuBusy), cpuBusyQueued: round(busyShare(naive.samples, naive.value.lastStart)) },
     vps: {
       wallSeconds: round(run.wall),
       premiumTurnaround: round(vpsPremium),
       cpuBusy: round(run.cpuBusy),
+      cpuBusyQueued: round(busyShare(run.samples, vpsLastStart)),
       deadlineCompliance: report.metrics.deadlineCompliance,
       downgrades: report.titles.reduce((n, t) => n + t.downgrades.length, 0),
     },
@@ -218,7 +242,7 @@ export async function runBench(opts: RunBenchOptions): Promise<RunBenchReport> {
       wallAtMostNaive: run.wall <= naive.wall,
       premiumHalved: vpsPremium <= 0.5 * naivePremium,
       deadlinesMet: report.metrics.deadlineCompliance === 1,
-      cpuBusy90: run.cpuBusy >= 0.9,
+      cpuBusy90: busyShare(run.samples, vpsLastStart) >= 0.9,
       calibrationHelps: afterError < before,
     },
   };

@@ -173,7 +173,7 @@ function formatRunBench(r: RunBenchReport): string {
     `  wall time        vps ${r.vps.wallSeconds} s, naive ${r.naive.wallSeconds} s (${r.ratios.wall}×; bar ≤ 1: ${yes(r.bars.wallAtMostNaive)})`,
     `  premium mean     vps ${r.vps.premiumTurnaround} s, naive ${r.naive.premiumTurnaround} s (${r.ratios.premiumTurnaround}×; bar ≤ 0.5: ${yes(r.bars.premiumHalved)})`,
     `  deadlines        ${r.vps.deadlineCompliance === null ? "—" : pct(r.vps.deadlineCompliance)} on time, ${r.vps.downgrades} downgrade(s) (${yes(r.bars.deadlinesMet)})`,
-    `  CPU busy         vps ${pct(r.vps.cpuBusy)}, naive ${pct(r.naive.cpuBusy)} (bar ≥ 90%: ${yes(r.bars.cpuBusy90)})`,
+    `  CPU busy         while work was queued: vps ${pct(r.vps.cpuBusyQueued)}, naive ${pct(r.naive.cpuBusyQueued)} (bar ≥ 90%: ${yes(r.bars.cpuBusy90)}); whole batch: vps ${pct(r.vps.cpuBusy)}, naive ${pct(r.naive.cpuBusy)}`,
     `  width kept       ${pct(r.widthUse.within)} of ${r.widthUse.encodes} encodes used at most 110% of their slots (median ${pct(r.widthUse.median)}, max ${pct(r.widthUse.max)})`,
     `  encode error     median ${pct(r.calibration.encodeErrorBefore)} with the shipped model, ${pct(r.calibration.encodeErrorAfter)} after vps calibrate on the first half (${yes(r.bars.calibrationHelps)})`,
   ].join("\n") + "\n";
