@@ -102,7 +102,6 @@ export class LocalRunner implements TaskRunner {
   async run(t: SimTask, signal: AbortSignal): Promise<TaskOutcome> {
     const record: TaskRecord = { tries: 0, outputs: [] };
     this.records.set(t.task.id, record);
-    const started = performance.now();
     const result = await this.attempt(t, record, signal);
     if (!result.ok) {
       record.lastError = result.reason;
@@ -110,15 +109,12 @@ export class LocalRunner implements TaskRunner {
       return result.interrupted ? { ok: false, reason: result.reason, interrupted: true } : { ok: false, reason: result.reason };
     }
     record.outputs = result.outputs;
-    if (!record.resumed) record.seconds = result.seconds;
     if (result.cpuSeconds !== undefined) record.cpuSeconds = result.cpuSeconds;
-    if (!record.resumed) {
-      record.slots = t.task.slots;
-      record.preset = t.task.preset ?? undefined;
-      this.journal({ type: "end", t: this.ctx.now(), task: t.task.id, key: t.key, seconds: result.seconds, slots: t.task.slots, ...(record.preset ? { preset: record.preset } : {}), outputs: result.outputs });
-    }
-    // Learning wants the successful try's own duration; a resumed task took none.
-    return { ok: true, seconds: record.resumed ? 0 : result.seconds || (performance.now() - started) / 1000 };
+    // A resumed task took no time here (its record holds what its run journaled): nothing to learn.
+    if (record.resumed) return { ok: true, seconds: 0 };
+    Object.assign(record, { seconds: result.seconds, slots: t.task.slots, preset: t.task.preset ?? undefined });
+    this.journal({ type: "end", t: this.ctx.now(), task: t.task.id, key: t.key, seconds: result.seconds, slots: t.task.slots, ...(record.preset ? { preset: record.preset } : {}), outputs: result.outputs });
+    return { ok: true, seconds: result.seconds };
   }
 
   private journal(e: JournalEntry): void {
