@@ -17,7 +17,7 @@ import { expectedOutput } from "./expect";
 import type { Journal, JournalEntry, OutputRecord } from "./journal";
 import { partialPath, type RunLayout } from "./layout";
 import { type JobOutcome, type JobProgress, runJob } from "./process";
-import { packageDeliverable, publishTitle } from "./publish";
+import { isIntermediate, packageDeliverable, publishedWhole, publishTitle } from "./publish";
 import { verifyOutput } from "./verify";
 
 export type RunEvent =
@@ -223,12 +223,17 @@ export class LocalRunner implements TaskRunner {
     const entry = this.ctx.finished.get(t.key);
     const rec = entry?.outputs.find((o) => o.path === relative(this.opts.layout.work, path));
     if (!rec) return null;
-    try {
-      if ((await stat(path)).size !== rec.bytes) return null;
-      return (await sha256File(path, path)) === rec.sha256 ? rec : null;
-    } catch {
-      return null;
-    }
+    if (await sameFile(path, rec)) return rec;
+    // A mezzanine or chunk is removed once its title is published; while the published title is
+    // whole, nothing needs it again.
+    return isIntermediate(path) && (await this.publishedWhole(this.sourceOf(t))) ? rec : null;
+  }
+
+  private readonly whole = new Map<string, Promise<boolean>>();
+
+  private publishedWhole(title: string): Promise<boolean> {
+    if (!this.whole.has(title)) this.whole.set(title, publishedWhole(this.opts.layout, title));
+    return this.whole.get(title)!;
   }
 
   private async tryOnce(t: SimTask, record: TaskRecord, out: { path: string; expect: Parameters<typeof verifyOutput>[1] }, task: Task, signal: AbortSignal): Promise<Attempt> {
@@ -263,6 +268,16 @@ export class LocalRunner implements TaskRunner {
     await rename(tmp, out.path);
     const output: OutputRecord = { path: relative(this.opts.layout.work, out.path), bytes: verdict.bytes, sha256: verdict.sha256, frames: verdict.frames, duration: verdict.duration };
     return { ok: true, outputs: [output], seconds: job.wallMs / 1000, ...(job.cpuMs === undefined ? {} : { cpuSeconds: job.cpuMs / 1000 }) };
+  }
+}
+
+/** The file is there with the recorded size and sha256. */
+async function sameFile(path: string, rec: OutputRecord): Promise<boolean> {
+  try {
+    if ((await stat(path)).size !== rec.bytes) return false;
+    return (await sha256File(path, path)) === rec.sha256;
+  } catch {
+    return false;
   }
 }
 

@@ -159,6 +159,36 @@ async function publishedManifest(dir: string): Promise<Manifest | null> {
  */
 export async function publishTitle(state: SimState, t: SimTask, layout: RunLayout, records: ReadonlyMap<string, TaskRecord>, analyses: ReadonlyMap<string, Analysis>, publishedAt: string): Promise<string> {
   const title = sourceTitle(state, t);
+  const dir = await publish(state, title, layout, records, analyses, publishedAt);
+  // The mezzanine and the chunks are only inputs of the title's encodes and joins: once it is
+  // published (and no deferred rendition of it still has to read them) they go, for they are
+  // large (a lossless mezzanine is tens of GB an hour). The renditions stay: they share their
+  // bytes with the published files (hard links) and let a re-run check what it need not redo.
+  const followUp = title.followUp === null ? null : state.titles[title.followUp]!;
+  if (!followUp || followUp.idx === t.titleIdx || followUp.finish !== null) await removeIntermediates(join(layout.work, title.id));
+  return dir;
+}
+
+/** Outputs that only feed other tasks of the title: the normalised mezzanine and rendition chunks. */
+export const isIntermediate = (path: string): boolean => /(^|\/)mezzanine\.mkv$|\.c\d{3}\.mp4$/.test(path);
+
+async function removeIntermediates(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) await removeIntermediates(path);
+    else if (isIntermediate(path)) await rm(path, { force: true });
+  }
+}
+
+/** The title is in published/ whole: its title.json lists renditions that are all there, byte for byte. */
+export async function publishedWhole(layout: RunLayout, title: string): Promise<boolean> {
+  const dir = publishedDir(layout, title);
+  const m = await publishedManifest(dir);
+  return m !== null && (await intact(dir, m));
+}
+
+async function publish(state: SimState, title: SimTitle, layout: RunLayout, records: ReadonlyMap<string, TaskRecord>, analyses: ReadonlyMap<string, Analysis>, publishedAt: string): Promise<string> {
   const staging = stagingDir(layout, title.id);
   const target = publishedDir(layout, title.id);
   await mkdir(layout.published, { recursive: true });

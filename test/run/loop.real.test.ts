@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/model";
 import { tempDir } from "../tempDir";
-import { decodedFrames, journalOf, makeSource, reportOf, type TitleSpec, vpsIn, workloadYaml } from "./cli";
+import { decodedFrames, filesUnder, journalOf, makeSource, reportOf, type TitleSpec, vpsIn, workloadYaml } from "./cli";
 
 let sources: string;
 let cache: string;
@@ -64,6 +64,15 @@ describe("a title long enough to be cut into chunks", () => {
     expect(joined.output).toMatchObject({ frames: 1320 });
     expect(chunks.reduce((n, t) => n + t.output!.frames!, 0)).toBe(1320);
     expect(decodedFrames(join(dir, "out/published/long/h264-sdr/240p.mp4"))).toBe(1320);
+    // Published: the chunks (intermediate files) are gone, the rendition stays beside the published one.
+    expect(filesUnder(join(dir, "out/.work/long"))).toEqual(["h264-sdr/240p.mp4"]);
+    // A re-run redoes nothing: the chunks need not exist again while the published title is whole.
+    const again = vpsIn({ cwd: dir }, "run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=2");
+    expect(again.status, again.stderr).toBe(0);
+    const journal = journalOf(join(dir, "out"));
+    const secondRun = journal.slice(journal.findLastIndex((e) => e.type === "run"));
+    expect(secondRun.filter((e) => e.type === "start" && /\/(encode|join)\//.test(e.task))).toEqual([]);
+    expect(reportOf(join(dir, "out")).tasks.filter((t) => t.kind === "encode" || t.kind === "join").every((t) => t.resumed)).toBe(true);
   });
 });
 
