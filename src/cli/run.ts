@@ -115,9 +115,14 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
   const sched = createScheduler(workload, book, options);
   checkPools(sched, capacity);
   const release = takeLock(layout);
-  const journal = new Journal(layout.journal);
   try {
     checkSpace(layout, scratchBytes(sched));
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const journal = new Journal(layout.journal);
+  try {
     const orphans = stopOrphans(unfinishedSpawns(layout.journal), layout.work);
     if (orphans > 0) process.stderr.write(`vps: stopped ${orphans} ffmpeg process(es) that a killed run left behind\n`);
     removePartials(layout.work);

@@ -4,7 +4,7 @@
 // a lock whose process is gone is stale and taken over). Left-over temporary outputs of a killed
 // run are removed: they were never checked, so nothing may use them.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, unlinkSync, writeSync, closeSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, unlinkSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { fsReason } from "../load/read";
 import { ExternalError, InputError } from "../util/errors";
@@ -33,8 +33,10 @@ function alive(pid: number): boolean {
 /** Takes the output directory for this process; returns the release. A second live run is refused. */
 export function takeLock(layout: RunLayout): () => void {
   try {
+    // Writability first where the directory exists: a recursive mkdir on a read-only file system
+    // reports ENOENT, not EROFS.
+    if (existsSync(layout.out)) accessSync(layout.out, constants.W_OK);
     mkdirSync(layout.state, { recursive: true });
-    accessSync(layout.out, constants.W_OK);
   } catch (e) {
     throw new InputError(`--out-dir ${layout.out} cannot be written: ${fsReason(e, "no such directory")}`);
   }

@@ -1,9 +1,10 @@
 // `vps run` refusing what cannot run, before it writes anything: ffmpeg missing (exit 3), no title
 // with a source, bad options (exit 2); and a source file that changes after it was measured, which
 // fails its title (exit 4) and no other.
+import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../cli/run";
 import { tempDir } from "../tempDir";
 import { cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, reportOf, vpsIn, vpsStart, waitFor, workloadYaml } from "./cli";
@@ -83,4 +84,40 @@ describe("vps run: a source changed after it was planned", () => {
     // nothing of b was encoded from the changed file
     expect(journalOf(out).some((e) => e.type === "start" && e.task.startsWith("b/encode"))).toBe(false);
   }, 120_000);
+});
+
+/** A small tmpfs mounted for the test (root in a sandbox may mount one); null where it cannot be. */
+function tmpfs(options: string): string | null {
+  const dir = tempDir();
+  const r = spawnSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir], { encoding: "utf8" });
+  if (r.status !== 0) return null;
+  mounted.push(dir);
+  return dir;
+}
+const mounted: string[] = [];
+afterAll(() => mounted.forEach((dir) => spawnSync("umount", [dir])));
+const canMount = (() => {
+  const dir = tmpfs("size=64k");
+  return dir !== null;
+})();
+
+describe("vps run: an out-dir that cannot take the run", () => {
+  // Mounting needs root with CAP_SYS_ADMIN, as CI and the developers' machines run; elsewhere these skip.
+  it.skipIf(!canMount)("on a read-only filesystem: exit 2, saying so, nothing written", () => {
+    const ro = tmpfs("ro,size=64k")!;
+    const dir = tempDir({ "w.yaml": twoTitles() });
+    const r = vpsIn({ cwd: dir }, "run", "w.yaml", "--out-dir", ro, "--cache", cache);
+    expectExit(r, 2);
+    expect(r.stderr).toMatch(/--out-dir .* cannot be written: .*read-only/i);
+    expect(filesUnder(ro)).toEqual([]);
+  });
+
+  it.skipIf(!canMount)("without room for the plan's intermediate files: exit 2 with the figures, nothing but the lock dir", () => {
+    const small = tmpfs("size=16k")!;
+    const dir = tempDir({ "w.yaml": twoTitles() });
+    const r = vpsIn({ cwd: dir }, "run", "w.yaml", "--out-dir", small, "--cache", cache);
+    expectExit(r, 2);
+    expect(r.stderr).toMatch(/has 0\.00 GiB free; the plan's intermediate files need about [\d.]+ GiB/);
+    expect(filesUnder(small)).toEqual([]);
+  });
 });
