@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/model";
 import { tempDir } from "../tempDir";
-import { decodedFrames, filesUnder, journalOf, makeSource, reportOf, type TitleSpec, vpsIn, workloadYaml } from "./cli";
+import { decodedFrames, filesUnder, journalOf, makeSource, readJson, reportOf, type TitleSpec, vpsIn, workloadYaml } from "./cli";
 
 let sources: string;
 let cache: string;
@@ -73,6 +73,47 @@ describe("a title long enough to be cut into chunks", () => {
     const secondRun = journal.slice(Math.max(...journal.map((e, i) => (e.type === "run" ? i : -1))));
     expect(secondRun.filter((e) => e.type === "start" && /\/(encode|join)\//.test(e.task))).toEqual([]);
     expect(reportOf(join(dir, "out")).tasks.filter((t) => t.kind === "encode" || t.kind === "join").every((t) => t.resumed)).toBe(true);
+  });
+});
+
+describe("a release whose top rung is deferred past its deadline", () => {
+  it("is published on time without it, then republished with it when the follow-up has encoded it", () => {
+    // A recipe library whose only downgrade defers the 360p rung; one slot and a deadline 61 s out
+    // (planned 1 s out, after the 60 s buffer) make the scheduler take it at once.
+    const recipe = `deliverable: h264-sdr
+codec: h264
+encoder: libx264
+pool: cpu
+hdr: false
+bitDepth: 8
+recipes:
+  - class: generic
+    preset: medium
+    reason: "test: a top rung that can wait until after the release"
+    settings: { bframes: 3 }
+    ladder:
+      - { name: 360p, width: 640, height: 360, bitrateKbps: 800 }
+      - { name: 240p, width: 426, height: 240, bitrateKbps: 300 }
+    downgrades:
+      - { step: defer-rendition, rendition: 360p, qualityCost: 1 }
+`;
+    const yaml = workloadYaml([{ ...spec("a"), tier: "premium" }]).replace("deliverables: [h264-sdr] }", "deliverables: [h264-sdr], deadline: +61s }");
+    const dir = tempDir({ "w.yaml": yaml, "recipes/h264-sdr.yaml": recipe });
+    const r = vpsIn({ cwd: dir }, "run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=1", "--recipes", "recipes");
+    expect(r.status, r.stderr).toBe(0);
+    const out = join(dir, "out");
+    const plan = reportOf(out);
+    expect(plan.titles.find((t) => t.id === "a")).toMatchObject({ onTime: true, downgrades: [expect.objectContaining({ step: "defer-rendition", rendition: "360p" })] });
+    expect(plan.titles.find((t) => t.id === "a+deferred")).toMatchObject({ deferredFrom: "a" });
+    const journal = journalOf(out);
+    const firstPublish = journal.findIndex((e) => e.type === "publish" && e.title === "a");
+    const deferredStart = journal.findIndex((e) => e.type === "start" && e.task === "a+deferred/encode/h264-sdr/360p");
+    expect(firstPublish).toBeGreaterThanOrEqual(0);
+    expect(deferredStart, "the deferred rung is encoded after the release is published").toBeGreaterThan(firstPublish);
+    expect(journal.filter((e) => e.type === "publish" && e.title === "a")).toHaveLength(2);
+    expect(filesUnder(join(out, "published"))).toEqual(["a/h264-sdr/240p.mp4", "a/h264-sdr/360p.mp4", "a/title.json"]);
+    const renditions = readJson<{ deliverables: { renditions: { name: string; deferred?: boolean; frames: number }[] }[] }>(join(out, "published/a/title.json")).deliverables[0]!.renditions;
+    expect(renditions.map((x) => [x.name, x.deferred ?? false, x.frames])).toEqual([["360p", true, 48], ["240p", false, 48]]);
   });
 });
 
