@@ -17,7 +17,7 @@ import { registerVerify } from "./verify";
 
 function program(): Command {
   const p = new Command("vps")
-    .description("video processing pipeline scheduler: plan and simulate a fixed encoding farm")
+    .description("video processing pipeline scheduler: plan, simulate and run a fixed encoding farm")
     .version(packageVersion())
     .exitOverride()
     .showHelpAfterError("(run vps --help for usage)");
