@@ -62,7 +62,10 @@ export async function drive(sched: Scheduler, runner: TaskRunner, clock: Clock, 
 
   const launch = (task: SimTask) => {
     options.onStart?.(task);
-    const p = runner.run(task, stop.signal).then((outcome) => {
+    // A runner that throws (a disk error in its own bookkeeping) fails that task, not the run: a
+    // rejected promise left in flight would keep the driver waiting for it forever.
+    const run = runner.run(task, stop.signal).catch((e: unknown): TaskOutcome => ({ ok: false, reason: e instanceof Error ? e.message : String(e) }));
+    const p = run.then((outcome) => {
       ended.push({ task, outcome });
       inflight.delete(p);
       bell.ring();

@@ -59,6 +59,21 @@ describe("--partial hold", () => {
   });
 });
 
+describe("a runner that throws", () => {
+  test("fails that task (its title held) instead of leaving the run waiting for it", async () => {
+    const options: PlanOptions = { policy: "value", seed: null, trace: null };
+    const sched = createScheduler(workload, book, options);
+    const world = new VirtualWorld((t) => ({ seconds: t.task.duration, failure: null }));
+    const runner = {
+      run: (t: Parameters<typeof world.run>[0]) => (t.task.id === "clip/analyse" ? Promise.reject(new Error("ENOSPC: no space left on device, write")) : world.run(t)),
+    };
+    await drive(sched, runner, world, { partial: "hold" });
+    const plan = assemblePlan(workload, sched.state, options);
+    expect(plan.titles.find((t) => t.id === "clip")!.failed).toMatchObject({ task: "clip/analyse", reason: "ENOSPC: no space left on device, write" });
+    expect(plan.titles.find((t) => t.id === "ep")!.finish).not.toBeNull();
+  });
+});
+
 describe("--partial publish", () => {
   test("a failed rendition is left out and the title is published without it", async () => {
     const hd = aTitle({ id: "clip", tier: "ugc", content: aContent({ duration: 120 }) });
