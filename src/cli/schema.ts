@@ -15,7 +15,8 @@ const SCHEMAS: Record<string, object> = {
 };
 
 function parseName(value: string): string {
-  if (value in SCHEMAS) return value;
+  // Own names only: `__proto__` or `constructor` are not schemas, though `in` finds them on the prototype.
+  if (Object.hasOwn(SCHEMAS, value)) return value;
   throw new InvalidArgumentError(`expected one of ${Object.keys(SCHEMAS).join(", ")}, found "${value}"`);
 }
 

@@ -67,7 +67,7 @@ export async function runSimulate(flags: SimulateFlags): Promise<void> {
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
   const workload = withEventsFile(generateWorkload(scenario, flags.seed), flags.events);
   checkDeliverables(workload, book, scenarioPath);
-  if (flags.workloadOut) writeFileAtomic(flags.workloadOut, workloadToYaml(workload));
+  if (flags.workloadOut !== undefined) writeFileAtomic(flags.workloadOut, workloadToYaml(workload));
   const policies: PolicyName[] = flags.policy ? [flags.policy] : ["value", "fifo"];
   const plans = await simulatePlans({ ...withLadders(workload, book, rqModels), costModel }, book, policies, flags);
   if (plans.length === 1) emitPlan(plans[0]!, { ...flags, policy: plans[0]!.policy as PolicyName });

@@ -41,11 +41,11 @@ describe("vps schema", () => {
     expect(() => strictAjv().compile(s)).not.toThrow();
   });
 
-  it("an unknown name → exit 2 listing the known ones", () => {
-    const r = vps("schema", "nope");
+  it.each(["nope", "__proto__", "constructor", "toString"])("an unknown name (%s) → exit 2 listing the known ones, nothing printed", (name) => {
+    const r = vps("schema", name);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/expected one of workload, recipes, scenario, plan, forecast, found "nope"/);
+    expect(r.stderr).toMatch(new RegExp(`expected one of workload, recipes, scenario, plan, forecast, found "${name}"`));
   });
 
   describe("plans validate against `vps schema plan`", () => {

@@ -1,0 +1,54 @@
+// Writing results with -o (and --workload-out): a regular file, whole or not at all. A target that
+// exists and is not a regular file is refused and left as it was (as root, a rename over /dev/full
+// used to turn the device into a regular file); an empty path is a usage error, not ignored; a
+// symlink is written through to its target.
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { GOOD_WORKLOAD, tempDir, vps } from "./run";
+
+describe("vps plan -o", () => {
+  const dir = tempDir({ "w.yaml": GOOD_WORKLOAD });
+  const w = join(dir, "w.yaml");
+
+  it.each([
+    ["a device", "/dev/null", /cannot write \/dev\/null: it is a device/],
+    ["a directory", dir, /it is a directory/],
+    ["an empty path", "", /expected a file path to write, found an empty one/],
+  ])("refuses %s with exit 2 and prints nothing", (_what, target, message) => {
+    const before = target === "" ? null : statSync(target);
+    const r = vps("plan", w, "-o", target);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(message);
+    if (before) {
+      const after = statSync(target);
+      expect([after.isCharacterDevice(), after.isDirectory(), after.ino]).toEqual([before.isCharacterDevice(), before.isDirectory(), before.ino]);
+    }
+  });
+
+  it("writes a new file and replaces an existing one", () => {
+    const out = join(dir, "plan.json");
+    expect(vps("plan", w, "-o", out).status).toBe(0);
+    const first = readFileSync(out, "utf8");
+    expect(JSON.parse(first).schemaVersion).toBe(1);
+    expect(vps("plan", w, "-o", out).status).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(first);
+  });
+
+  it("writes through a symlink: the link stays, its target gets the plan", () => {
+    mkdirSync(join(dir, "real"), { recursive: true });
+    const target = join(dir, "real", "plan.json");
+    const link = join(dir, "link.json");
+    symlinkSync(target, link);
+    expect(vps("plan", w, "-o", link).status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, "utf8")).schemaVersion).toBe(1);
+  });
+
+  it("vps simulate --workload-out '' is refused too, before anything is written", () => {
+    const r = vps("simulate", "--seed", "1", "--workload-out", "", "-o", join(dir, "sim.json"));
+    expect(r.status).toBe(2);
+    expect(existsSync(join(dir, "sim.json"))).toBe(false);
+  });
+});
