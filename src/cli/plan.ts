@@ -10,6 +10,7 @@ import { loadMeasuredWorkload } from "../load/sources";
 import { byTime, loadEventsFile } from "../load/analytics";
 import type { Plan, Workload } from "../model";
 import { parseIso } from "../util/time";
+import { InputError } from "../util/errors";
 import { buildPlan } from "../plan/build";
 import { formatPlan } from "../plan/format";
 import type { PolicyName } from "../sched/policy";
@@ -46,13 +47,19 @@ export const cacheDirOf = (flags: SourceFlags): string | null => (flags.cache ==
 
 /** The fitted cost model of `--cost-model`, read before anything is written; undefined = the shipped one. */
 export function costModelOf(file: string | undefined): CostModel | undefined {
-  return file ? loadCostModelFile(file) : undefined;
+  return file === undefined ? undefined : loadCostModelFile(givenPath("--cost-model", file));
+}
+
+/** A path an option was given: an empty one is a mistake to say, not a flag to ignore. */
+export function givenPath(option: string, file: string): string {
+  if (file === "") throw new InputError(`${option}: expected a file path, found an empty one`);
+  return file;
 }
 
 /** Adds the events of an NDJSON file (`--events`) to a workload's own, in time order. */
 export function withEventsFile(workload: Workload, file: string | undefined): Workload {
-  if (!file) return workload;
-  const fromFile = loadEventsFile(file, parseIso(workload.epoch) ?? 0);
+  if (file === undefined) return workload;
+  const fromFile = loadEventsFile(givenPath("--events", file), parseIso(workload.epoch) ?? 0);
   return { ...workload, events: byTime([...workload.events, ...fromFile]) };
 }
 

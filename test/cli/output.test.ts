@@ -52,3 +52,13 @@ describe("vps plan -o", () => {
     expect(existsSync(join(dir, "sim.json"))).toBe(false);
   });
 });
+
+describe("an empty path given to an input option", () => {
+  const dir = tempDir({ "w.yaml": GOOD_WORKLOAD });
+  it.each([["--events"], ["--cost-model"]])("%s '' → exit 2 saying so (it was silently ignored)", (option) => {
+    const r = vps("plan", join(dir, "w.yaml"), option, "");
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(new RegExp(`${option}: expected a file path, found an empty one`));
+  });
+});
