@@ -10,6 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan, PlanTask } from "../model";
+import { quantile } from "../cost/linalg";
 import { ExternalError } from "../util/errors";
 
 export interface RunBenchOptions {
@@ -152,10 +153,7 @@ async function naiveBatch(opts: RunBenchOptions, plan: Plan, order: readonly str
 }
 
 const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length);
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+const median = (xs: readonly number[]) => (xs.length === 0 ? 0 : quantile(xs, 0.5));
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** Median |predicted − actual| ÷ actual over the encodes of `titles` in a run report. */

@@ -8,7 +8,7 @@ import { makePolicy, type PolicyName } from "../sched/policy";
 import { DEFAULT_REVIEW_INTERVAL, Simulator } from "../sched/simulator";
 import { Scheduler, type SchedulerInput, type SchedulerOptions } from "../sched/scheduler";
 import { ignoredEventWarnings } from "../sched/analytics";
-import { type SimState, TaskState } from "../sched/state";
+import { type SimState, sourceTitle, TaskState } from "../sched/state";
 import type { TraceSink } from "../sched/trace";
 import type { Allocation } from "../sched/allocate";
 import type { Truth } from "../sched/truth";
@@ -159,8 +159,7 @@ function planTasks(state: SimState, commands: PlanOptions["commands"]): PlanTask
       if (t.task.kind === "encode") task.predicted = round(t.predicted);
       if (t.task.reason !== undefined) task.reason = t.task.reason;
       if (t.state === TaskState.Failed) task.failed = true;
-      const owner = state.titles[t.titleIdx]!;
-      const argv = commands?.(t.task, owner.deferredFrom ?? owner.id) ?? null;
+      const argv = commands?.(t.task, sourceTitle(state, t).id) ?? null;
       if (argv !== null) task.argv = argv;
       return task;
     })

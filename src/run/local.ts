@@ -11,7 +11,7 @@ import { sha256File } from "../content/analyse";
 import type { SourceFacts } from "../content/normalise";
 import type { EncodeLookup, TaskCommands } from "../encode/commands";
 import type { Task } from "../model";
-import type { SimState, SimTask } from "../sched/state";
+import { type SimState, type SimTask, sourceTitle } from "../sched/state";
 import type { TaskOutcome, TaskRunner } from "./driver";
 import { expectedOutput } from "./expect";
 import type { Journal, JournalEntry, OutputRecord } from "./journal";
@@ -95,8 +95,7 @@ export class LocalRunner implements TaskRunner {
 
   /** The title whose source a task reads: a deferred follow-up's original. */
   sourceOf(t: SimTask): string {
-    const owner = this.ctx.state.titles[t.titleIdx]!;
-    return owner.deferredFrom ?? owner.id;
+    return sourceTitle(this.ctx.state, t).id;
   }
 
   async run(t: SimTask, signal: AbortSignal): Promise<TaskOutcome> {

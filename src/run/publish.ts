@@ -14,7 +14,7 @@ import { basename, join, relative } from "node:path";
 import type { Analysis } from "../content/types";
 import { sha256File } from "../content/analyse";
 import { renditionPath } from "../encode/argv";
-import type { SimState, SimTask, SimTitle } from "../sched/state";
+import { type SimState, type SimTask, type SimTitle, sourceTitle } from "../sched/state";
 import type { OutputRecord } from "./journal";
 import { publishedDir, type RunLayout, stagingDir } from "./layout";
 import type { TaskRecord } from "./local";
@@ -32,11 +32,6 @@ async function place(from: string, to: string): Promise<void> {
   } catch {
     await copyFile(from, to);
   }
-}
-
-function sourceTitle(state: SimState, t: SimTask): SimTitle {
-  const owner = state.titles[t.titleIdx]!;
-  return owner.deferredFrom === null ? owner : state.titles.find((x) => x.id === owner.deferredFrom)!;
 }
 
 /** The renditions a package task gathers: a follow-up's one deferred rendition, else the deliverable's active ones. */

@@ -7,7 +7,7 @@ import { chunkOf, type EncodeLookup } from "../encode/commands";
 import type { SourceFacts } from "../content/normalise";
 import type { Plan, PlanTask } from "../model";
 import { chunksOf } from "../pipeline/expand";
-import { type SimState, TaskState } from "../sched/state";
+import { type SimState, sourceTitle, TaskState } from "../sched/state";
 import type { TaskRecord } from "./local";
 
 /** Adds each task's tries, fallback and output check to the plan's tasks. */
@@ -44,8 +44,7 @@ export function historyCsv(state: SimState, records: ReadonlyMap<string, TaskRec
   for (const t of state.tasks) {
     const r = records.get(t.task.id);
     if (t.task.kind !== "encode" || t.state !== TaskState.Done || !r || r.seconds === undefined || !(r.seconds > 0)) continue;
-    const owner = state.titles[t.titleIdx]!;
-    const source = owner.deferredFrom ?? owner.id;
+    const source = sourceTitle(state, t).id;
     const facts = sources.get(source);
     const found = lookup(t.task, source);
     if (!facts || !found) continue;

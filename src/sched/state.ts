@@ -201,6 +201,12 @@ export interface SimState {
 /** A task that failed for good, as the plan reports it. */
 export type TitleFailure = TaskFailure;
 
+/** The title whose source a task reads: its own, or for a deferred follow-up the original's. */
+export function sourceTitle(state: SimState, t: SimTask): SimTitle {
+  const owner = state.titles[t.titleIdx]!;
+  return owner.deferredFrom === null ? owner : state.titles[state.titleIndex.get(owner.deferredFrom)!]!;
+}
+
 export function taskWork(t: SimTask): number {
   return t.task.duration * t.task.slots;
 }
