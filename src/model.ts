@@ -185,6 +185,16 @@ export interface Recipe {
   ladder: Rendition[];
   /** Ordered: step n is only available once step n-1 is applied. */
   downgrades: DowngradeStep[];
+  /** Real runs only: the encoder to try when this one fails on a task after every retry and the faster preset. */
+  fallback?: FallbackEncoder;
+}
+
+/** Another encoder of the same codec, with its own preset and settings (the deliverable's `fallback`). */
+export interface FallbackEncoder {
+  encoder: string;
+  preset: string;
+  settings: Record<string, string | number | boolean>;
+  reason: string;
 }
 
 export interface RecipeBook {

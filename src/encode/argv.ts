@@ -132,6 +132,9 @@ function encoderArgs(facts: SourceFacts, recipe: Recipe, slots: number): string[
     if (cl) extra.push(["max-cll", contentLightText(cl)]);
     return settingsArgs(recipe, slots, extra, "transfer" in recipe.settings ? { transfer: transferOf(facts) } : {});
   }
+  // libaom-av1 (a fallback) takes the colour description from ffmpeg's -color_* options and
+  // carries no mastering metadata in ffmpeg 5.1.
+  if (recipe.encoder !== "libsvtav1") return settingsArgs(recipe, slots);
   // SVT-AV1 takes colour description as numbers: BT.2020 primaries 9, PQ 16 / HLG 18, BT.2020 NCL 9.
   const extra: [string, string][] = [
     ["color-primaries", "9"],

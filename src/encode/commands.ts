@@ -1,11 +1,12 @@
 // The argv of each task of a plan, built at plan assembly from the task's final fields (after the
 // scheduler's downgrades: a faster preset shows in the argv). Titles without a source file get
 // none; neither do analyse, package and publish tasks (the farm's own tools do those).
-import type { Recipe, RecipeBook, Rendition, Task, Title } from "../model";
+import type { FallbackEncoder, Recipe, RecipeBook, Rendition, Task, Title } from "../model";
 import { chunksOf } from "../pipeline/expand";
 import { type Chunk, encodeArgv, joinArgv, normaliseArgv, type SourceFacts } from "./argv";
 
-export type TaskCommands = (task: Task, sourceTitle: string) => string[] | null;
+/** A task's argv; with `fallback`, an encode's with the deliverable's fallback encoder in place of the recipe's. */
+export type TaskCommands = (task: Task, sourceTitle: string, fallback?: FallbackEncoder) => string[] | null;
 
 /** Chunk `index` of a title `duration` seconds long, as the pipeline cut it. */
 export function chunkOf(duration: number, index: number): Chunk {
@@ -33,7 +34,7 @@ export function encodeLookup(book: RecipeBook, titles: readonly Title[]): Encode
 
 export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, SourceFacts>, outDir: string, titles: readonly Title[] = []): TaskCommands {
   const lookup = encodeLookup(book, titles);
-  return (task, title) => {
+  return (task, title, fallback) => {
     const facts = sources.get(title);
     if (!facts) return null;
     if (task.kind === "normalise") return normaliseArgv(facts, outDir, title, task.slots);
@@ -43,7 +44,8 @@ export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, Sour
     if (task.kind !== "encode") return null;
     const found = lookup(task, title);
     if (!found) return null;
-    const { recipe, rendition } = found;
+    const rendition = found.rendition;
+    const recipe = fallback ? { ...found.recipe, encoder: fallback.encoder, settings: fallback.settings } : found.recipe;
     const chunk = task.chunk === null ? null : chunkOf(facts.content.duration, task.chunk);
     return encodeArgv(facts, { title, recipe, rendition, preset: task.preset ?? recipe.preset, chunk, slots: task.slots }, outDir);
   };

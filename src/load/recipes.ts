@@ -3,7 +3,7 @@
 import { readdirSync } from "node:fs";
 import { readUserFile } from "./read";
 import { join } from "node:path";
-import type { Codec, ContentClass, DowngradeStep, Recipe, RecipeBook, Rendition } from "../model";
+import type { Codec, ContentClass, DowngradeStep, FallbackEncoder, Recipe, RecipeBook, Rendition } from "../model";
 import { InputError, type Problem } from "../util/errors";
 import { ProblemList, isRecord, list, num, rec, str, type Path } from "./problems";
 import { recipeFileSchema } from "./schemas";
@@ -91,6 +91,7 @@ function checkRecipeFile(file: string, text: string): FileResult {
 
 function normaliseFile(data: Record<string, unknown>): Recipe[] {
   const deliverable = str(data.deliverable, "");
+  const fallback = isRecord(data.fallback) ? fallbackOf(data.fallback) : null;
   return list(data.recipes).map((raw) => {
     const r = rec(raw);
     const contentClass = str(r.class, "generic") as ContentClass;
@@ -109,8 +110,13 @@ function normaliseFile(data: Record<string, unknown>): Recipe[] {
       reason: str(r.reason, ""),
       ladder: sortLadder(list(r.ladder).map((x) => rendition(rec(x)))),
       downgrades: list(r.downgrades).map((d) => downgrade(rec(d))),
+      ...(fallback ? { fallback: { ...fallback, settings: { ...fallback.settings } } } : {}),
     };
   });
+}
+
+function fallbackOf(f: Record<string, unknown>): FallbackEncoder {
+  return { encoder: str(f.encoder, ""), preset: str(f.preset, ""), settings: { ...rec(f.settings) } as FallbackEncoder["settings"], reason: str(f.reason, "") };
 }
 
 function rendition(r: Record<string, unknown>): Rendition {
@@ -135,9 +141,10 @@ function checkFile(data: Record<string, unknown>, recipes: Recipe[], problems: P
   checkHdrFile(data, problems);
   const encoderOk = checkEncoder(data, problems);
   checkClasses(recipes, problems);
+  checkFallback(data, recipes[0]?.fallback, problems);
   recipes.forEach((r, i) => {
     if (!problems.ok(["recipes", i])) return;
-    if (encoderOk) checkSettings(r, i, problems);
+    if (encoderOk) checkSettings(r, ["recipes", i, "settings"], problems);
     checkRungNames(rec(list(data.recipes)[i]), i, problems);
     if (problems.clean(["recipes", i, "ladder"])) checkDowngrades(r, i, problems);
   });
@@ -173,10 +180,10 @@ function checkEncoder(data: Record<string, unknown>, problems: ProblemList): boo
  * Settings must survive the trip into ffmpeg: inside -x264-params/-x265-params/-svtav1-params a
  * ':' or '=' in a value would split it, and libvpx-vp9 takes only its own options.
  */
-function checkSettings(r: Recipe, i: number, problems: ProblemList): void {
+function checkSettings(r: Pick<Recipe, "encoder" | "settings">, where: Path, problems: ProblemList): void {
   const info = ENCODERS[r.encoder as keyof typeof ENCODERS];
   for (const [key, value] of Object.entries(r.settings)) {
-    const at: Path = ["recipes", i, "settings", key];
+    const at: Path = [...where, key];
     if (!problems.ok(at)) continue;
     if (info.knownOptions !== null && !info.knownOptions.includes(key)) {
       problems.add(at, `expected a ${r.encoder} option (${info.knownOptions.join(", ")}), found "${key}"`, true);
@@ -186,6 +193,19 @@ function checkSettings(r: Recipe, i: number, problems: ProblemList): void {
       problems.add(at, `expected a parameter name without ':', '=' or spaces, found "${key}"`, true);
     }
   }
+}
+
+/** The fallback must make the same codec (the output check expects it) with an encoder vps knows, other than the deliverable's own. */
+function checkFallback(data: Record<string, unknown>, fallback: FallbackEncoder | undefined, problems: ProblemList): void {
+  if (!fallback || !problems.ok(["fallback"], ["codec"])) return;
+  const codec = data.codec as Codec;
+  const others = encodersFor(codec).filter((e) => e !== data.encoder);
+  if (!isEncoder(fallback.encoder) || ENCODERS[fallback.encoder].codec !== codec || fallback.encoder === data.encoder) {
+    const what = others.length > 0 ? `another encoder vps writes commands for with codec ${codec} (${others.join(", ")})` : `another encoder with codec ${codec}, but vps knows no other`;
+    problems.add(["fallback", "encoder"], `expected ${what}, found "${fallback.encoder}"`);
+    return;
+  }
+  checkSettings(fallback, ["fallback", "settings"], problems);
 }
 
 function checkClasses(recipes: Recipe[], problems: ProblemList): void {

@@ -331,5 +331,17 @@ export const recipeFileSchema = {
     hdr: { type: "boolean", description: "true: needs an HDR (pq/hlg) source and bitDepth 10 (default false)." },
     bitDepth: { enum: [8, 10, 12], description: "Output bits per sample (default 8)." },
     recipes: { type: "array", minItems: 1, items: recipeSchema, description: "Exactly one generic recipe plus any per-class recipes." },
+    fallback: {
+      type: "object",
+      additionalProperties: false,
+      required: ["encoder", "preset", "reason"],
+      description: "vps run: another encoder of the same codec, tried on a task whose encodes failed every try and the faster preset.",
+      properties: {
+        encoder: { type: "string", minLength: 1, description: "ffmpeg encoder name (libaom-av1)." },
+        preset: { type: "string", minLength: 1, description: "Its preset (libaom-av1: cpu-used, 0..8)." },
+        settings: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] }, description: "Its own options by name." },
+        reason: { type: "string", minLength: 1, description: "Why this encoder, in one line." },
+      },
+    },
   },
 } as const;

@@ -51,7 +51,7 @@ export function logOutput(write: (line: string) => void, now: () => number): Run
     },
     event: (e) => {
       if (e.type === "task:retry") line("retry", `${e.task} (try ${e.try} in ${e.delaySeconds} s): ${e.reason}`);
-      else if (e.type === "task:fallback") line("fallback", `${e.task} with preset ${e.preset}: ${e.reason}`);
+      else if (e.type === "task:fallback") line("fallback", `${e.task} with ${e.fallback}: ${e.reason}`);
       else if (e.type === "task:resumed") line("resumed", `${e.task} (done by an earlier run in this directory)`);
       else if (e.type === "title:publish") line("published", `${e.title} → ${e.dir}`);
     },

@@ -19,7 +19,7 @@ export type JournalEntry =
   | { type: "start"; t: number; task: string; key: string; slots: number; preset?: string; try: number }
   | { type: "spawn"; t: number; task: string; key: string; pid: number }
   | { type: "retry"; t: number; task: string; key: string; try: number; reason: string }
-  | { type: "end"; t: number; task: string; key: string; seconds: number; slots: number; preset?: string; outputs: OutputRecord[] }
+  | { type: "end"; t: number; task: string; key: string; seconds: number; slots: number; preset?: string; encoder?: string; outputs: OutputRecord[] }
   | { type: "fail"; t: number; task: string; key: string; reason: string }
   | { type: "publish"; t: number; title: string }
   | { type: "stop"; t: number; why: string };

@@ -2,15 +2,16 @@
 // output written under a temporary name, checked with ffprobe, then renamed), a checksum of the
 // source for analyse, and the plain-folder package and atomic publish of src/run/publish.ts.
 // A failed try is retried with backoff up to `maxTries`; an encode whose tries are spent gets one
-// more try at the recipe's fallback (its first faster-preset downgrade step); only then does the
-// scheduler hear of a failure. The task's slots stay held meanwhile: the width was chosen for it.
+// more try at each of the recipe's fallbacks in turn (its first faster-preset downgrade step, then
+// the deliverable's fallback encoder when it names one); only then does the scheduler hear of a
+// failure. The task's slots stay held meanwhile: the width was chosen for it.
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, relative } from "node:path";
 import type { Analysis } from "../content/types";
 import { sha256File } from "../content/analyse";
 import type { SourceFacts } from "../content/normalise";
 import type { EncodeLookup, TaskCommands } from "../encode/commands";
-import type { Task } from "../model";
+import type { FallbackEncoder, Task } from "../model";
 import { type SimState, type SimTask, sourceTitle } from "../sched/state";
 import type { TaskOutcome, TaskRunner } from "./driver";
 import { expectedOutput } from "./expect";
@@ -23,7 +24,7 @@ import { verifyOutput } from "./verify";
 export type RunEvent =
   | { type: "task:progress"; task: string; progress: JobProgress; duration: number }
   | { type: "task:retry"; task: string; try: number; reason: string; delaySeconds: number }
-  | { type: "task:fallback"; task: string; preset: string; reason: string }
+  | { type: "task:fallback"; task: string; fallback: string; reason: string }
   | { type: "task:resumed"; task: string }
   | { type: "title:publish"; title: string; dir: string };
 
@@ -69,7 +70,19 @@ export interface TaskRecord {
   seconds?: number;
   slots?: number;
   preset?: string;
+  /** Set when the deliverable's fallback encoder made the output (its speed is not the recipe encoder's). */
+  encoder?: string;
+  /** The command of the successful try (the fallback's, when one ran). */
+  argv?: string[];
   cpuSeconds?: number;
+}
+
+/** One more way to make a task's output once its tries are spent. */
+interface Fallback {
+  /** What the report and the log call it ("preset veryfast", "encoder libaom-av1 preset 8"). */
+  label: string;
+  task: Task;
+  encoder?: FallbackEncoder;
 }
 
 type Attempt = { ok: true; outputs: OutputRecord[]; seconds: number; cpuSeconds?: number } | { ok: false; reason: string; interrupted?: boolean };
@@ -112,7 +125,8 @@ export class LocalRunner implements TaskRunner {
     // A resumed task took no time here (its record holds what its run journaled): nothing to learn.
     if (record.resumed) return { ok: true, seconds: 0 };
     Object.assign(record, { seconds: result.seconds, slots: t.task.slots, preset: t.task.preset ?? undefined });
-    this.journal({ type: "end", t: this.ctx.now(), task: t.task.id, key: t.key, seconds: result.seconds, slots: t.task.slots, ...(record.preset ? { preset: record.preset } : {}), outputs: result.outputs });
+    const extra = { ...(record.preset ? { preset: record.preset } : {}), ...(record.encoder ? { encoder: record.encoder } : {}) };
+    this.journal({ type: "end", t: this.ctx.now(), task: t.task.id, key: t.key, seconds: result.seconds, slots: t.task.slots, ...extra, outputs: result.outputs });
     return { ok: true, seconds: result.seconds };
   }
 
@@ -177,6 +191,7 @@ export class LocalRunner implements TaskRunner {
       record.seconds = entry.seconds;
       record.slots = entry.slots;
       record.preset = entry.preset;
+      if (entry.encoder) record.encoder = entry.encoder;
       this.ctx.report({ type: "task:resumed", task: t.task.id });
       return { ok: true, outputs: [resumed], seconds: 0 };
     }
@@ -192,14 +207,40 @@ export class LocalRunner implements TaskRunner {
         if (signal.aborted) return { ok: false, reason: "interrupted", interrupted: true };
       }
     }
-    const fallback = this.fallbackPreset(t);
-    if (!fallback) return last;
-    record.fallback = `preset ${fallback}`;
-    this.ctx.report({ type: "task:fallback", task: t.task.id, preset: fallback, reason: last.reason });
-    const attempt = await this.tryOnce(t, record, out, { ...t.task, preset: fallback }, signal);
-    // The task ran with the fallback's preset: the plan and the report say so.
-    if (attempt.ok) t.task.preset = fallback;
-    return attempt.ok || attempt.interrupted ? attempt : { ok: false, reason: `${attempt.reason} (also with the fallback preset ${fallback}; before: ${last.reason})` };
+    const first = last.reason;
+    const also: string[] = [];
+    const tried: string[] = [];
+    for (const fallback of this.fallbacks(t)) {
+      record.fallback = fallback.label;
+      this.ctx.report({ type: "task:fallback", task: t.task.id, fallback: fallback.label, reason: last.reason });
+      last = await this.tryOnce(t, record, out, fallback.task, signal, fallback.encoder);
+      if (!last.ok && last.interrupted) return last;
+      if (last.ok) {
+        // The task ran with the fallback's preset (and encoder): the plan and the report say so.
+        t.task.preset = fallback.task.preset;
+        if (fallback.encoder) record.encoder = fallback.encoder.encoder;
+        return last;
+      }
+      also.push(fallback.label);
+      tried.push(last.reason);
+    }
+    if (also.length === 0) return last;
+    // The last failure leads (what a person reads first); then what else was tried and the first reason.
+    const between = tried.slice(0, -1).map((why, i) => `with the fallback ${also[i]}: ${why}; `).join("");
+    return { ok: false, reason: `${last.reason} (also with the fallback ${also.at(-1)!}; ${between}before: ${first})` };
+  }
+
+  /** An encode's fallbacks, in order: its recipe's first faster preset, then the deliverable's fallback encoder. */
+  private fallbacks(t: SimTask): Fallback[] {
+    if (t.task.kind !== "encode") return [];
+    const found = this.ctx.lookup(t.task, this.sourceOf(t));
+    if (!found) return [];
+    const out: Fallback[] = [];
+    const step = found.recipe.downgrades.find((s) => s.step === "faster-preset");
+    if (step && step.step === "faster-preset" && step.preset !== t.task.preset) out.push({ label: `preset ${step.preset}`, task: { ...t.task, preset: step.preset } });
+    const other = found.recipe.fallback;
+    if (other) out.push({ label: `encoder ${other.encoder} preset ${other.preset}`, task: { ...t.task, preset: other.preset }, encoder: other });
+    return out;
   }
 
   /** A join names no recipe of its own: it is its chunks' (the encodes it waits for). */
@@ -207,14 +248,6 @@ export class LocalRunner implements TaskRunner {
     if (t.task.kind !== "join" || t.task.recipe !== null) return t.task;
     const chunk = t.after.map((i) => this.ctx.state.tasks[i]!).find((x) => x.task.kind === "encode" && x.task.recipe !== null);
     return chunk ? { ...t.task, recipe: chunk.task.recipe } : t.task;
-  }
-
-  /** An encode's fallback: the preset of its recipe's first faster-preset step, if it differs from the one that failed. */
-  private fallbackPreset(t: SimTask): string | null {
-    if (t.task.kind !== "encode") return null;
-    const found = this.ctx.lookup(t.task, this.sourceOf(t));
-    const step = found?.recipe.downgrades.find((s) => s.step === "faster-preset");
-    return step && step.step === "faster-preset" && step.preset !== t.task.preset ? step.preset : null;
   }
 
   /** A task an earlier run finished counts as done only if its output is still there, byte for byte. */
@@ -235,9 +268,9 @@ export class LocalRunner implements TaskRunner {
     return this.whole.get(title)!;
   }
 
-  private async tryOnce(t: SimTask, record: TaskRecord, out: { path: string; expect: Parameters<typeof verifyOutput>[1] }, task: Task, signal: AbortSignal): Promise<Attempt> {
+  private async tryOnce(t: SimTask, record: TaskRecord, out: { path: string; expect: Parameters<typeof verifyOutput>[1] }, task: Task, signal: AbortSignal, encoder?: FallbackEncoder): Promise<Attempt> {
     record.tries++;
-    const argv = this.ctx.commands(task, this.sourceOf(t));
+    const argv = this.ctx.commands(task, this.sourceOf(t), encoder);
     if (!argv) return { ok: false, reason: `no command for ${t.task.id}` };
     const tmp = partialPath(out.path);
     // The output is the argv's last argument (a `file:` URL when its name holds a colon).
@@ -265,6 +298,7 @@ export class LocalRunner implements TaskRunner {
       return { ok: false, reason: `output check failed: ${verdict.problems.join("; ")}` };
     }
     await rename(tmp, out.path);
+    record.argv = argv;
     const output: OutputRecord = { path: relative(this.opts.layout.work, out.path), bytes: verdict.bytes, sha256: verdict.sha256, frames: verdict.frames, duration: verdict.duration };
     return { ok: true, outputs: [output], seconds: job.wallMs / 1000, ...(job.cpuMs === undefined ? {} : { cpuSeconds: job.cpuMs / 1000 }) };
   }
@@ -289,5 +323,12 @@ function failureText(job: Extract<JobOutcome, { ok: false }>): string {
         : job.reason === "signal"
           ? `was killed by ${job.signal ?? "a signal"}`
           : `exited with code ${job.code}`;
-  return `ffmpeg ${how}${job.stderrTail ? `: ${job.stderrTail.trim().split("\n").slice(-3).join(" | ")}` : ""}`;
+  return `ffmpeg ${how}${job.stderrTail ? `: ${telling(job.stderrTail).join(" | ")}` : ""}`;
+}
+
+/** The last three lines of stderr that are not an encoder's info or warning chatter (SVT-AV1 logs both there even at -loglevel error). */
+function telling(stderr: string): string[] {
+  const lines = stderr.trim().split("\n");
+  const kept = lines.filter((l) => !/\[(info|warn)\]/i.test(l));
+  return (kept.length > 0 ? kept : lines).slice(-3);
 }

@@ -18,6 +18,7 @@ export function withRunRecords(plan: Plan, records: ReadonlyMap<string, TaskReco
     // A resumed task made no try in this run: it has no tries (an earlier run's journal has them).
     const out: PlanTask = r.tries > 0 ? { ...t, tries: r.tries } : { ...t };
     if (r.fallback) out.fallback = r.fallback;
+    if (r.argv) out.argv = r.argv;
     if (r.resumed) out.resumed = true;
     if (r.cpuSeconds !== undefined) out.cpuSeconds = Math.round(r.cpuSeconds * 1000) / 1000;
     const o = r.outputs[0];
@@ -44,6 +45,8 @@ export function historyCsv(state: SimState, records: ReadonlyMap<string, TaskRec
   for (const t of state.tasks) {
     const r = records.get(t.task.id);
     if (t.task.kind !== "encode" || t.state !== TaskState.Done || !r || r.seconds === undefined || !(r.seconds > 0)) continue;
+    // A fallback encoder's speed is not the codec's model: calibrating on it would mislead the next plan.
+    if (r.encoder) continue;
     const source = sourceTitle(state, t).id;
     const facts = sources.get(source);
     const found = lookup(t.task, source);

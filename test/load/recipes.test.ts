@@ -104,7 +104,7 @@ describe("loadRecipeText", () => {
 
   it("reports unknown keys and every problem of a file together", () => {
     expect(problems(FILE.replace("pool: cpu", "pool: cpu\ncolour: blue").replace("rendition: 1080p", "rendition: 4k"))).toEqual([
-      'r.yaml:5:1 colour: expected one of the keys deliverable, codec, encoder, pool, hdr, bitDepth, recipes, found unknown key "colour"',
+      'r.yaml:5:1 colour: expected one of the keys deliverable, codec, encoder, pool, hdr, bitDepth, recipes, fallback, found unknown key "colour"',
       'r.yaml:17:45 recipes[0].downgrades[1].rendition: expected a rung of this ladder (1080p, 720p, 360p), found "4k"',
     ]);
   });
@@ -221,6 +221,26 @@ describe("loadRecipeText: the format constraints vps writes commands under", () 
     expect(problems(FILE.replace("settings: { aq-mode: 1 }", 'settings: { aq-mode: 1, deblock: "-1:-1" }'))).toEqual([
       `r.yaml:9:38 recipes[0].settings.deblock: expected a value without ':' or '=' (they separate -x264-params entries; write pairs with a comma, "-1,-1"), found "-1:-1"`,
     ]);
+  });
+
+  it("takes a fallback encoder of the same codec, with its own preset and settings, onto every recipe of the file", () => {
+    const av1 = FILE.replace("codec: h264", "codec: av1").replace("encoder: libx264", "encoder: libsvtav1").replace("settings: { aq-mode: 1 }", "settings: { tune: 0 }");
+    const fallback = 'pool: cpu\nfallback: { encoder: libaom-av1, preset: "8", settings: { tune: ssim }, reason: refuses nothing }';
+    const [generic, animation] = loadRecipeText("r.yaml", av1.replace("pool: cpu", fallback) + ANIMATION);
+    expect(generic?.fallback).toEqual({ encoder: "libaom-av1", preset: "8", settings: { tune: "ssim" }, reason: "refuses nothing" });
+    expect(animation?.fallback).toEqual(generic?.fallback);
+    expect(animation?.fallback).not.toBe(generic?.fallback);
+    expect(loadRecipeText("r.yaml", av1)[0]).not.toHaveProperty("fallback");
+  });
+
+  it("rejects a fallback encoder of another codec, the file's own encoder, or settings that would split its params", () => {
+    const fb = (encoder: string, settings = "{}") => FILE.replace("pool: cpu", `pool: cpu\nfallback: { encoder: ${encoder}, preset: "8", settings: ${settings}, reason: r }`);
+    expect(problems(fb("libx265"))).toEqual(['r.yaml:5:22 fallback.encoder: expected another encoder with codec h264, but vps knows no other, found "libx265"']);
+    expect(problems(fb("libx264"))).toEqual(['r.yaml:5:22 fallback.encoder: expected another encoder with codec h264, but vps knows no other, found "libx264"']);
+    const av1 = (encoder: string, settings = "{}") => fb(encoder, settings).replace("codec: h264", "codec: av1").replace("encoder: libx264", "encoder: libsvtav1");
+    expect(problems(av1("libsvtav1"))).toEqual(['r.yaml:5:22 fallback.encoder: expected another encoder vps writes commands for with codec av1 (libaom-av1), found "libsvtav1"']);
+    expect(problems(av1("libaom-av1", '{ tune: "a:b" }'))[0]).toMatch(/fallback\.settings\.tune: expected a value without ':' or '=' \(they separate -aom-params entries/);
+    expect(problems(FILE.replace("pool: cpu", "pool: cpu\nfallback: { encoder: libaom-av1 }"))[0]).toMatch(/fallback: expected key "preset"|fallback.*preset/);
   });
 
   it("takes only libvpx-vp9's own options for VP9", () => {

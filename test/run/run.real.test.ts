@@ -3,6 +3,7 @@
 // What a user relies on: what is published decodes and is what title.json says; a failed try is
 // retried and never leaves a file at a final name; a title that fails for good is held (or
 // published without the rendition with --partial publish) and never stops the other titles.
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -162,6 +163,36 @@ describe("vps run: a failed try is retried", () => {
       [3, "veryfast"],
     ]);
     expect(decodedFrames(join(out, "published/a/h264-sdr/240p.mp4"))).toBe(48);
+  });
+});
+
+describe("vps run: an encoder that refuses a source", () => {
+  // SVT-AV1 refuses frames under 64 pixels on a side: a 320x56 strip fails every try and the
+  // faster preset, and the AV1 deliverable's fallback encoder (libaom-av1) makes the rendition.
+  let out: string;
+  let r: Run;
+  const ENCODE = "s/encode/av1/360p";
+  beforeAll(() => {
+    makeSource(join(sources, "strip.mp4"), "320x56", 1);
+    ({ out, r } = run([{ id: "s", tier: "premium", source: join(sources, "strip.mp4"), deliverables: ["av1"] }], null, "--max-tries", "1", "--retry-delay", "0.1"));
+  });
+
+  it("publishes the rendition made by the deliverable's fallback encoder, after its own encoder and the faster preset failed", () => {
+    expectExit(r, 0);
+    const task = taskOf(reportOf(out), ENCODE);
+    expect(task).toMatchObject({ tries: 3, fallback: "encoder libaom-av1 preset 8", preset: "8" });
+    expect(task.argv?.[task.argv.indexOf("-c:v") + 1]).toBe("libaom-av1");
+    expect(r.stderr).toMatch(/fallback +s\/encode\/av1\/360p with preset 10: .*must be at least 64/);
+    expect(r.stderr).toMatch(/fallback +s\/encode\/av1\/360p with encoder libaom-av1 preset 8/);
+    const file = join(out, "published/s/av1/360p.mp4");
+    expect(decodedFrames(file)).toBe(24);
+    const probe = spawnSync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", file], { encoding: "utf8" });
+    expect(probe.stdout.trim()).toBe("av1,320,56");
+  });
+
+  it("keeps the fallback encoder's run out of history.csv (its speed is not the AV1 model's) and journals the encoder", () => {
+    expect(readFileSync(join(out, "history.csv"), "utf8").trim().split("\n")).toHaveLength(1);
+    expect(journalOf(out).filter((e) => e.type === "end" && e.task === ENCODE)).toEqual([expect.objectContaining({ encoder: "libaom-av1", preset: "8" })]);
   });
 });
 
