@@ -57,6 +57,8 @@ export interface ContentProfile {
   complexity: number;
   /** Path of the source file, when the title has one. */
   source: string | null;
+  /** false: the source has no audio track (its packages are video-only). Absent: it has audio. */
+  audio?: boolean;
 }
 
 /** Figures from the platform's analytics; all optional in YAML, zero when unknown. */
@@ -91,7 +93,7 @@ export interface Title {
   ladders?: Readonly<Record<string, Rendition[]>>;
 }
 
-export type TaskKind = "normalise" | "analyse" | "encode" | "join" | "package" | "publish" | "custom";
+export type TaskKind = "normalise" | "analyse" | "encode" | "join" | "audio" | "package" | "publish" | "custom";
 
 /** One stage of a custom pipeline as the user writes it. */
 export interface PipelineStage {
@@ -187,7 +189,23 @@ export interface Recipe {
   downgrades: DowngradeStep[];
   /** Real runs only: the encoder to try when this one fails on a task after every retry and the faster preset. */
   fallback?: FallbackEncoder;
+  /** The deliverable's audio renditions (absent: AAC-LC stereo 128 kb/s, DEFAULT_AUDIO). */
+  audio?: AudioProfile[];
+  /** The packages the deliverable ships (absent: both). */
+  package?: PackageFormat[];
+  /** Segment length of its packages, seconds (absent: 2); every encode forces a keyframe at each segment's start. */
+  segmentSeconds?: number;
 }
+
+/** One audio rendition: encoded once per title from the source, shared by every deliverable that lists it. */
+export interface AudioProfile {
+  name: string;
+  codec: "aac" | "opus";
+  bitrateKbps: number;
+  channels: number;
+}
+
+export type PackageFormat = "hls" | "dash";
 
 /** Another encoder of the same codec, with its own preset and settings (the deliverable's `fallback`). */
 export interface FallbackEncoder {

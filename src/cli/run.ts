@@ -132,7 +132,7 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
     output = live ?? (flags.json ? jsonOutput((l) => process.stdout.write(l), () => clock.now()) : logOutput((l) => process.stderr.write(l), () => clock.now()));
     const out: RunOutput = output;
     const runner = new LocalRunner(
-      { state: sched.state, commands, lookup, sources: measured.sources, analyses: measured.analyses, journal, finished, now: () => clock.now(), wallTime: () => new Date().toISOString(), report: (e) => out.event(e) },
+      { state: sched.state, commands, lookup, recipes: book.recipes, sources: measured.sources, analyses: measured.analyses, journal, finished, now: () => clock.now(), wallTime: () => new Date().toISOString(), report: (e) => out.event(e) },
       { layout, ffmpeg, maxTries: flags.maxTries, stallTimeoutMs: flags.stallTimeout * 1000, backoffMs: flags.retryDelay * 1000 },
     );
     const stop = new AbortController();

@@ -1,7 +1,7 @@
 // The cost model as the pipeline sees it: every prediction a task needs (work, slots, duration,
 // memory, scratch, and the small stages' durations), behind one interface so a model fitted from
 // a farm's own history (`vps calibrate`, `--cost-model`) can replace the shipped defaults.
-import type { Codec, ContentProfile, Rendition } from "../model";
+import type { AudioProfile, Codec, ContentProfile, Rendition } from "../model";
 
 export interface EncodeSpec {
   codec: Codec;
@@ -40,6 +40,8 @@ export interface CostModel {
   normaliseWork(content: ContentProfile): number;
   /** Wall seconds of joining a rendition's chunks. */
   joinDuration(content: ContentProfile): number;
+  /** Wall seconds (one slot) of encoding one audio rendition of the title from its source. */
+  audioDuration(content: ContentProfile, codec: AudioProfile["codec"]): number;
   /** Wall seconds of packaging `renditions` renditions of one deliverable. */
   packageDuration(content: ContentProfile, renditions: number): number;
   /** Wall seconds of the publish stage. */

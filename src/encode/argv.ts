@@ -9,8 +9,9 @@
 //   <out>/<title>/mezzanine.mkv                            normalised source (FFV1, lossless)
 //   <out>/<title>/<deliverable>/<rendition>.mp4            a rendition (video only; audio is packaged separately)
 //   <out>/<title>/<deliverable>/<rendition>.c<NNN>.mp4     chunk NNN of it, for titles cut into chunks
+//   <out>/<title>/<name>.audio.mp4                         an audio rendition (a file, so no deliverable folder can clash)
 import { posix } from "node:path";
-import type { ContentProfile, Recipe, Rendition } from "../model";
+import type { AudioProfile, ContentProfile, Recipe, Rendition } from "../model";
 import { constantRate, mezzaninePixelFormat, type SourceFacts } from "../content/normalise";
 import type { ProbeInfo } from "../content/types";
 import { contentLightText, decodeThreads, ENCODERS, type EncoderName, ffv1Threads, settingsArgs, svtMasterDisplay, x265MasterDisplay } from "./encoders";
@@ -172,6 +173,33 @@ export function encodeArgv(facts: SourceFacts, job: EncodeJob, outDir: string): 
     ...colourArgs(facts, recipe),
     ...(recipe.codec === "hevc" ? ["-tag:v", "hvc1"] : []),
     "-f", "mp4", fileArg(renditionPath(outDir, job.title, recipe.deliverable, rendition.name, chunk?.index ?? null)),
+  ];
+}
+
+// ---- audio ---------------------------------------------------------------------------------
+
+export function audioPath(outDir: string, title: string, name: string): string {
+  return posix.join(outDir, title, `${name}.audio.mp4`);
+}
+
+const AUDIO_ENCODERS: Record<AudioProfile["codec"], string> = { aac: "aac", opus: "libopus" };
+
+/**
+ * The source's first audio track as one audio rendition, exactly as long as the video: padded with
+ * silence where the track is shorter, cut where it is longer, so every rung and the audio agree.
+ * 48 kHz for both codecs (Opus only codes 48 kHz; AAC at 48 kHz is what players expect).
+ */
+export function audioArgv(facts: SourceFacts, profile: AudioProfile, outDir: string, title: string): string[] {
+  return [
+    ...HEAD,
+    "-threads", "1",
+    "-i", fileArg(facts.content.source!),
+    "-map", "0:a:0", "-vn", "-sn", "-dn",
+    "-af", "apad",
+    "-t", secs(facts.content.duration),
+    "-c:a", AUDIO_ENCODERS[profile.codec], "-b:a", `${Math.round(profile.bitrateKbps)}k`,
+    "-ac", String(profile.channels), "-ar", "48000",
+    "-f", "mp4", fileArg(audioPath(outDir, title, profile.name)),
   ];
 }
 

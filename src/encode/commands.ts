@@ -3,7 +3,8 @@
 // none; neither do analyse, package and publish tasks (the farm's own tools do those).
 import type { FallbackEncoder, Recipe, RecipeBook, Rendition, Task, Title } from "../model";
 import { chunksOf } from "../pipeline/expand";
-import { type Chunk, encodeArgv, joinArgv, normaliseArgv, type SourceFacts } from "./argv";
+import { audioProfileNamed } from "../recipes/delivery";
+import { audioArgv, type Chunk, encodeArgv, joinArgv, normaliseArgv, type SourceFacts } from "./argv";
 
 /** A task's argv; with `fallback`, an encode's with the deliverable's fallback encoder in place of the recipe's. */
 export type TaskCommands = (task: Task, sourceTitle: string, fallback?: FallbackEncoder) => string[] | null;
@@ -40,6 +41,10 @@ export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, Sour
     if (task.kind === "normalise") return normaliseArgv(facts, outDir, title, task.slots);
     if (task.kind === "join" && task.deliverable !== null && task.rendition !== null) {
       return joinArgv(outDir, title, task.deliverable, task.rendition, chunksOf(facts.content.duration).length);
+    }
+    if (task.kind === "audio" && task.rendition !== null) {
+      const profile = audioProfileNamed(book.recipes, task.rendition);
+      return profile ? audioArgv(facts, profile, outDir, title) : null;
     }
     if (task.kind !== "encode") return null;
     const found = lookup(task, title);

@@ -92,7 +92,7 @@ export const ENCODERS: Readonly<Record<EncoderName, EncoderInfo>> = {
   // 1.2 (libaom parallelises by tiles and rows; one 360p tile leaves little to spread).
   "libaom-av1": {
     codec: "av1", preset: (p) => ["-usage", "good", "-cpu-used", p], paramsOption: "-aom-params", ffmpegOptions: [], knownOptions: null, quiet: [],
-    threads: (n) => ({ params: [], options: [...ffmpegThreads(n), ...(n === 1 ? [] : ["-row-mt", "1"])] }),
+    threads: (n) => ({ params: n === 1 ? [] : [["row-mt", "1"]], options: ffmpegThreads(n) }),
   },
 };
 

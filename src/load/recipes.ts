@@ -3,7 +3,7 @@
 import { readdirSync } from "node:fs";
 import { readUserFile } from "./read";
 import { join } from "node:path";
-import type { Codec, ContentClass, DowngradeStep, FallbackEncoder, Recipe, RecipeBook, Rendition } from "../model";
+import type { AudioProfile, Codec, ContentClass, DowngradeStep, FallbackEncoder, PackageFormat, Recipe, RecipeBook, Rendition } from "../model";
 import { InputError, type Problem } from "../util/errors";
 import { ProblemList, isRecord, list, num, rec, str, type Path } from "./problems";
 import { recipeFileSchema } from "./schemas";
@@ -31,6 +31,7 @@ export function loadRecipeDir(dir: string): RecipeBook {
     }
     owner.set(deliverable, name);
     recipes.push(...result.recipes);
+    problems.push(...audioClashes(recipes, result.recipes, owner, result.audioPos));
   }
   if (problems.length > 0) throw new InputError(`${dir}: invalid recipe library (${problems.length} problems)`, problems);
   return { recipes };
@@ -66,6 +67,25 @@ interface FileResult {
   recipes: Recipe[];
   problems: Problem[];
   deliverablePos: Problem["pos"];
+  /** Where each audio rendition is written (`audio[i]`), for problems found across files. */
+  audioPos: Problem["pos"][];
+}
+
+/**
+ * A title encodes each audio rendition once, by name, for every deliverable naming it: two files
+ * giving one name different codecs or bitrates would make one of them wrong.
+ */
+function audioClashes(all: readonly Recipe[], added: readonly Recipe[], owner: ReadonlyMap<string, string>, at: readonly Problem["pos"][]): Problem[] {
+  const first = added[0];
+  if (!first?.audio) return [];
+  const problems: Problem[] = [];
+  first.audio.forEach((a, i) => {
+    const other = all.find((r) => r.deliverable !== first.deliverable && r.audio?.some((b) => b.name === a.name));
+    const b = other?.audio?.find((x) => x.name === a.name);
+    if (!other || !b || (b.codec === a.codec && b.bitrateKbps === a.bitrateKbps && b.channels === a.channels)) return;
+    problems.push({ pos: at[i] ?? at[0]!, message: `expected audio ${a.name} to be the same as in ${owner.get(other.deliverable)} (${b.codec} ${b.bitrateKbps} kb/s, ${b.channels} channels), found ${a.codec} ${a.bitrateKbps} kb/s, ${a.channels} channels: give it another name` });
+  });
+  return problems;
 }
 
 function checkRecipeFile(file: string, text: string): FileResult {
@@ -73,7 +93,7 @@ function checkRecipeFile(file: string, text: string): FileResult {
   try {
     parsed = parseYaml(file, text);
   } catch (e) {
-    if (e instanceof InputError) return { recipes: [], problems: e.problems, deliverablePos: { file, line: 1, col: 1, path: "deliverable" } };
+    if (e instanceof InputError) return { recipes: [], problems: e.problems, deliverablePos: { file, line: 1, col: 1, path: "deliverable" }, audioPos: [] };
     throw e;
   }
   const { source, data } = parsed;
@@ -84,14 +104,16 @@ function checkRecipeFile(file: string, text: string): FileResult {
     problems.throwIfAny("recipe file");
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    return { recipes: [], problems: e.problems, deliverablePos: posOf(source, ["deliverable"]) };
+    return { recipes: [], problems: e.problems, deliverablePos: posOf(source, ["deliverable"]), audioPos: [] };
   }
-  return { recipes, problems: [], deliverablePos: posOf(source, ["deliverable"]) };
+  const audioPos = (recipes[0]?.audio ?? []).map((_, i) => posOf(source, ["audio", i]));
+  return { recipes, problems: [], deliverablePos: posOf(source, ["deliverable"]), audioPos };
 }
 
 function normaliseFile(data: Record<string, unknown>): Recipe[] {
   const deliverable = str(data.deliverable, "");
   const fallback = isRecord(data.fallback) ? fallbackOf(data.fallback) : null;
+  const delivery = deliveryOf(data);
   return list(data.recipes).map((raw) => {
     const r = rec(raw);
     const contentClass = str(r.class, "generic") as ContentClass;
@@ -111,8 +133,25 @@ function normaliseFile(data: Record<string, unknown>): Recipe[] {
       ladder: sortLadder(list(r.ladder).map((x) => rendition(rec(x)))),
       downgrades: list(r.downgrades).map((d) => downgrade(rec(d))),
       ...(fallback ? { fallback: { ...fallback, settings: { ...fallback.settings } } } : {}),
+      ...(delivery.audio ? { audio: delivery.audio.map((a) => ({ ...a })) } : {}),
+      ...(delivery.package ? { package: [...delivery.package] } : {}),
+      ...(delivery.segmentSeconds === undefined ? {} : { segmentSeconds: delivery.segmentSeconds }),
     };
   });
+}
+
+/** The file's audio, package and segment fields, as written (absent ones take recipes/delivery.ts's defaults). */
+function deliveryOf(data: Record<string, unknown>): Pick<Recipe, "audio" | "package" | "segmentSeconds"> {
+  const out: Pick<Recipe, "audio" | "package" | "segmentSeconds"> = {};
+  if (Array.isArray(data.audio)) {
+    out.audio = list(data.audio).map((raw): AudioProfile => {
+      const a = rec(raw);
+      return { name: str(a.name, ""), codec: str(a.codec, "aac") as AudioProfile["codec"], bitrateKbps: num(a.bitrateKbps, 128), channels: num(a.channels, 2) };
+    });
+  }
+  if (Array.isArray(data.package)) out.package = list(data.package).map((p) => str(p, "hls") as PackageFormat);
+  if (typeof data.segmentSeconds === "number") out.segmentSeconds = data.segmentSeconds;
+  return out;
 }
 
 function fallbackOf(f: Record<string, unknown>): FallbackEncoder {

@@ -105,6 +105,7 @@ const contentSchema = {
     hdr: { enum: ["sdr", "pq", "hlg"], description: "Transfer: sdr | pq | hlg (default sdr)." },
     class: { enum: [...CONTENT_CLASSES], description: "Content class for recipe choice (default generic)." },
     complexity: { type: "number", minimum: 0, maximum: 1, description: "0 (static slides) .. 1 (confetti in the rain); default 0.5." },
+    audio: { type: "boolean", description: "false: the source has no audio track, so no audio is encoded (default true; a measured source file decides)." },
     source: {
       type: "string",
       minLength: 1,
@@ -331,6 +332,30 @@ export const recipeFileSchema = {
     hdr: { type: "boolean", description: "true: needs an HDR (pq/hlg) source and bitDepth 10 (default false)." },
     bitDepth: { enum: [8, 10, 12], description: "Output bits per sample (default 8)." },
     recipes: { type: "array", minItems: 1, items: recipeSchema, description: "Exactly one generic recipe plus any per-class recipes." },
+    audio: {
+      type: "array",
+      minItems: 1,
+      description: "Audio renditions (default one: aac-128, AAC-LC stereo 128 kb/s). Each is encoded once per title, shared by deliverables naming it.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name", "codec", "bitrateKbps"],
+        properties: {
+          name: id("Its name (aac-128); the same name in two files must mean the same audio."),
+          codec: { enum: ["aac", "opus"], description: "aac (AAC-LC) | opus." },
+          bitrateKbps: { type: "number", minimum: 16, maximum: 512, description: "Target bitrate, kb/s." },
+          channels: { enum: [1, 2, 6], description: "1 mono, 2 stereo (default), 6 for 5.1." },
+        },
+      },
+    },
+    package: {
+      type: "array",
+      minItems: 1,
+      uniqueItems: true,
+      items: { enum: ["hls", "dash"] },
+      description: "Packages the deliverable ships over the same fMP4 (CMAF) segments: hls, dash (default both).",
+    },
+    segmentSeconds: { type: "number", minimum: 1, maximum: 10, description: "Segment length of its packages, seconds (default 2); each segment starts on a keyframe." },
     fallback: {
       type: "object",
       additionalProperties: false,

@@ -124,6 +124,8 @@ export function mergeMeasured(title: Title, written: ReadonlySet<string>, a: Ana
     contentClass: keepClass ? w.contentClass : m.contentClass,
     complexity: keepComplexity ? w.complexity : m.complexity,
     source: w.source,
+    // The file decides: a source without an audio track ships video-only packages.
+    ...(a.probe.audio === null ? { audio: false } : {}),
   };
   const needs = normaliseNeeds(a.probe, chunksOf(content.duration).length > 1);
   const merged: Title = { ...title, content };

@@ -216,6 +216,7 @@ function normaliseContent(c: Record<string, unknown>, at: Path, env: TitleEnv): 
     complexity: num(c.complexity, DEFAULT_COMPLEXITY),
     // Resolved against the workload's folder so `vps plan` can open it from any working directory.
     source: typeof c.source === "string" ? resolve(env.baseDir, c.source) : null,
+    ...(c.audio === false ? { audio: false } : {}),
   };
 }
 

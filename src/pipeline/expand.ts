@@ -1,9 +1,11 @@
 // Expands a title into its task DAG: analyse → encode (a task per rendition, or per chunk of it
-// for long titles, then a join) → package (per deliverable) → publish. A custom pipeline reorders
+// for long titles, then a join) and audio (a task per audio rendition the deliverables ask for,
+// unless the source has none) → package (per deliverable) → publish. A custom pipeline reorders
 // or adds stages; its `encode`, `package` stages expand the same way.
 import type { Capacity, PipelineStage, RecipeBook, Recipe, Rendition, Task, Title, Workload } from "../model";
 import { amdahl, type CostModel, defaultCostModel } from "../cost/model";
 import { select } from "../recipes/select";
+import { audioProfiles, hasAudio, titleAudio } from "../recipes/delivery";
 import { InputError, InternalError } from "../util/errors";
 
 /** Titles longer than this are split into chunks that encode in parallel. */
@@ -29,6 +31,8 @@ export interface DeliverablePlan {
   recipe: Recipe;
   /** Highest rung first, as in the recipe's ladder. */
   renditions: RenditionTasks[];
+  /** Its audio renditions' tasks (none when the source has no audio). */
+  audio: string[];
 }
 
 export interface TitlePipeline {
@@ -130,14 +134,31 @@ function expandRendition(ctx: Ctx, recipe: Recipe, rendition: Rendition, after: 
   return { rendition, encodes, join: join.id };
 }
 
-/** Encode stage: every rendition of every deliverable; returns the stage's exit tasks. */
+/** Encode stage: every rendition of every deliverable, then each audio rendition once; returns the stage's exit tasks. */
 function expandEncode(ctx: Ctx, after: string[]): string[] {
   for (const deliverable of ctx.title.deliverables) {
     const { recipe, ladder } = select(ctx.book, deliverable, ctx.title);
     const renditions = ladder.map((r) => expandRendition(ctx, recipe, r, after));
-    ctx.deliverables.push({ deliverable, recipe, renditions });
+    ctx.deliverables.push({ deliverable, recipe, renditions, audio: [] });
   }
-  return ctx.deliverables.flatMap((d) => d.renditions.map((r) => r.join ?? r.encodes[0]!));
+  const audio = expandAudio(ctx, after);
+  return [...ctx.deliverables.flatMap((d) => d.renditions.map((r) => r.join ?? r.encodes[0]!)), ...audio];
+}
+
+/** One task per audio rendition of the title (`<title>/audio/<name>`), read from the source itself. */
+function expandAudio(ctx: Ctx, after: string[]): string[] {
+  if (!hasAudio(ctx.title)) return [];
+  const ids = new Map<string, string>();
+  for (const profile of titleAudio(ctx.deliverables.map((d) => d.recipe))) {
+    const task = baseTask(ctx, `audio/${profile.name}`, "audio", after);
+    task.duration = ctx.cost.audioDuration(ctx.title.content, profile.codec);
+    task.rendition = profile.name;
+    task.scratchGiB = (profile.bitrateKbps * 1000 * ctx.title.content.duration) / 8 / 1024 ** 3;
+    ctx.tasks.push(task);
+    ids.set(profile.name, task.id);
+  }
+  for (const d of ctx.deliverables) d.audio = audioProfiles(d.recipe).map((a) => ids.get(a.name)!);
+  return [...ids.values()];
 }
 
 /**
@@ -148,7 +169,7 @@ function expandPackage(ctx: Ctx, stage: PipelineStage, exits: Map<string, string
   const others = stage.after.filter((a) => a !== ctx.encodeStage).flatMap((a) => exits.get(a) ?? []);
   const viaEncode = ctx.encodeStage !== undefined && stage.after.includes(ctx.encodeStage);
   return ctx.deliverables.map((d) => {
-    const own = viaEncode ? d.renditions.map((r) => r.join ?? r.encodes[0]!) : [];
+    const own = viaEncode ? [...d.renditions.map((r) => r.join ?? r.encodes[0]!), ...d.audio] : [];
     const task = baseTask(ctx, `package/${d.deliverable}`, "package", [...others, ...own]);
     task.duration = ctx.cost.packageDuration(ctx.title.content, d.renditions.length);
     task.deliverable = d.deliverable;

@@ -149,7 +149,7 @@ const planTaskSchema = {
   properties: {
     id: { type: "string" },
     title: { type: "string" },
-    kind: { enum: ["normalise", "analyse", "encode", "join", "package", "publish", "custom"] },
+    kind: { enum: ["normalise", "analyse", "encode", "join", "audio", "package", "publish", "custom"] },
     pool: { type: "string" },
     slots: { type: "integer", minimum: 1 },
     start: seconds("Seconds after the epoch."),

@@ -11,15 +11,14 @@ import type { Analysis } from "../content/types";
 import { sha256File } from "../content/analyse";
 import type { SourceFacts } from "../content/normalise";
 import type { EncodeLookup, TaskCommands } from "../encode/commands";
-import type { FallbackEncoder, Task } from "../model";
+import type { FallbackEncoder, Recipe, Task } from "../model";
 import { type SimState, type SimTask, sourceTitle } from "../sched/state";
 import type { TaskOutcome, TaskRunner } from "./driver";
-import { expectedOutput } from "./expect";
+import { checkOutput, type ExpectedOutput, expectedOutput } from "./expect";
 import type { Journal, JournalEntry, OutputRecord } from "./journal";
 import { partialPath, type RunLayout } from "./layout";
 import { type JobOutcome, type JobProgress, runJob } from "./process";
 import { isIntermediate, packageDeliverable, publishedWhole, publishTitle } from "./publish";
-import { verifyOutput } from "./verify";
 
 export type RunEvent =
   | { type: "task:progress"; task: string; progress: JobProgress; duration: number }
@@ -44,6 +43,8 @@ export interface LocalContext {
   state: SimState;
   commands: TaskCommands;
   lookup: EncodeLookup;
+  /** The recipe library's recipes (an audio task's rendition is named there). */
+  recipes: readonly Recipe[];
   sources: ReadonlyMap<string, SourceFacts>;
   analyses: ReadonlyMap<string, Analysis>;
   journal: Journal;
@@ -136,7 +137,7 @@ export class LocalRunner implements TaskRunner {
 
   private async attempt(t: SimTask, record: TaskRecord, signal: AbortSignal): Promise<Attempt> {
     const kind = t.task.kind;
-    if (kind === "normalise" || kind === "encode" || kind === "join") return this.ffmpegTask(t, record, signal);
+    if (kind === "normalise" || kind === "encode" || kind === "join" || kind === "audio") return this.ffmpegTask(t, record, signal);
     record.tries = 1;
     this.journal({ type: "start", t: this.ctx.now(), task: t.task.id, key: t.key, slots: t.task.slots, try: 1 });
     const began = performance.now();
@@ -182,7 +183,7 @@ export class LocalRunner implements TaskRunner {
   private async ffmpegTask(t: SimTask, record: TaskRecord, signal: AbortSignal): Promise<Attempt> {
     const source = this.sourceOf(t);
     const facts = this.ctx.sources.get(source);
-    const out = facts && expectedOutput(this.withRecipe(t), source, facts, this.ctx.lookup, this.opts.layout.work);
+    const out = facts && expectedOutput(this.withRecipe(t), source, facts, this.ctx.lookup, this.opts.layout.work, this.ctx.recipes);
     if (!facts || !out) return { ok: false, reason: `no command for ${t.task.id} (title without a source file?)` };
     const resumed = await this.resumed(t, out.path);
     if (resumed) {
@@ -268,7 +269,7 @@ export class LocalRunner implements TaskRunner {
     return this.whole.get(title)!;
   }
 
-  private async tryOnce(t: SimTask, record: TaskRecord, out: { path: string; expect: Parameters<typeof verifyOutput>[1] }, task: Task, signal: AbortSignal, encoder?: FallbackEncoder): Promise<Attempt> {
+  private async tryOnce(t: SimTask, record: TaskRecord, out: ExpectedOutput, task: Task, signal: AbortSignal, encoder?: FallbackEncoder): Promise<Attempt> {
     record.tries++;
     const argv = this.ctx.commands(task, this.sourceOf(t), encoder);
     if (!argv) return { ok: false, reason: `no command for ${t.task.id}` };
@@ -292,7 +293,7 @@ export class LocalRunner implements TaskRunner {
       await rm(tmp, { force: true });
       return job.reason === "aborted" ? { ok: false, reason: "interrupted", interrupted: true } : { ok: false, reason: failureText(job) };
     }
-    const verdict = await verifyOutput(tmp, out.expect);
+    const verdict = await checkOutput(tmp, out.expect);
     if (!verdict.ok) {
       await rm(tmp, { force: true });
       return { ok: false, reason: `output check failed: ${verdict.problems.join("; ")}` };

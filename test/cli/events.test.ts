@@ -46,7 +46,11 @@ describe("vps plan --events", () => {
     expect(plan.metrics.promotions).toBe(1);
     expect(plan.metrics.valueChangeDelay.changes).toBeGreaterThan(0);
     expect(plan.metrics.valueChangeDelay.max).toBe(0);
-    expect(clip(plan).finish!).toBeLessThan(clip(without).finish!);
+    // Its queued work starts sooner; its finish may not move when one long encode that had already
+    // started bounds it (the farm cannot react to a task once it runs: issue 13's decision points).
+    const starts = (p: Plan) => p.tasks.filter((t) => t.title === "clip-7" && t.kind !== "analyse").reduce((s, t) => s + t.start, 0);
+    expect(starts(plan)).toBeLessThan(starts(without));
+    expect(clip(plan).finish!).toBeLessThanOrEqual(clip(without).finish!);
     expect(plan.warnings).toEqual([]);
   });
 

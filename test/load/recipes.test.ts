@@ -104,7 +104,7 @@ describe("loadRecipeText", () => {
 
   it("reports unknown keys and every problem of a file together", () => {
     expect(problems(FILE.replace("pool: cpu", "pool: cpu\ncolour: blue").replace("rendition: 1080p", "rendition: 4k"))).toEqual([
-      'r.yaml:5:1 colour: expected one of the keys deliverable, codec, encoder, pool, hdr, bitDepth, recipes, fallback, found unknown key "colour"',
+      'r.yaml:5:1 colour: expected one of the keys deliverable, codec, encoder, pool, hdr, bitDepth, recipes, audio, package, segmentSeconds, fallback, found unknown key "colour"',
       'r.yaml:17:45 recipes[0].downgrades[1].rendition: expected a rung of this ladder (1080p, 720p, 360p), found "4k"',
     ]);
   });

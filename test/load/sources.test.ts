@@ -38,7 +38,7 @@ describe("mergeMeasured: facts are measured, judgements written", () => {
 
   it("takes every measured value when nothing else is written", () => {
     const { title: t, warnings, facts } = mergeMeasured(title, written(), anAnalysis());
-    expect(t.content).toEqual({ duration: 2700, width: 1920, height: 1080, fps: 24, bitDepth: 8, hdr: "sdr", contentClass: "film-grain", complexity: 0.7, source: "/m/a.mov" });
+    expect(t.content).toEqual({ duration: 2700, width: 1920, height: 1080, fps: 24, bitDepth: 8, hdr: "sdr", contentClass: "film-grain", complexity: 0.7, source: "/m/a.mov", audio: false });
     expect(warnings).toEqual([]);
     expect(t.normalise).toBeUndefined();
     expect(facts.needs).toEqual([]);

@@ -18,10 +18,23 @@ describe("the default pipeline", () => {
       "clip/analyse",
       "clip/encode/h264-sdr/1080p",
       "clip/encode/h264-sdr/720p",
+      "clip/audio/aac-128",
       "clip/package/h264-sdr",
       "clip/publish",
     ]);
-    expect(tasks.find((t) => t.kind === "package")!.after).toHaveLength(2);
+    expect(tasks.find((t) => t.kind === "package")!.after).toEqual(["clip/encode/h264-sdr/1080p", "clip/encode/h264-sdr/720p", "clip/audio/aac-128"]);
+  });
+
+  test("audio: one task per audio rendition, shared by the deliverables naming it, none when the source has no audio", () => {
+    const title = aTitle({ id: "x", content: aContent({ width: 3840, height: 2160, duration: 300 }), deliverables: ["h264-sdr", "hevc-4k"] });
+    const { tasks } = expandTitle(title, aWorkload({ titles: [title] }), book);
+    const audio = tasks.filter((t) => t.kind === "audio");
+    expect(audio.map((t) => [t.id, t.rendition, t.after])).toEqual([["x/audio/aac-128", "aac-128", ["x/analyse"]]]);
+    // The cost model's figure: a second of stereo AAC in about 0.02 s, plus start-up.
+    expect(audio[0]!.duration).toBeCloseTo(1 + 0.02 * 300, 6);
+    for (const d of ["h264-sdr", "hevc-4k"]) expect(tasks.find((t) => t.id === `x/package/${d}`)!.after).toContain("x/audio/aac-128");
+    const silent = aTitle({ id: "s", content: aContent({ audio: false }) });
+    expect(expandTitle(silent, aWorkload({ titles: [silent] }), book).tasks.filter((t) => t.kind === "audio")).toEqual([]);
   });
 
   test("a long title is split into chunks that encode in parallel, then joined per rendition", () => {
@@ -43,7 +56,7 @@ describe("the default pipeline", () => {
     const title = aTitle({ id: "x", content: aContent({ width: 3840, height: 2160 }), deliverables: ["h264-sdr", "hevc-4k"] });
     const { tasks } = expandTitle(title, aWorkload({ titles: [title] }), book);
     const pkg = tasks.find((t) => t.id === "x/package/h264-sdr")!;
-    expect(pkg.after.every((a) => a.includes("h264-sdr"))).toBe(true);
+    expect(pkg.after.every((a) => a.includes("h264-sdr") || a.includes("/audio/"))).toBe(true);
   });
 
   test("an explicit work estimate replaces the cost model's encode work", () => {
