@@ -14,6 +14,7 @@ import { posix } from "node:path";
 import type { AudioProfile, ContentProfile, Recipe, Rendition } from "../model";
 import { constantRate, mezzaninePixelFormat, type SourceFacts } from "../content/normalise";
 import type { ProbeInfo } from "../content/types";
+import { segmentSeconds } from "../recipes/delivery";
 import { contentLightText, decodeThreads, ENCODERS, type EncoderName, ffv1Threads, settingsArgs, svtMasterDisplay, x265MasterDisplay } from "./encoders";
 
 export const DEFAULT_OUT_DIR = "out";
@@ -123,19 +124,27 @@ function colourArgs(facts: SourceFacts, recipe: Recipe): string[] {
   return [];
 }
 
-/** The recipe's settings and the task's threading, plus the source's HDR10 metadata on HDR deliverables. */
+/** Frames per package segment: each segment opens with a keyframe (recipes/delivery.ts's segment length). */
+export const gopFrames = (facts: SourceFacts, recipe: Recipe): number => Math.max(1, Math.round(segmentSeconds(recipe) * facts.content.fps));
+
+/** The recipe's settings, the fixed GOP and the task's threading, plus the source's HDR10 metadata on HDR deliverables. */
 function encoderArgs(facts: SourceFacts, recipe: Recipe, slots: number): string[] {
-  if (!recipe.hdr) return settingsArgs(recipe, slots);
+  const gop = ENCODERS[recipe.encoder as EncoderName].gop(gopFrames(facts, recipe));
+  return [...hdrSettingsArgs(facts, recipe, slots, gop.params), ...gop.options];
+}
+
+function hdrSettingsArgs(facts: SourceFacts, recipe: Recipe, slots: number, gop: readonly [string, string][]): string[] {
+  if (!recipe.hdr) return settingsArgs(recipe, slots, gop);
   const { masteringDisplay: md, contentLight: cl } = facts.probe;
   if (recipe.encoder === "libx265") {
     const extra: [string, string][] = [];
     if (md) extra.push(["master-display", x265MasterDisplay(md)]);
     if (cl) extra.push(["max-cll", contentLightText(cl)]);
-    return settingsArgs(recipe, slots, extra, "transfer" in recipe.settings ? { transfer: transferOf(facts) } : {});
+    return settingsArgs(recipe, slots, [...extra, ...gop], "transfer" in recipe.settings ? { transfer: transferOf(facts) } : {});
   }
   // libaom-av1 (a fallback) takes the colour description from ffmpeg's -color_* options and
   // carries no mastering metadata in ffmpeg 5.1.
-  if (recipe.encoder !== "libsvtav1") return settingsArgs(recipe, slots);
+  if (recipe.encoder !== "libsvtav1") return settingsArgs(recipe, slots, gop);
   // SVT-AV1 takes colour description as numbers: BT.2020 primaries 9, PQ 16 / HLG 18, BT.2020 NCL 9.
   const extra: [string, string][] = [
     ["color-primaries", "9"],
@@ -144,7 +153,7 @@ function encoderArgs(facts: SourceFacts, recipe: Recipe, slots: number): string[
   ];
   if (md) extra.push(["mastering-display", svtMasterDisplay(md)]);
   if (cl) extra.push(["content-light", contentLightText(cl)]);
-  return settingsArgs(recipe, slots, extra);
+  return settingsArgs(recipe, slots, [...extra, ...gop]);
 }
 
 /** The argument vector that encodes one rendition (or one chunk of it). */
@@ -168,8 +177,6 @@ export function encodeArgv(facts: SourceFacts, job: EncodeJob, outDir: string): 
     ...encoderArgs(facts, recipe, job.slots),
     "-pix_fmt", pix,
     "-b:v", `${kbps}k`, "-maxrate", `${Math.round(kbps * 1.5)}k`, "-bufsize", `${kbps * 2}k`,
-    // A keyframe every 2 s: segments for packaging start on one.
-    "-g", String(Math.max(1, Math.round(2 * facts.content.fps))),
     ...colourArgs(facts, recipe),
     ...(recipe.codec === "hevc" ? ["-tag:v", "hvc1"] : []),
     "-f", "mp4", fileArg(renditionPath(outDir, job.title, recipe.deliverable, rendition.name, chunk?.index ?? null)),

@@ -32,6 +32,11 @@ interface EncoderInfo {
   threads: (slots: number) => Threading;
   /** Params that quiet the encoder's own log, which ffmpeg's -loglevel does not reach. */
   quiet: [string, string][];
+  /**
+   * A closed GOP of exactly `frames` frames, no keyframe anywhere else (no scene-cut keyframes):
+   * every package segment starts on a keyframe at the same instant in every rung.
+   */
+  gop: (frames: number) => Threading;
 }
 
 /** libvpx-vp9's private ffmpeg options a recipe may set (ffmpeg -h encoder=libvpx-vp9). */
@@ -71,20 +76,27 @@ export const ENCODERS: Readonly<Record<EncoderName, EncoderInfo>> = {
   libx264: {
     codec: "h264", preset: (p) => ["-preset", p], paramsOption: "-x264-params", ffmpegOptions: ["tune"], knownOptions: null, quiet: [],
     threads: (n) => ({ params: [], options: ffmpegThreads(n) }),
+    // x264's GOPs are closed unless open-gop is asked for.
+    gop: (g) => ({ params: [], options: ["-g", String(g), "-keyint_min", String(g), "-sc_threshold", "0"] }),
   },
   libx265: {
     codec: "hevc", preset: (p) => ["-preset", p], paramsOption: "-x265-params", ffmpegOptions: ["tune"], knownOptions: null, quiet: [["log-level", "error"]],
     threads: (n) => ({ params: n === 1 ? [["frame-threads", "1"], ["pools", "none"]] : [["pools", String(n)]], options: ffmpegThreads(n) }),
+    // x265 opens its GOPs by default (a segment's first frames would reference the one before).
+    gop: (g) => ({ params: [["keyint", String(g)], ["min-keyint", String(g)], ["scenecut", "0"], ["open-gop", "0"]], options: [] }),
   },
   libsvtav1: {
     codec: "av1", preset: (p) => ["-preset", p], paramsOption: "-svtav1-params", ffmpegOptions: [], knownOptions: null, quiet: [],
     threads: (n) => ({ params: [["lp", String(n)]], options: ffmpegThreads(n) }),
+    // SVT-AV1 places no keyframe at scene changes (it says so) and closes its GOPs by default.
+    gop: (g) => ({ params: [], options: ["-g", String(g)] }),
   },
   // libvpx's speed knob is cpu-used under the `good` deadline (the recipe's preset is that number).
   "libvpx-vp9": {
     codec: "vp9", preset: (p) => ["-deadline", "good", "-cpu-used", p], paramsOption: null, ffmpegOptions: [], knownOptions: VP9_OPTIONS, quiet: [],
     // One thread makes row-mt moot (the same bits either way), so the recipe's choice stands.
     threads: (n) => ({ params: n === 1 ? [] : [["row-mt", "1"]], options: ffmpegThreads(n) }),
+    gop: (g) => ({ params: [], options: ["-g", String(g), "-keyint_min", String(g)] }),
   },
   // The reference AV1 encoder, slower than SVT-AV1 at any speed: a recipe's fallback when SVT-AV1
   // fails on a source (its speed knob is cpu-used 0..8 under the `good` usage). Measured here on
@@ -93,6 +105,7 @@ export const ENCODERS: Readonly<Record<EncoderName, EncoderInfo>> = {
   "libaom-av1": {
     codec: "av1", preset: (p) => ["-usage", "good", "-cpu-used", p], paramsOption: "-aom-params", ffmpegOptions: [], knownOptions: null, quiet: [],
     threads: (n) => ({ params: n === 1 ? [] : [["row-mt", "1"]], options: ffmpegThreads(n) }),
+    gop: (g) => ({ params: [], options: ["-g", String(g), "-keyint_min", String(g)] }),
   },
 };
 

@@ -42,9 +42,10 @@ describe("encodeArgv", () => {
       "-c:v", "libx264", "-preset", "slow", "-tune", "grain",
       "-x264-params", "aq-mode=1:psy-rd=1.0,0.25:deblock=-2,-2:bframes=3:ref=5",
       "-threads", "4",
+      // A closed GOP of one 2 s segment at 24 fps, no scene-cut keyframes: segments align across rungs.
+      "-g", "48", "-keyint_min", "48", "-sc_threshold", "0",
       "-pix_fmt", "yuv420p",
       "-b:v", "3000k", "-maxrate", "4500k", "-bufsize", "6000k",
-      "-g", "48",
       "-f", "mp4", "out/ep/h264-sdr/720p.mp4",
     ]);
   });
@@ -60,7 +61,7 @@ describe("encodeArgv", () => {
     const argv = encodeArgv(f, job(r, "2160p"), "out");
     expect(after(argv, "-x265-params")).toBe(
       "colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:hdr10=1:hdr10-opt=1:repeat-headers=1:aq-mode=2:psy-rd=2:bframes=4:ref=4" +
-        ":master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400:pools=4:log-level=error",
+        ":master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400:keyint=48:min-keyint=48:scenecut=0:open-gop=0:pools=4:log-level=error",
     );
     expect(after(argv, "-pix_fmt")).toBe("yuv420p10le");
     expect(argv.join(" ")).toContain("-color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc -tag:v hvc1");
@@ -102,7 +103,7 @@ describe("encodeArgv", () => {
   it("gives libvpx-vp9 its options one by one, with cpu-used as the preset", () => {
     const argv = encodeArgv(facts(), job(recipe("vp9/screen"), "720p"), "out");
     expect(argv.join(" ")).toContain(
-      "-c:v libvpx-vp9 -deadline good -cpu-used 2 -row-mt 1 -tile-columns 2 -auto-alt-ref 1 -lag-in-frames 25 -tune-content 1 -aq-mode 0 -enable-tpl 1 -threads 4 -pix_fmt yuv420p",
+      "-c:v libvpx-vp9 -deadline good -cpu-used 2 -row-mt 1 -tile-columns 2 -auto-alt-ref 1 -lag-in-frames 25 -tune-content 1 -aq-mode 0 -enable-tpl 1 -threads 4 -g 48 -keyint_min 48 -pix_fmt yuv420p",
     );
   });
 
@@ -175,8 +176,8 @@ describe("threads: a task of N slots uses about N cores", () => {
     ["h264-sdr/generic", 1, "-x264-params", "aq-mode=1:psy-rd=1.0,0.0:deblock=0,0:bframes=3:ref=4"],
     ["h264-sdr/generic", 2, "-x264-params", "aq-mode=1:psy-rd=1.0,0.0:deblock=0,0:bframes=3:ref=4"],
     // x265 ignores ffmpeg's -threads: one slot runs without a pool, more slots size the pool.
-    ["hevc-sdr/generic", 1, "-x265-params", "aq-mode=2:psy-rd=2:psy-rdoq=1:bframes=4:ref=4:frame-threads=1:pools=none:log-level=error"],
-    ["hevc-sdr/generic", 2, "-x265-params", "aq-mode=2:psy-rd=2:psy-rdoq=1:bframes=4:ref=4:pools=2:log-level=error"],
+    ["hevc-sdr/generic", 1, "-x265-params", "aq-mode=2:psy-rd=2:psy-rdoq=1:bframes=4:ref=4:keyint=48:min-keyint=48:scenecut=0:open-gop=0:frame-threads=1:pools=none:log-level=error"],
+    ["hevc-sdr/generic", 2, "-x265-params", "aq-mode=2:psy-rd=2:psy-rdoq=1:bframes=4:ref=4:keyint=48:min-keyint=48:scenecut=0:open-gop=0:pools=2:log-level=error"],
     // SVT-AV1 ignores it too: lp= is its logical processor count.
     ["av1/generic", 1, "-svtav1-params", "tune=0:scd=1:lp=1"],
     ["av1/generic", 3, "-svtav1-params", "tune=0:scd=1:lp=3"],
@@ -192,8 +193,8 @@ describe("threads: a task of N slots uses about N cores", () => {
   it("gives libvpx-vp9 -threads N, with row-mt on more than one thread (once, where the recipe has it)", () => {
     const one = at("vp9/generic", 1);
     const two = at("vp9/generic", 2);
-    expect(one.join(" ")).toContain("-enable-tpl 1 -threads 1 -pix_fmt");
-    expect(two.join(" ")).toContain("-enable-tpl 1 -threads 2 -pix_fmt");
+    expect(one.join(" ")).toContain("-enable-tpl 1 -threads 1 -g 48");
+    expect(two.join(" ")).toContain("-enable-tpl 1 -threads 2 -g 48");
     expect(two.filter((a) => a === "-row-mt")).toHaveLength(1);
     const bare = aRecipe({ deliverable: "vp9", codec: "vp9", encoder: "libvpx-vp9", preset: "2", settings: { "tile-columns": 2 } });
     expect(settingsArgs(bare, 1)).toEqual(["-tile-columns", "2", "-threads", "1"]);
