@@ -18,7 +18,8 @@ import { checkOutput, type ExpectedOutput, expectedOutput } from "./expect";
 import type { Journal, JournalEntry, OutputRecord } from "./journal";
 import { partialPath, type RunLayout } from "./layout";
 import { type JobOutcome, type JobProgress, runJob } from "./process";
-import { isIntermediate, packageDeliverable, publishedWhole, publishTitle } from "./publish";
+import { packageDeliverable, type PackageSummary } from "./package";
+import { isIntermediate, publishedWhole, publishTitle } from "./publish";
 
 export type RunEvent =
   | { type: "task:progress"; task: string; progress: JobProgress; duration: number }
@@ -75,6 +76,8 @@ export interface TaskRecord {
   encoder?: string;
   /** The command of the successful try (the fallback's, when one ran). */
   argv?: string[];
+  /** A package task's package, as title.json describes it. */
+  package?: PackageSummary;
   cpuSeconds?: number;
 }
 
@@ -148,7 +151,10 @@ export class LocalRunner implements TaskRunner {
         return checked.ok ? { ...checked, seconds: seconds() } : checked;
       }
       if (kind === "package") {
-        await packageDeliverable(this.ctx.state, t, this.opts.layout);
+        const recipe = sourceTitle(this.ctx.state, t).deliverables.find((d) => d.deliverable === t.task.deliverable)?.recipe;
+        if (!recipe) return { ok: true, outputs: [], seconds: seconds() };
+        const ctx = { state: this.ctx.state, layout: this.opts.layout, ffmpeg: this.opts.ffmpeg, stallTimeoutMs: this.opts.stallTimeoutMs, signal, ...(this.opts.env ? { env: this.opts.env } : {}) };
+        record.package = await packageDeliverable(ctx, t, recipe);
         return { ok: true, outputs: [], seconds: seconds() };
       }
       if (kind === "publish") {
@@ -159,7 +165,7 @@ export class LocalRunner implements TaskRunner {
       }
       return { ok: true, outputs: [], seconds: seconds() };
     } catch (e) {
-      return { ok: false, reason: (e as Error).message };
+      return signal.aborted ? { ok: false, reason: "interrupted", interrupted: true } : { ok: false, reason: (e as Error).message };
     }
   }
 

@@ -1,16 +1,15 @@
-// The package and publish steps of a real run, as a plain folder per title (HLS/DASH packaging
-// replaces the package step later):
-//   package  links the deliverable's checked renditions into the title's staging folder
-//            (.work/<title>/package/<deliverable>/<rendition>.mp4; a hard link, a copy across devices)
-//   publish  writes title.json (renditions, codecs, sizes, durations, checksums, on-time, downgrades)
-//            into the staging folder, fsyncs it, and renames the folder to published/<title> in one
-//            step: a reader sees the whole title or none of it, whenever vps is killed.
+// The publish step of a real run (src/run/package.ts makes each deliverable's package first, under
+// the title's staging folder .work/<title>/package/<deliverable>/):
+//   publish  writes title.json (per deliverable its package — formats, manifests, what each rung
+//            declares — its renditions, and every file's size and sha256; the source, on-time,
+//            downgrades) into the staging folder, fsyncs it, and renames the folder to
+//            published/<title> in one step: a reader sees the whole title or none of it.
 // A title already published (a deferred rendition's follow-up, or a re-run) is re-staged with what
 // is published plus what is new, and swapped in: the old folder is moved aside, the new one renamed
 // in, the old one removed, so published/<title> is never a half-written folder.
 import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
-import { basename, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import type { Analysis } from "../content/types";
 import { sha256File } from "../content/analyse";
 import { renditionPath } from "../encode/argv";
@@ -18,6 +17,7 @@ import { type SimState, type SimTask, type SimTitle, sourceTitle } from "../sche
 import type { OutputRecord } from "./journal";
 import { publishedDir, type RunLayout, stagingDir } from "./layout";
 import type { TaskRecord } from "./local";
+import { packageFiles, type PackageSummary } from "./package";
 
 const exists = (path: string) => stat(path).then(
   () => true,
@@ -34,35 +34,19 @@ async function place(from: string, to: string): Promise<void> {
   }
 }
 
-/** The renditions a package task gathers: a follow-up's one deferred rendition, else the deliverable's active ones. */
-function renditionsOf(state: SimState, t: SimTask): string[] {
-  if (t.task.rendition !== null) return [t.task.rendition];
-  const title = state.titles[t.titleIdx]!;
-  const d = title.deliverables.find((x) => x.deliverable === t.task.deliverable);
-  return d ? d.renditions.filter((r) => r.status === "active").map((r) => r.rendition.name) : [];
-}
-
-export async function packageDeliverable(state: SimState, t: SimTask, layout: RunLayout): Promise<void> {
-  const title = sourceTitle(state, t).id;
-  const deliverable = t.task.deliverable;
-  if (deliverable === null) return;
-  const dir = join(stagingDir(layout, title), deliverable);
-  await mkdir(dir, { recursive: true });
-  for (const name of renditionsOf(state, t)) {
-    const file = renditionPath(layout.work, title, deliverable, name, null);
-    if (!(await exists(file))) throw new Error(`rendition ${relative(layout.out, file)} is missing at packaging`);
-    await place(file, join(dir, basename(file)));
-  }
-}
-
-/** Re-stages what is already published that the new staging does not hold (files keep their links). */
-async function restage(from: string, to: string): Promise<void> {
+/**
+ * Re-stages what is already published that the new staging does not hold (files keep their
+ * links). A deliverable packaged anew is taken whole from the new staging: none of its old files
+ * (segments of a rung it no longer has) may linger in it.
+ */
+async function restage(from: string, to: string, top = true): Promise<void> {
   await mkdir(to, { recursive: true });
   for (const entry of await readdir(from, { withFileTypes: true })) {
     const src = join(from, entry.name);
     const dst = join(to, entry.name);
-    if (entry.isDirectory()) await restage(src, dst);
-    else if (entry.name !== "title.json" && !(await exists(dst))) await place(src, dst);
+    if (entry.isDirectory()) {
+      if (!(top && (await exists(dst)))) await restage(src, dst, false);
+    } else if (entry.name !== "title.json" && !(await exists(dst))) await place(src, dst);
   }
 }
 
@@ -76,9 +60,22 @@ function writeSynced(path: string, text: string): void {
   }
 }
 
+interface FileEntry {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+interface DeliverableEntry {
+  deliverable: string;
+  package?: PackageSummary;
+  files: FileEntry[];
+  [key: string]: unknown;
+}
+
 interface Manifest {
   publishedAt: string;
-  deliverables: unknown[];
+  deliverables: DeliverableEntry[];
   [key: string]: unknown;
 }
 
@@ -87,32 +84,57 @@ function outputsByPath(records: ReadonlyMap<string, TaskRecord>): Map<string, Ou
   return new Map([...records.values()].flatMap((r) => r.outputs.map((o) => [o.path, o] as const)));
 }
 
-async function manifest(state: SimState, title: SimTitle, staging: string, layout: RunLayout, records: ReadonlyMap<string, TaskRecord>, analysis: Analysis | undefined): Promise<Manifest> {
+/** This run's packages of the title, by deliverable. */
+function packagesOf(state: SimState, title: SimTitle, records: ReadonlyMap<string, TaskRecord>): Map<string, PackageSummary> {
+  const out = new Map<string, PackageSummary>();
+  for (const t of state.tasks) {
+    if (t.task.kind !== "package" || t.task.deliverable === null || sourceTitle(state, t) !== title) continue;
+    const summary = records.get(t.task.id)?.package;
+    if (summary) out.set(t.task.deliverable, summary);
+  }
+  return out;
+}
+
+async function fileEntry(dir: string, path: string): Promise<FileEntry> {
+  const file = join(dir, path);
+  return { path, bytes: (await stat(file)).size, sha256: await sha256File(file, file) };
+}
+
+async function manifest(state: SimState, title: SimTitle, staging: string, layout: RunLayout, records: ReadonlyMap<string, TaskRecord>, analysis: Analysis | undefined, before: Manifest | null): Promise<Manifest> {
   const outputs = outputsByPath(records);
-  const deliverables = [];
+  const packages = packagesOf(state, title, records);
+  const deliverables: DeliverableEntry[] = [];
   for (const d of title.deliverables) {
-    const dir = join(staging, d.deliverable);
-    const present = new Set((await exists(dir)) ? await readdir(dir) : []);
+    if (!(await exists(join(staging, d.deliverable)))) continue;
+    // A deliverable not packaged in this run (a follow-up republishing another) keeps what was said of it.
+    const summary = packages.get(d.deliverable) ?? before?.deliverables.find((x) => x.deliverable === d.deliverable)?.package;
+    const declared = new Map((summary?.variants ?? []).map((v) => [v.name, v]));
     const renditions = d.renditions
-      .filter((r) => present.has(`${r.rendition.name}.mp4`))
+      .filter((r) => declared.has(r.rendition.name))
       .map((r) => {
         const out = outputs.get(relative(layout.work, renditionPath(layout.work, title.id, d.deliverable, r.rendition.name, null)));
+        const v = declared.get(r.rendition.name)!;
         return {
           name: r.rendition.name,
-          file: `${d.deliverable}/${r.rendition.name}.mp4`,
           codec: d.recipe.codec,
           encoder: d.recipe.encoder,
+          width: v.width,
+          height: v.height,
           targetKbps: Math.round(r.rendition.bitrateKbps),
+          bandwidth: v.bandwidth,
+          averageBandwidth: v.averageBandwidth,
+          codecs: v.codecs,
           deferred: r.status === "deferred" || undefined,
-          ...(out ? { bytes: out.bytes, sha256: out.sha256, frames: out.frames, duration: out.duration } : {}),
+          ...(out ? { frames: out.frames, duration: out.duration, sha256: out.sha256 } : {}),
         };
       });
-    deliverables.push({ deliverable: d.deliverable, recipe: d.recipe.id, renditions });
+    const files = await Promise.all((await packageFiles(staging, d.deliverable)).map((f) => fileEntry(staging, f)));
+    deliverables.push({ deliverable: d.deliverable, recipe: d.recipe.id, ...(summary ? { package: summary } : {}), renditions, files });
   }
   return {
     title: title.id,
     tier: title.tier,
-    source: analysis ? { file: analysis.file, sha256: analysis.sha256 } : null,
+    source: analysis ? { file: analysis.file, sha256: analysis.sha256, duration: title.title.content.duration, fps: title.title.content.fps } : null,
     publishedAt: "",
     runSeconds: Math.round(state.now * 1000) / 1000,
     deadline: title.deadline,
@@ -125,14 +147,14 @@ async function manifest(state: SimState, title: SimTitle, staging: string, layou
 
 let swaps = 0;
 
-/** Publishes the title of publish task `t`: title.json, then one rename into published/. Returns the folder. */
-/** Every rendition a published title.json lists is there with the sha256 it lists (nothing damaged it since). */
+/** Every file a published title.json lists is there with the sha256 it lists (nothing damaged it since). */
 async function intact(dir: string, m: Manifest): Promise<boolean> {
-  for (const d of m.deliverables as { renditions: { file: string; sha256?: string }[] }[]) {
-    for (const r of d.renditions) {
-      const file = join(dir, r.file);
+  for (const d of m.deliverables) {
+    if (!Array.isArray(d.files)) return false;
+    for (const f of d.files) {
+      const file = join(dir, f.path);
       const sha = await sha256File(file, file).catch(() => null);
-      if (r.sha256 === undefined || sha !== r.sha256) return false;
+      if (sha !== f.sha256) return false;
     }
   }
   return true;
@@ -191,7 +213,7 @@ async function publish(state: SimState, title: SimTitle, layout: RunLayout, reco
   const replacing = before !== null || (await exists(target));
   if (replacing) await restage(target, staging);
   await mkdir(staging, { recursive: true });
-  const doc = { ...(await manifest(state, title, staging, layout, records, analyses.get(title.id))), publishedAt };
+  const doc = { ...(await manifest(state, title, staging, layout, records, analyses.get(title.id), before)), publishedAt };
   if (before && JSON.stringify(before.deliverables) === JSON.stringify(doc.deliverables) && (await intact(target, before))) {
     await rm(staging, { recursive: true, force: true });
     return target;

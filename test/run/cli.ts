@@ -67,6 +67,13 @@ export function makeSource(path: string, size = "320x180", seconds = 1): void {
   if (r.status !== 0) throw new Error(`ffmpeg could not make ${path}: ${r.stderr}`);
 }
 
+/** A test-pattern source with a tone: `seconds` at 24 fps, H.264 and AAC stereo 48 kHz. */
+export function makeSourceWithAudio(path: string, size = "320x180", seconds = 1): void {
+  const args = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=24`, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", String(seconds), "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "2", path];
+  const r = spawnSync("ffmpeg", args, { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`ffmpeg could not make ${path}: ${r.stderr}`);
+}
+
 export interface TitleSpec {
   id: string;
   tier: "premium" | "ugc" | "standard";
@@ -149,7 +156,17 @@ export interface Manifest {
   title: string;
   publishedAt: string;
   failedRenditions: { task: string; deliverable: string; rendition: string; reason: string }[];
-  deliverables: { deliverable: string; renditions: { name: string; file: string; sha256?: string; bytes?: number; frames?: number }[] }[];
+  deliverables: {
+    deliverable: string;
+    package?: { formats: string[]; manifests: Record<string, string>; audio: { name: string; codecs: string; channels: number }[] };
+    renditions: { name: string; codecs: string; width: number; height: number; bandwidth: number; sha256?: string; frames?: number; deferred?: boolean }[];
+    files: { path: string; bytes: number; sha256: string }[];
+  }[];
+}
+
+/** Each published rung as its HLS media playlist (`title/deliverable/720p.m3u8`): segments, init files, master and audio aside. */
+export function publishedRungs(outDir: string): string[] {
+  return filesUnder(join(outDir, "published")).filter((f) => f.endsWith(".m3u8") && !/\/(master|audio-[^/]*)\.m3u8$/.test(f));
 }
 
 export const manifestOf = (outDir: string, title: string): Manifest => readJson<Manifest>(join(outDir, "published", title, "title.json"));
@@ -173,6 +190,8 @@ export function cuedFfmpeg(dir: string, cues: Record<string, string>, delaySecon
     'out=""; if (($# > 0)); then out="${!#}"; fi',
     'cue=ok; state=""',
     'case "$out" in',
+    // The package step (src/run/package.ts) always runs the real ffmpeg: the cues are the encodes'.
+    '  */.work/*/package/*) ;;',
     ...cases,
     "esac",
     `export VPS_FAKE_FFMPEG="$cue" VPS_FAKE_FFMPEG_STATE="$state" VPS_FAKE_FFMPEG_DELAY=${delaySeconds}`,

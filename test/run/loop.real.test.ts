@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/model";
 import { tempDir } from "../tempDir";
-import { decodedFrames, filesUnder, journalOf, makeSource, readJson, reportOf, type TitleSpec, vpsIn, workloadYaml } from "./cli";
+import { decodedFrames, filesUnder, journalOf, makeSource, publishedRungs, readJson, reportOf, type TitleSpec, vpsIn, workloadYaml } from "./cli";
 
 let sources: string;
 let cache: string;
@@ -63,7 +63,7 @@ describe("a title long enough to be cut into chunks", () => {
     const joined = plan.tasks.find((t) => t.kind === "join")!;
     expect(joined.output).toMatchObject({ frames: 1320 });
     expect(chunks.reduce((n, t) => n + t.output!.frames!, 0)).toBe(1320);
-    expect(decodedFrames(join(dir, "out/published/long/h264-sdr/240p.mp4"))).toBe(1320);
+    expect(decodedFrames(join(dir, "out/published/long/h264-sdr/240p.m3u8"))).toBe(1320);
     // Published: the chunks (intermediate files) are gone, the rendition stays beside the published one.
     expect(filesUnder(join(dir, "out/.work/long"))).toEqual(["h264-sdr/240p.mp4"]);
     // A re-run redoes nothing: the chunks need not exist again while the published title is whole.
@@ -111,7 +111,7 @@ recipes:
     expect(firstPublish).toBeGreaterThanOrEqual(0);
     expect(deferredStart, "the deferred rung is encoded after the release is published").toBeGreaterThan(firstPublish);
     expect(journal.filter((e) => e.type === "publish" && e.title === "a")).toHaveLength(2);
-    expect(filesUnder(join(out, "published"))).toEqual(["a/h264-sdr/240p.mp4", "a/h264-sdr/360p.mp4", "a/title.json"]);
+    expect(publishedRungs(out)).toEqual(["a/h264-sdr/240p.m3u8", "a/h264-sdr/360p.m3u8"]);
     const renditions = readJson<{ deliverables: { renditions: { name: string; deferred?: boolean; frames: number }[] }[] }>(join(out, "published/a/title.json")).deliverables[0]!.renditions;
     expect(renditions.map((x) => [x.name, x.deferred ?? false, x.frames])).toEqual([["360p", true, 48], ["240p", false, 48]]);
   });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "../cli/run";
 import { tempDir } from "../tempDir";
-import { cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, reportOf, vpsIn, vpsStart, waitFor, workloadYaml } from "./cli";
+import { cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, publishedRungs, reportOf, vpsIn, vpsStart, waitFor, workloadYaml } from "./cli";
 
 let sources: string;
 let cache: string;
@@ -79,8 +79,8 @@ describe("vps run: a source changed after it was planned", () => {
     expectExit(r, 4);
     expect(r.stderr).toMatch(/^ {2}b: held \(not published\): b\/analyse failed: source .*b\.mp4 changed since it was planned/m);
     expect(reportOf(out).titles.find((t) => t.id === "b")?.failed?.reason).toMatch(/changed since it was planned/);
-    expect(filesUnder(join(out, "published"))).toEqual(["a/h264-sdr/240p.mp4", "a/title.json"]);
-    expect(decodedFrames(join(out, "published/a/h264-sdr/240p.mp4"))).toBe(24);
+    expect(publishedRungs(out)).toEqual(["a/h264-sdr/240p.m3u8"]);
+    expect(decodedFrames(join(out, "published/a/h264-sdr/240p.m3u8"))).toBe(24);
     // nothing of b was encoded from the changed file
     expect(journalOf(out).some((e) => e.type === "start" && e.task.startsWith("b/encode"))).toBe(false);
   }, 120_000);

@@ -2,13 +2,13 @@
 // the same command resumes (the checked encodes of the first run are not redone) and publishes
 // what an uninterrupted run publishes; a stale lock does not block it, a live run's lock does;
 // Ctrl-C stops the run with exit 130, no ffmpeg left behind, and the journal saying so.
-import { chmodSync, closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { JournalEntry } from "../../src/run/journal";
 import type { Run } from "../cli/run";
 import { tempDir } from "../tempDir";
-import { childrenOf, cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, manifestOf, processesMentioning, reportOf, sha256Of, type TitleSpec, vpsIn, vpsStart, waitFor, workloadYaml } from "./cli";
+import { childrenOf, cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, manifestOf, processesMentioning, publishedRungs, reportOf, sha256Of, type TitleSpec, vpsIn, vpsStart, waitFor, workloadYaml } from "./cli";
 
 let cache: string;
 let titles: TitleSpec[];
@@ -46,7 +46,12 @@ const expectExit = (r: Run, code: number) => expect(r.status, `exit ${r.status},
 /** Published renditions → decoded frame count (title.json files left out). */
 function publishedFrames(out: string): Record<string, number> {
   const dir = join(out, "published");
-  return Object.fromEntries(filesUnder(dir).filter((f) => f.endsWith(".mp4")).map((f) => [f, decodedFrames(join(dir, f))]));
+  return Object.fromEntries(publishedRungs(out).map((f) => [f, decodedFrames(join(dir, f))]));
+}
+
+/** Each published file title.json lists, whose bytes differ from what it lists (none, when all is well). */
+function unlike(out: string, title: string): string[] {
+  return manifestOf(out, title).deliverables.flatMap((d) => d.files).filter((f) => sha256Of(join(out, "published", title, f.path)) !== f.sha256).map((f) => f.path);
 }
 
 describe("vps run killed with SIGKILL, then run again", () => {
@@ -70,7 +75,7 @@ describe("vps run killed with SIGKILL, then run again", () => {
     expectExit(again, 0);
     expect(again.stderr).toMatch(/stopped 1 ffmpeg process\(es\) that a killed run left behind/);
     expect(processesMentioning(join(out, ".work"))).not.toContain(spawned);
-    expect(filesUnder(join(out, "published"))).toEqual(["z/h264-sdr/240p.mp4", "z/title.json"]);
+    expect(publishedRungs(out)).toEqual(["z/h264-sdr/240p.m3u8"]);
   });
 
   it.each([
@@ -106,7 +111,7 @@ describe("vps run killed with SIGKILL, then run again", () => {
     expect(filesUnder(join(out, "published"))).toEqual(filesUnder(join(reference, "published")));
     expect(publishedFrames(out)).toEqual(publishedFrames(reference));
     for (const t of titles) {
-      for (const x of manifestOf(out, t.id).deliverables.flatMap((d) => d.renditions)) expect(x.sha256, x.file).toBe(sha256Of(join(out, "published", t.id, x.file)));
+      expect(unlike(out, t.id), t.id).toEqual([]);
     }
     // a title the killed run had published is left as it was (not published a second time)
     expect(publishedBefore.map((f) => manifestOf(out, f.split("/")[0]!).publishedAt)).toEqual(stampsBefore);
@@ -181,7 +186,6 @@ describe("vps run interrupted (SIGINT, SIGTERM)", () => {
 });
 
 describe("vps run again on an out-dir whose run finished", () => {
-  const rendition = (out: string, title: string, name: string) => join(out, "published", title, "h264-sdr", `${name}.mp4`);
   const encodeStarts = (entries: JournalEntry[]) => entries.filter((e) => e.type === "start" && e.task.includes("/encode/"));
 
   it("redoes no encode and leaves the published titles as they were", () => {
@@ -217,16 +221,18 @@ describe("vps run again on an out-dir whose run finished", () => {
     const args = ["run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=2", "--ffmpeg", ffmpeg, "--max-tries", "1", "--partial", "publish"];
     expectExit(vpsIn({ cwd: dir }, ...args), 4);
     const out = join(dir, "out");
-    expect(filesUnder(join(out, "published"))).toEqual(["x/h264-sdr/360p.mp4", "x/title.json"]);
-    const kept = statSync(rendition(out, "x", "360p")).ino;
+    expect(publishedRungs(out)).toEqual(["x/h264-sdr/360p.m3u8"]);
+    const before = journalOf(out).length;
     cuedFfmpeg(dir, {});
     expectExit(vpsIn({ cwd: dir }, ...args), 0);
-    expect(filesUnder(join(out, "published"))).toEqual(["x/h264-sdr/240p.mp4", "x/h264-sdr/360p.mp4", "x/title.json"]);
+    // The package is made again with both rungs; the 360p encode is not redone.
+    expect(publishedRungs(out)).toEqual(["x/h264-sdr/240p.m3u8", "x/h264-sdr/360p.m3u8"]);
+    expect(encodeStarts(journalOf(out).slice(before)).map((e) => (e.type === "start" ? e.task : ""))).toEqual(["x/encode/h264-sdr/240p"]);
     const doc = manifestOf(out, "x");
     expect(doc.failedRenditions).toEqual([]);
     expect(doc.deliverables.flatMap((d) => d.renditions.map((r) => r.name)).sort()).toEqual(["240p", "360p"]);
-    for (const r of doc.deliverables.flatMap((d) => d.renditions)) expect(r.sha256, r.file).toBe(sha256Of(join(out, "published/x", r.file)));
-    expect(statSync(rendition(out, "x", "360p")).ino).toBe(kept);
+    expect(unlike(out, "x")).toEqual([]);
+    expect(readFileSync(join(out, "published/x/h264-sdr/master.m3u8"), "utf8")).toMatch(/RESOLUTION=640x360[^\n]*\n360p\.m3u8\n[^\n]*RESOLUTION=426x240[^\n]*\n240p\.m3u8/);
   });
 
   /** z (one encode) run to the end, then the same command again: every encode resumed. */
@@ -250,18 +256,19 @@ describe("vps run again on an out-dir whose run finished", () => {
     expect(rows.map((l) => l.split(",")[0])).toEqual(["z"]);
   });
 
-  it("repairs a published rendition damaged in place: the file is what title.json says again", () => {
+  it("repairs a published segment damaged in place: every file is what title.json says again", () => {
     const dir = tempDir({ "w.yaml": workloadYaml(titles.slice(2)) });
     const args = ["run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=1"];
     expectExit(vpsIn({ cwd: dir }, ...args), 0);
     const out = join(dir, "out");
-    const file = rendition(out, "z", "240p");
-    const listed = manifestOf(out, "z").deliverables[0]!.renditions[0]!.sha256;
+    const segment = manifestOf(out, "z").deliverables[0]!.files.find((f) => f.path.endsWith(".m4s"))!;
+    const file = join(out, "published/z", segment.path);
     const fd = openSync(file, "r+");
-    writeSync(fd, "damaged!", 4000);
+    writeSync(fd, "damaged!", 200);
     closeSync(fd);
-    expect(sha256Of(file)).not.toBe(listed);
+    expect(unlike(out, "z")).toEqual([segment.path]);
     expectExit(vpsIn({ cwd: dir }, ...args), 0);
-    expect(sha256Of(file)).toBe(manifestOf(out, "z").deliverables[0]!.renditions[0]!.sha256);
+    expect(unlike(out, "z")).toEqual([]);
+    expect(sha256Of(file)).toBe(segment.sha256);
   });
 });

@@ -4,7 +4,7 @@
 // retried and never leaves a file at a final name; a title that fails for good is held (or
 // published without the rendition with --partial publish) and never stops the other titles.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanTask } from "../../src/model";
@@ -45,7 +45,8 @@ const taskOf = (plan: Plan, id: string): PlanTask => {
 };
 const encodes = (plan: Plan, title?: string) => plan.tasks.filter((t) => t.kind === "encode" && (title === undefined || t.title === title));
 const partials = (out: string) => filesUnder(out).filter((f) => f.endsWith(".partial"));
-const published = (out: string) => filesUnder(join(out, "published"));
+/** What is published: each title's title.json and each rung's HLS media playlist (segments, init files, master and audio aside). */
+const published = (out: string) => filesUnder(join(out, "published")).filter((f) => f.endsWith("/title.json") || (f.endsWith(".m3u8") && !/\/(master|audio-[^/]*)\.m3u8$/.test(f)));
 const expectExit = (r: Run, code: number) => expect(r.status, `exit ${r.status}, stderr:\n${r.stderr}`).toBe(code);
 
 describe("vps run: a clean run", () => {
@@ -55,21 +56,25 @@ describe("vps run: a clean run", () => {
 
   it("exits 0 and publishes every rendition, decoding to the source's frame count", () => {
     expectExit(r, 0);
-    expect(published(out)).toEqual(["a/h264-sdr/240p.mp4", "a/title.json", "b/h264-sdr/240p.mp4", "b/title.json"]);
-    expect(decodedFrames(join(out, "published/a/h264-sdr/240p.mp4"))).toBe(48);
-    expect(decodedFrames(join(out, "published/b/h264-sdr/240p.mp4"))).toBe(24);
+    expect(published(out)).toEqual(["a/h264-sdr/240p.m3u8", "a/title.json", "b/h264-sdr/240p.m3u8", "b/title.json"]);
+    expect(decodedFrames(join(out, "published/a/h264-sdr/240p.m3u8"))).toBe(48);
+    expect(decodedFrames(join(out, "published/b/h264-sdr/240p.m3u8"))).toBe(24);
   });
 
-  it("lists each rendition in title.json with the sha256 and size of the published file", () => {
+  it("lists in title.json each rendition as its package declares it, and every published file with its sha256 and size", () => {
     for (const title of ["a", "b"]) {
       const doc = manifestOf(out, title);
       const listed = doc.deliverables.flatMap((d) => d.renditions);
-      expect(listed.map((x) => x.file)).toEqual(["h264-sdr/240p.mp4"]);
-      for (const x of listed) {
-        const file = join(out, "published", title, x.file);
-        expect(x.sha256).toBe(sha256Of(file));
-        expect(x.frames).toBe(decodedFrames(file));
+      expect(listed.map((x) => x.name)).toEqual(["240p"]);
+      expect(listed[0]).toMatchObject({ codecs: expect.stringMatching(/^avc1\.64/), width: 320, height: 180 });
+      expect(listed[0]!.frames).toBe(decodedFrames(join(out, "published", title, "h264-sdr/240p.m3u8")));
+      const files = doc.deliverables.flatMap((d) => d.files);
+      expect(files.map((f) => f.path).sort()).toEqual(filesUnder(join(out, "published", title)).filter((f) => f !== "title.json"));
+      for (const f of files) {
+        expect(f.sha256, f.path).toBe(sha256Of(join(out, "published", title, f.path)));
+        expect(f.bytes, f.path).toBe(statSync(join(out, "published", title, f.path)).size);
       }
+      expect(doc.deliverables[0]!.package).toMatchObject({ formats: ["hls", "dash"], manifests: { hls: "h264-sdr/master.m3u8", dash: "h264-sdr/manifest.mpd" } });
       expect(doc.failedRenditions).toEqual([]);
     }
   });
@@ -82,7 +87,7 @@ describe("vps run: a clean run", () => {
     for (const t of encodes(plan)) {
       expect(t.tries).toBe(1);
       expect(t.fallback).toBeUndefined();
-      expect(t.output?.sha256).toBe(sha256Of(join(out, "published", t.title, `${t.deliverable}/${t.rendition}.mp4`)));
+      expect(t.output?.sha256).toBe(sha256Of(join(out, ".work", t.title, `${t.deliverable}/${t.rendition}.mp4`)));
     }
     expect(plan.titles.map((t) => [t.id, t.failed ?? null])).toEqual([
       ["a", null],
@@ -128,7 +133,7 @@ describe("vps run: a failed try is retried", () => {
     expect(taskOf(reportOf(out), A_ENCODE)).toMatchObject({ tries: 2 });
     expect(taskOf(reportOf(out), B_ENCODE)).toMatchObject({ tries: 1 });
     expect(retryReasons(out, A_ENCODE)).toEqual([expect.stringMatching(/exited with code 1.*broken encoder settings/)]);
-    expect(decodedFrames(join(out, "published/a/h264-sdr/240p.mp4"))).toBe(48);
+    expect(decodedFrames(join(out, "published/a/h264-sdr/240p.m3u8"))).toBe(48);
   });
 
   it("rejects a truncated output that ffmpeg called a success, retries, and publishes a good file", () => {
@@ -137,9 +142,8 @@ describe("vps run: a failed try is retried", () => {
     expect(retryReasons(out, A_ENCODE)).toEqual([expect.stringMatching(/^output check failed: /)]);
     const task = taskOf(reportOf(out), A_ENCODE);
     expect(task.tries).toBe(2);
-    const file = join(out, "published/a/h264-sdr/240p.mp4");
-    expect(decodedFrames(file)).toBe(48);
-    expect(task.output?.sha256).toBe(sha256Of(file));
+    expect(decodedFrames(join(out, "published/a/h264-sdr/240p.m3u8"))).toBe(48);
+    expect(task.output?.sha256).toBe(sha256Of(join(out, ".work/a/h264-sdr/240p.mp4")));
     expect(partials(out)).toEqual([]);
   });
 
@@ -148,7 +152,7 @@ describe("vps run: a failed try is retried", () => {
     expectExit(r, 0);
     expect(retryReasons(out, A_ENCODE)).toEqual([expect.stringMatching(/stalled \(no progress\) and was stopped/)]);
     expect(taskOf(reportOf(out), A_ENCODE)).toMatchObject({ tries: 2 });
-    expect(decodedFrames(join(out, "published/a/h264-sdr/240p.mp4"))).toBe(48);
+    expect(decodedFrames(join(out, "published/a/h264-sdr/240p.m3u8"))).toBe(48);
   });
 
   it("after --max-tries crashes, runs the recipe's faster preset as a fallback, and publishes with it", () => {
@@ -162,7 +166,7 @@ describe("vps run: a failed try is retried", () => {
       [2, "medium"],
       [3, "veryfast"],
     ]);
-    expect(decodedFrames(join(out, "published/a/h264-sdr/240p.mp4"))).toBe(48);
+    expect(decodedFrames(join(out, "published/a/h264-sdr/240p.m3u8"))).toBe(48);
   });
 });
 
@@ -184,7 +188,7 @@ describe("vps run: an encoder that refuses a source", () => {
     expect(task.argv?.[task.argv.indexOf("-c:v") + 1]).toBe("libaom-av1");
     expect(r.stderr).toMatch(/fallback +s\/encode\/av1\/360p with preset 10: .*must be at least 64/);
     expect(r.stderr).toMatch(/fallback +s\/encode\/av1\/360p with encoder libaom-av1 preset 8/);
-    const file = join(out, "published/s/av1/360p.mp4");
+    const file = join(out, ".work/s/av1/360p.mp4");
     expect(decodedFrames(file)).toBe(24);
     const probe = spawnSync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", file], { encoding: "utf8" });
     expect(probe.stdout.trim()).toBe("av1,320,56");
@@ -222,8 +226,8 @@ describe("vps run: a task that fails for good", () => {
     expect(plan.titles.find((t) => t.id === "a")?.failed).toMatchObject({ task: A_ENCODE, reason: expect.stringMatching(/SIGSEGV/) });
     expect(plan.titles.find((t) => t.id === "b")?.failed).toBeUndefined();
     expect(existsSync(join(out, "published/a"))).toBe(false);
-    expect(published(out)).toEqual(["b/h264-sdr/240p.mp4", "b/title.json"]);
-    expect(decodedFrames(join(out, "published/b/h264-sdr/240p.mp4"))).toBe(24);
+    expect(published(out)).toEqual(["b/h264-sdr/240p.m3u8", "b/title.json"]);
+    expect(decodedFrames(join(out, "published/b/h264-sdr/240p.m3u8"))).toBe(24);
     // the crashed tries' half files were removed, and none reached the final name
     expect(partials(out)).toEqual([]);
     expect(existsSync(join(out, ".work/a/h264-sdr/240p.mp4"))).toBe(false);
@@ -234,8 +238,8 @@ describe("vps run: a task that fails for good", () => {
     const { out, r } = run([{ id: "m", tier: "premium", source: join(sources, "ladder.mp4") }], { "m/h264-sdr/240p": "fail" }, "--max-tries", "1", "--partial", "publish");
     expectExit(r, 4);
     expect(r.stderr).toMatch(/^ {2}m: published without h264-sdr\/240p: m\/encode\/h264-sdr\/240p failed: ffmpeg exited with code 1/m);
-    expect(published(out)).toEqual(["m/h264-sdr/360p.mp4", "m/title.json"]);
-    expect(decodedFrames(join(out, "published/m/h264-sdr/360p.mp4"))).toBe(24);
+    expect(published(out)).toEqual(["m/h264-sdr/360p.m3u8", "m/title.json"]);
+    expect(decodedFrames(join(out, "published/m/h264-sdr/360p.m3u8"))).toBe(24);
     const doc = manifestOf(out, "m");
     expect(doc.deliverables.flatMap((d) => d.renditions.map((x) => x.name))).toEqual(["360p"]);
     expect(doc.failedRenditions).toEqual([expect.objectContaining({ deliverable: "h264-sdr", rendition: "240p", task: "m/encode/h264-sdr/240p" })]);
@@ -248,7 +252,7 @@ describe("vps run: a task that fails for good", () => {
     const { out, r } = run(twoTitles(), { a: "fail" }, "--max-tries", "1", "--partial", "publish");
     expectExit(r, 4);
     expect(r.stderr).toMatch(/^ {2}a: held \(not published\): a\/encode\/h264-sdr\/240p failed/m);
-    expect(published(out)).toEqual(["b/h264-sdr/240p.mp4", "b/title.json"]);
+    expect(published(out)).toEqual(["b/h264-sdr/240p.m3u8", "b/title.json"]);
   });
 
   it("treats a full disk as a failure and says 'No space left' in the reason", () => {
@@ -256,7 +260,7 @@ describe("vps run: a task that fails for good", () => {
     expectExit(r, 4);
     expect(r.stderr).toMatch(/^ {2}a: held \(not published\): .*No space left on device/m);
     expect(reportOf(out).titles.find((t) => t.id === "a")?.failed?.reason).toMatch(/No space left on device/);
-    expect(published(out)).toEqual(["b/h264-sdr/240p.mp4", "b/title.json"]);
+    expect(published(out)).toEqual(["b/h264-sdr/240p.m3u8", "b/title.json"]);
     expect(partials(out)).toEqual([]);
   });
 });
@@ -320,6 +324,6 @@ describe("vps run: nothing half-written at a final name", () => {
     ]);
     // the third failure goes straight to the fallback (no retry entry), which the log names
     expect(r.stderr).toMatch(/fallback +m\/encode\/h264-sdr\/360p with preset veryfast: .*No space left on device/);
-    expect(published(out)).toEqual(["b/h264-sdr/240p.mp4", "b/title.json", "m/h264-sdr/240p.mp4", "m/h264-sdr/360p.mp4", "m/title.json"]);
+    expect(published(out)).toEqual(["b/h264-sdr/240p.m3u8", "b/title.json", "m/h264-sdr/240p.m3u8", "m/h264-sdr/360p.m3u8", "m/title.json"]);
   }, 120_000);
 });
