@@ -8,7 +8,7 @@
 // is published plus what is new, and swapped in: the old folder is moved aside, the new one renamed
 // in, the old one removed, so published/<title> is never a half-written folder.
 import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { copyFile, link, lstat, mkdir, readdir, readFile, rename, rm, stat, symlink } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { Analysis } from "../content/types";
 import { sha256File } from "../content/analyse";
@@ -145,7 +145,8 @@ async function manifest(state: SimState, title: SimTitle, staging: string, layou
   };
 }
 
-let swaps = 0;
+/** Where published titles' versions live, beside the links that name them (hidden: not a title). */
+export const VERSIONS = ".versions";
 
 /** Every file a published title.json lists is there with the sha256 it lists (nothing damaged it since). */
 async function intact(dir: string, m: Manifest): Promise<boolean> {
@@ -210,8 +211,7 @@ async function publish(state: SimState, title: SimTitle, layout: RunLayout, reco
   const target = publishedDir(layout, title.id);
   await mkdir(layout.published, { recursive: true });
   const before = await publishedManifest(target);
-  const replacing = before !== null || (await exists(target));
-  if (replacing) await restage(target, staging);
+  if (before !== null || (await exists(target))) await restage(target, staging);
   await mkdir(staging, { recursive: true });
   const doc = { ...(await manifest(state, title, staging, layout, records, analyses.get(title.id), before)), publishedAt };
   if (before && JSON.stringify(before.deliverables) === JSON.stringify(doc.deliverables) && (await intact(target, before))) {
@@ -219,13 +219,29 @@ async function publish(state: SimState, title: SimTitle, layout: RunLayout, reco
     return target;
   }
   writeSynced(join(staging, "title.json"), `${JSON.stringify(doc, undefined, 2)}\n`);
-  if (!replacing) {
-    await rename(staging, target);
-    return target;
-  }
-  const aside = join(layout.work, title.id, `.published-old-${process.pid}-${++swaps}`);
-  await rename(target, aside);
-  await rename(staging, target);
-  await rm(aside, { recursive: true, force: true });
+  await swapIn(layout, title.id, staging);
   return target;
+}
+
+/**
+ * published/<title> is a symbolic link to the title's current version (published/.versions/<title>/<n>):
+ * a new version is renamed into place beside the old one and the link replaced by one rename, so a
+ * reader (a CDN origin) opening published/<title>/… sees the old title or the new one, whole, never
+ * neither; files it already holds open stay readable. Versions the link no longer names (the old one,
+ * or one a killed run left unlinked) are removed after the swap.
+ */
+async function swapIn(layout: RunLayout, title: string, staging: string): Promise<void> {
+  const target = publishedDir(layout, title);
+  const versions = join(layout.published, VERSIONS, title);
+  await mkdir(versions, { recursive: true });
+  const taken = (await readdir(versions)).map(Number).filter((n) => Number.isInteger(n));
+  const next = String(Math.max(0, ...taken) + 1);
+  await rename(staging, join(versions, next));
+  // A folder published by an earlier vps (before links): moved under the versions, then linked.
+  if ((await lstat(target).catch(() => null))?.isDirectory()) await rename(target, join(versions, `${next}-old`));
+  const link = join(layout.published, `.${title}.link-${process.pid}`);
+  await rm(link, { force: true });
+  await symlink(join(VERSIONS, title, next), link);
+  await rename(link, target);
+  for (const v of await readdir(versions)) if (v !== next) await rm(join(versions, v), { recursive: true, force: true });
 }

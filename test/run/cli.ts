@@ -3,7 +3,7 @@
 // readers for what a run leaves behind (journal, run.json, published files).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Plan } from "../../src/model";
 import type { JournalEntry } from "../../src/run/journal";
@@ -105,14 +105,19 @@ export function journalOf(outDir: string): JournalEntry[] {
 export const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
 export const reportOf = (outDir: string): Plan => readJson<Plan>(join(outDir, "run.json"));
 
-/** Every file under `dir` (hidden ones included), relative to it, sorted. */
+/**
+ * Every file under `dir` (hidden ones included), relative to it, sorted. A published title is a
+ * link to its current version: it is walked through the link, and the versions folder itself
+ * (published/.versions) is not listed a second time.
+ */
 export function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
   const walk = (d: string) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
+      if (e.name === ".versions" && e.isDirectory()) continue;
+      if (e.isDirectory() || (e.isSymbolicLink() && statSync(p, { throwIfNoEntry: false })?.isDirectory())) walk(p);
       else out.push(relative(dir, p));
     }
   };

@@ -3,7 +3,7 @@
 // and a deadline the scheduler projects it will miss is met by a downgrade applied to the encodes
 // not yet started (they run with the faster preset, as their argv says), recorded in run.json.
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { lstatSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/model";
@@ -114,6 +114,10 @@ recipes:
     expect(publishedRungs(out)).toEqual(["a/h264-sdr/240p.m3u8", "a/h264-sdr/360p.m3u8"]);
     const renditions = readJson<{ deliverables: { renditions: { name: string; deferred?: boolean; frames: number }[] }[] }>(join(out, "published/a/title.json")).deliverables[0]!.renditions;
     expect(renditions.map((x) => [x.name, x.deferred ?? false, x.frames])).toEqual([["360p", true, 48], ["240p", false, 48]]);
+    // The republish swapped a link: published/a names its second version, the first is gone.
+    expect(lstatSync(join(out, "published/a")).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(out, "published/a"))).toBe(join(".versions", "a", "2"));
+    expect(readdirSync(join(out, "published/.versions/a"))).toEqual(["2"]);
   });
 });
 
