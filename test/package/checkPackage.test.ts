@@ -8,7 +8,7 @@ import type { CheckReport } from "../../src/package/check/run";
 import type { Run } from "../cli/run";
 import { makeSource, vpsIn } from "../run/cli";
 import { tempDir } from "../tempDir";
-import { makeDash, makeHls } from "./packages";
+import { copyOf, expectExit, makeDash, makeHls, problemsOf } from "./packages";
 
 let hls: string;
 let dash: string;
@@ -19,14 +19,6 @@ beforeAll(() => {
 });
 
 const check = (...args: string[]): Run => vpsIn({}, "check-package", ...args);
-const expectExit = (r: Run, code: number) => expect(r.status, `exit ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(code);
-
-/** A copy of package `dir` to break. */
-function copyOf(dir: string): string {
-  const copy = join(tempDir(), "pkg");
-  cpSync(dir, copy, { recursive: true });
-  return copy;
-}
 
 function edit(file: string, change: (text: string) => string): void {
   const before = readFileSync(file, "utf8");
@@ -34,13 +26,6 @@ function edit(file: string, change: (text: string) => string): void {
   if (after === before) throw new Error(`the edit changed nothing in ${file}`);
   writeFileSync(file, after);
 }
-
-/** The lines of a failed check (GateError details), without their indent. */
-const problemsOf = (r: Run): string[] =>
-  r.stderr
-    .split("\n")
-    .filter((l) => l.startsWith("  "))
-    .map((l) => l.trim());
 
 describe("good packages pass", () => {
   it("HLS: exit 0, every rung measured and probed", () => {

@@ -1,7 +1,12 @@
 // Tiny real HLS and DASH packages for the check-package tests, made with the real ffmpeg: a
-// testsrc2 ladder (320x180 and 160x90) with 1-second GOPs and a sine tone in AAC.
+// testsrc2 ladder (320x180 and 160x90) with 1-second GOPs and a sine tone in AAC; copies of them
+// to break, and the lines a failed check prints.
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { cpSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+import type { Run } from "../cli/run";
+import { tempDir } from "../tempDir";
 
 export interface Ladder {
   seconds: number;
@@ -61,3 +66,19 @@ export function makeDash(dir: string, l: Partial<Ladder> = {}): string {
   ]);
   return dir;
 }
+
+/** A copy of package `dir`, to break. */
+export function copyOf(dir: string): string {
+  const copy = join(tempDir(), "pkg");
+  cpSync(dir, copy, { recursive: true });
+  return copy;
+}
+
+export const expectExit = (r: Run, code: number): void => expect(r.status, `exit ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(code);
+
+/** The lines of a failed check (GateError's details), without their indent. */
+export const problemsOf = (r: Run): string[] =>
+  r.stderr
+    .split("\n")
+    .filter((l) => l.startsWith("  "))
+    .map((l) => l.trim());

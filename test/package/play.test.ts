@@ -3,14 +3,14 @@
 // segment, cannot see), HEVC is skipped as not playable in this browser, and Chromium missing is
 // exit 3. The browser is closed whatever the outcome.
 import { spawnSync } from "node:child_process";
-import { cpSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CheckReport } from "../../src/package/check/run";
 import type { Run } from "../cli/run";
 import { vpsIn } from "../run/cli";
 import { tempDir } from "../tempDir";
-import { makeDash, makeHls } from "./packages";
+import { copyOf, expectExit, makeDash, makeHls, problemsOf } from "./packages";
 
 let hls: string;
 let dash: string;
@@ -23,18 +23,6 @@ beforeAll(() => {
 });
 
 const play = (...args: string[]): Run => vpsIn({}, "check-package", "--play", ...args);
-const expectExit = (r: Run, code: number) => expect(r.status, `exit ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(code);
-const problemsOf = (r: Run): string[] =>
-  r.stderr
-    .split("\n")
-    .filter((l) => l.startsWith("  "))
-    .map((l) => l.trim());
-
-function copyOf(dir: string): string {
-  const copy = join(tempDir(), "pkg");
-  cpSync(dir, copy, { recursive: true });
-  return copy;
-}
 
 /** Overwrites the middle third of `file` with bytes that are no media. */
 function garble(file: string): void {
