@@ -8,7 +8,7 @@ import type { CheckReport } from "../../src/package/check/run";
 import type { Run } from "../cli/run";
 import { makeSource, vpsIn } from "../run/cli";
 import { tempDir } from "../tempDir";
-import { copyOf, expectExit, makeDash, makeHls, problemsOf } from "./packages";
+import { copyOf, expectExit, makeDash, makeHls, makeMuxedTs, problemsOf } from "./packages";
 
 let hls: string;
 let dash: string;
@@ -43,6 +43,12 @@ describe("good packages pass", () => {
     expectExit(r, 0);
     expect(r.stdout).toMatch(/manifest\.mpd \(DASH\): passes/);
     expect(r.stdout).toMatch(/representation 1 .* video .* h264 Constrained Baseline 160x90 25 fps/);
+  });
+
+  it("HLS with video and audio muxed in MPEG-TS segments (no init segment)", () => {
+    const r = check(makeMuxedTs(join(tempDir(), "ts")));
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/stream_0\/index\.m3u8 .* video .* 2\.000 s .* h264 Constrained Baseline 320x180 25 fps, aac LC 48 kHz/);
   });
 
   it("a manifest file given directly, and a title.json source that matches", () => {

@@ -67,6 +67,21 @@ export function makeDash(dir: string, l: Partial<Ladder> = {}): string {
   return dir;
 }
 
+/** An HLS package of one variant, video and audio muxed in MPEG-TS segments (no init segment). */
+export function makeMuxedTs(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  ffmpeg(dir, [
+    "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+    "-t", "2", "-map", "0:v", "-map", "1:a",
+    "-c:v", "libx264", "-preset", "ultrafast", "-threads", "1", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
+    "-b:v", "300k", "-maxrate", "200k", "-bufsize", "100k", "-c:a", "aac", "-b:a", "64k",
+    "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod", "-master_pl_name", "master.m3u8",
+    "-var_stream_map", "v:0,a:0", "-hls_segment_filename", "stream_%v/seg_%d.ts", "stream_%v/index.m3u8",
+  ]);
+  return dir;
+}
+
 /** A copy of package `dir`, to break. */
 export function copyOf(dir: string): string {
   const copy = join(tempDir(), "pkg");

@@ -2,18 +2,15 @@
 // mpd-parser lists for it (SegmentTemplate with or without a SegmentTimeline, SegmentList), each
 // resolved through the MPD's BaseURLs to a local file. An MPD that does not parse is unusable
 // input (exit 2).
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { parse, stringToMpdXml, type MpdByteRange, type MpdManifest, type MpdPlaylist } from "mpd-parser";
 import { InputError } from "../../util/errors";
 import { kindOfCodecs } from "./codecString";
+import { localPath } from "./refs";
 import type { FileRef, Manifest, Rung, RungKind, SegmentLimit } from "./types";
 
-/** A resolved URI as a local file: null when the MPD's BaseURL points off this machine. */
-function pathOf(resolvedUri: string): string | null {
-  return resolvedUri.startsWith("file:") ? fileURLToPath(resolvedUri) : null;
-}
-
-const ref = (uri: string, resolvedUri: string, range: MpdByteRange | undefined): FileRef => ({ uri, path: pathOf(resolvedUri), range: range ?? null });
+/** mpd-parser resolves every URI through the BaseURLs against the MPD's file: URL; one off this machine has no path. */
+const ref = (uri: string, resolvedUri: string, range: MpdByteRange | undefined): FileRef => ({ uri, path: localPath(resolvedUri, "file:///"), range: range ?? null });
 
 /**
  * An xs:duration as MPDs write it (PnYnMnDTnHnMnS, seconds with a fraction), in seconds, and the

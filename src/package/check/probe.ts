@@ -59,22 +59,30 @@ async function bytesOf(ref: FileRef): Promise<Buffer> {
   }
 }
 
-/** What ffprobe says of `init` (if any) followed by `segment`. Both must exist. */
+async function ffprobeStreams(file: string, run: ToolRunner): Promise<ProbedStream[] | { error: string }> {
+  let json: string;
+  try {
+    json = (await run("ffprobe", probeArgs(inputUrl(file)), { timeoutMs: PROBE_TIMEOUT_MS })).stdout;
+  } catch (e) {
+    if (e instanceof ToolFailed && e.code !== null) return { error: lastLines(e.stderrTail, 1) || `ffprobe exit code ${e.code}` };
+    throw e;
+  }
+  const streams = streamsOf(JSON.parse(json) as RawProbe);
+  return streams.length > 0 ? streams : { error: "ffprobe found no audio or video stream" };
+}
+
+/**
+ * What ffprobe says of `init` (if any) followed by `segment`; both must exist. A whole file (a
+ * TS segment, a SegmentBase file of the whole title) is probed where it is, not copied.
+ */
 export async function probeSegment(init: FileRef | null, segment: FileRef, run: ToolRunner): Promise<ProbedStream[] | { error: string }> {
+  if (init === null && segment.range === null) return ffprobeStreams(segment.path!, run);
   const dir = await mkdtemp(join(tmpdir(), "vps-check-"));
   try {
     const file = join(dir, "probe.mp4");
     const parts = init ? [await bytesOf(init), await bytesOf(segment)] : [await bytesOf(segment)];
     await writeFile(file, Buffer.concat(parts));
-    let json: string;
-    try {
-      json = (await run("ffprobe", probeArgs(inputUrl(file)), { timeoutMs: PROBE_TIMEOUT_MS })).stdout;
-    } catch (e) {
-      if (e instanceof ToolFailed && e.code !== null) return { error: lastLines(e.stderrTail, 1) || `ffprobe exit code ${e.code}` };
-      throw e;
-    }
-    const streams = streamsOf(JSON.parse(json) as RawProbe);
-    return streams.length > 0 ? streams : { error: "ffprobe found no audio or video stream" };
+    return await ffprobeStreams(file, run);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

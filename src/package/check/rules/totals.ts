@@ -1,14 +1,15 @@
 // Every rung lasts as long as the others, and as the source when it is known: within one video
 // frame for a video rung, one audio frame (an AAC frame is 1024 samples) plus one video frame for
 // an audio rung, whose length is cut in whole audio frames and shifted by the encoder's priming.
-import type { Facts, Manifest, Rung, SourceFacts } from "../types";
+import type { Facts, Manifest, SourceFacts } from "../types";
 import { audioFrameOf, findings, kindOf, seconds, totalDuration, videoFrameOf, type Findings } from "./measure";
 
 /** Float sums of EXTINFs carry rounding far below a frame. */
 const EPSILON = 1e-6;
 
 interface Timed {
-  rung: Rung;
+  /** The rung's id, or "the source". */
+  id: string;
   duration: number;
   video: boolean;
   /** Seconds per frame of this rung: a video frame, or an audio frame. */
@@ -51,7 +52,7 @@ function againstRungs(m: Manifest, timed: Timed[], out: Findings): void {
   if (ref === null) return;
   for (const t of timed) {
     if (Math.abs(t.duration - ref.duration) <= tolerance(t, ref) + EPSILON) continue;
-    out.problems.push(`${m.name} ${t.rung.id}: lasts ${seconds(t.duration)}, ${differs(t.duration, ref.duration)} ${ref.rung.id} (${seconds(ref.duration)}); allowed ${allowed(t, ref)}`);
+    out.problems.push(`${m.name} ${t.id}: lasts ${seconds(t.duration)}, ${differs(t.duration, ref.duration)} ${ref.id} (${seconds(ref.duration)}); allowed ${allowed(t, ref)}`);
   }
 }
 
@@ -62,10 +63,10 @@ function againstSource(m: Manifest, timed: Timed[], source: SourceFacts, out: Fi
     return;
   }
   // The source stands as a video rung of its own frame rate.
-  const src: Timed = { rung: m.rungs[0]!, duration: source.duration, video: true, frame };
+  const src: Timed = { id: "the source", duration: source.duration, video: true, frame };
   for (const t of timed) {
     if (Math.abs(t.duration - source.duration) <= tolerance(t, src) + EPSILON) continue;
-    out.problems.push(`${m.name} ${t.rung.id}: lasts ${seconds(t.duration)}, ${differs(t.duration, source.duration)} the source (${seconds(source.duration)}, ${source.from}); allowed ${allowed(t, src)}`);
+    out.problems.push(`${m.name} ${t.id}: lasts ${seconds(t.duration)}, ${differs(t.duration, source.duration)} the source (${seconds(source.duration)}, ${source.from}); allowed ${allowed(t, src)}`);
   }
 }
 
@@ -75,7 +76,7 @@ export function checkTotals(m: Manifest, facts: Facts, source: SourceFacts | nul
     .filter((r) => r.segments.length > 0)
     .map((rung) => {
       const video = kindOf(rung, facts[rung.id]) === "video";
-      return { rung, duration: totalDuration(rung), video, frame: video ? videoFrameOf(rung, facts[rung.id]) : audioFrameOf(facts[rung.id]) };
+      return { id: rung.id, duration: totalDuration(rung), video, frame: video ? videoFrameOf(rung, facts[rung.id]) : audioFrameOf(facts[rung.id]) };
     });
   if (timed.some((t) => t.video && t.frame === null)) {
     out.notes.push(`${m.name}: a video rung has no frame rate (ffprobe could not read it, the manifest declares none): durations not compared`);
