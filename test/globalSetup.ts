@@ -27,6 +27,8 @@ async function buildBundle(): Promise<void> {
     platform: "node",
     target: "node20",
     format: "cjs",
+    // As in package.json: puppeteer (for check-package --play) is required from node_modules when used.
+    external: ["puppeteer-core"],
     sourcemap: true,
     logLevel: "warning",
     write: false,

@@ -5,6 +5,7 @@ import { EXIT, ExternalError, InputError, OutcomeError } from "../util/errors";
 import { registerAnalyze } from "./analyze";
 import { registerBench } from "./bench";
 import { registerCalibrate } from "./calibrate";
+import { registerCheckPackage } from "./checkPackage";
 import { registerLadder } from "./ladder";
 import { registerForecast } from "./forecast";
 import { packageVersion } from "./paths";
@@ -32,6 +33,7 @@ function program(): Command {
   registerLadder(p);
   registerRecipes(p);
   registerRun(p);
+  registerCheckPackage(p);
   return p;
 }
 

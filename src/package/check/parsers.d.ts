@@ -14,8 +14,8 @@ declare module "m3u8-parser" {
   export interface M3u8Variant {
     uri: string;
     attributes: {
-      BANDWIDTH?: number;
-      "AVERAGE-BANDWIDTH"?: number;
+      BANDWIDTH?: number | string;
+      "AVERAGE-BANDWIDTH"?: number | string;
       CODECS?: string;
       RESOLUTION?: { width: number; height: number };
       "FRAME-RATE"?: number;
