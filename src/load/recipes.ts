@@ -9,6 +9,7 @@ import { ProblemList, isRecord, list, num, rec, str, type Path } from "./problem
 import { recipeFileSchema } from "./schemas";
 import { parseYaml, posOf, validateSchema } from "./yaml";
 import { ENCODERS, encodersFor, isEncoder } from "../encode/encoders";
+import { HLS_CODECS } from "../recipes/delivery";
 
 const RECIPE_FILE = /\.ya?ml$/;
 
@@ -181,6 +182,7 @@ function checkFile(data: Record<string, unknown>, recipes: Recipe[], problems: P
   const encoderOk = checkEncoder(data, problems);
   checkClasses(recipes, problems);
   checkFallback(data, recipes[0]?.fallback, problems);
+  checkPackageFormats(data, problems);
   recipes.forEach((r, i) => {
     if (!problems.ok(["recipes", i])) return;
     if (encoderOk) checkSettings(r, ["recipes", i, "settings"], problems);
@@ -245,6 +247,14 @@ function checkFallback(data: Record<string, unknown>, fallback: FallbackEncoder 
     return;
   }
   checkSettings(fallback, ["fallback", "settings"], problems);
+}
+
+function checkPackageFormats(data: Record<string, unknown>, problems: ProblemList): void {
+  if (!Array.isArray(data.package) || !problems.ok(["package"], ["codec"])) return;
+  const at = data.package.indexOf("hls");
+  if (at >= 0 && !HLS_CODECS.includes(String(data.codec))) {
+    problems.add(["package", at], `expected no hls for codec ${String(data.codec)} (HLS carries ${HLS_CODECS.join(", ")}; no common player plays ${String(data.codec)} over HLS): ship it as dash`);
+  }
 }
 
 function checkClasses(recipes: Recipe[], problems: ProblemList): void {

@@ -10,7 +10,12 @@ export const DEFAULT_PACKAGE: readonly PackageFormat[] = Object.freeze(["hls", "
 export const DEFAULT_SEGMENT_SECONDS = 2;
 
 export const audioProfiles = (recipe: Recipe): readonly AudioProfile[] => recipe.audio ?? [DEFAULT_AUDIO];
-export const packageFormats = (recipe: Recipe): readonly PackageFormat[] => recipe.package ?? DEFAULT_PACKAGE;
+/**
+ * VP9 ships as DASH only: HLS has no VP9 (Apple's specification lists none, and hls.js fails on
+ * VP9 fMP4 segments: "Found no media", measured with hls.js 1.x in Chromium).
+ */
+export const HLS_CODECS: readonly string[] = Object.freeze(["h264", "hevc", "av1"]);
+export const packageFormats = (recipe: Recipe): readonly PackageFormat[] => recipe.package ?? (HLS_CODECS.includes(recipe.codec) ? DEFAULT_PACKAGE : ["dash"]);
 export const segmentSeconds = (recipe: Recipe): number => recipe.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
 
 /** The title has audio to encode: a source without an audio track says so (`content.audio: false`). */

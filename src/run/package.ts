@@ -6,15 +6,17 @@
 // ffmpeg stream-copies into a temporary folder; vps measures the segments, writes the playlists and
 // renames the folder into place, so a killed package step leaves no half package behind.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { parse as parseMpd } from "mpd-parser";
 import type { MpdPlaylist } from "mpd-parser";
 import { audioPath, renditionPath } from "../encode/argv";
 import type { Recipe } from "../model";
+import { checkPackage } from "../package/check/run";
 import { dashArgv, MPD_NAME, type PackageInput } from "../package/dash";
 import { type AudioTrack, hlsPlaylists, type MediaSegment, type VideoTrack } from "../package/hls";
 import { audioProfiles, hasAudio, packageFormats, segmentSeconds } from "../recipes/delivery";
 import { type SimState, type SimTask, sourceTitle } from "../sched/state";
+import { localTools } from "../util/proc/runner";
 import { runTool } from "../util/proc/tool";
 import { partialPath, type RunLayout, stagingDir } from "./layout";
 import { runJob } from "./process";
@@ -147,6 +149,14 @@ export async function packageDeliverable(ctx: PackageContext, t: SimTask, recipe
   if (formats.includes("dash")) await writeFile(mpdPath, mpd);
   else await rm(mpdPath, { force: true });
 
+  // The same checks as `vps check-package` (parsers, files, durations against the source, declared
+  // rates and codecs against the segments), before anything is published.
+  const report = await checkPackage(tmp, title.title.content.source ? { source: title.title.content.source } : {}, localTools);
+  const problems = report.manifests.flatMap((m) => m.problems.map((p) => `${basename(m.path)}: ${p}`));
+  if (problems.length > 0) {
+    await rm(tmp, { recursive: true, force: true });
+    throw new Error(`the ${deliverable} package fails its check: ${problems.slice(0, 3).join("; ")}${problems.length > 3 ? `; and ${problems.length - 3} more` : ""}`);
+  }
   await rm(final, { recursive: true, force: true });
   await rename(tmp, final);
   const dims = new Map(videoTracks.map((v) => [v.name, v]));

@@ -243,6 +243,14 @@ describe("loadRecipeText: the format constraints vps writes commands under", () 
     expect(problems(FILE.replace("pool: cpu", "pool: cpu\nfallback: { encoder: libaom-av1 }"))[0]).toMatch(/fallback: expected key "preset"|fallback.*preset/);
   });
 
+  it("takes package formats and a segment length, and refuses HLS for VP9", () => {
+    expect(loadRecipeText("r.yaml", FILE.replace("pool: cpu", "pool: cpu\npackage: [dash]\nsegmentSeconds: 4"))[0]).toMatchObject({ package: ["dash"], segmentSeconds: 4 });
+    const vp9 = FILE.replace("codec: h264", "codec: vp9").replace("encoder: libx264", "encoder: libvpx-vp9");
+    expect(problems(vp9.replace("pool: cpu", "pool: cpu\npackage: [dash, hls]"))).toEqual([
+      "r.yaml:5:17 package[1]: expected no hls for codec vp9 (HLS carries h264, hevc, av1; no common player plays vp9 over HLS): ship it as dash",
+    ]);
+  });
+
   it("takes only libvpx-vp9's own options for VP9", () => {
     const vp9 = FILE.replace("codec: h264", "codec: vp9").replace("encoder: libx264", "encoder: libvpx-vp9");
     expect(loadRecipeText("r.yaml", vp9)[0]?.settings).toEqual({ "aq-mode": 1 });

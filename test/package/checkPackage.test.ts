@@ -35,7 +35,7 @@ describe("good packages pass", () => {
     expect(r.stdout).toMatch(/stream_0\/index\.m3u8 .* video .* 3\.000 s .* h264 Constrained Baseline 320x180 25 fps/);
     expect(r.stdout).toMatch(/stream_2\/index\.m3u8 .* audio .* aac LC 48 kHz/);
     expect(r.stdout).toMatch(/every check passed — 1 manifest\(s\), 3 rung\(s\)/);
-    expect(r.stdout).toMatch(/note: source duration not checked: no title.json in the package dir and no --source FILE/);
+    expect(r.stdout).toMatch(/note: source duration not checked: no title.json in the package dir or its parent and no --source FILE/);
   });
 
   it("DASH: exit 0", () => {

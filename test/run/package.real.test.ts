@@ -99,6 +99,16 @@ describe("vps run: the published packages", () => {
     expect(doc.deliverables.map((d) => d.package?.formats)).toEqual([["hls", "dash"], ["hls", "dash"]]);
   });
 
+  it("passes vps check-package, and plays to the end in headless Chromium at every rung (--play)", () => {
+    for (const d of ["tone/h264-sdr", "mute/h264-sdr"]) {
+      const r = vpsIn({}, "check-package", join(out, "published", d), "--play", "--json");
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout) as { ok: boolean; notes: string[]; played: { rungs: { result: string }[] }[] };
+      expect(report.notes).toEqual([]);
+      expect(report.played.flatMap((p) => p.rungs.map((x) => x.result)).every((x) => x === "decoded")).toBe(true);
+    }
+  }, 120_000);
+
   it("ships a source without audio as a video-only package, and says so", () => {
     const master = readFileSync(join(pkg("mute", "h264-sdr"), "master.m3u8"), "utf8");
     expect(master).not.toMatch(/EXT-X-MEDIA|AUDIO=|mp4a/);

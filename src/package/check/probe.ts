@@ -17,6 +17,15 @@ interface PackageStream extends RawStream {
   profile?: string;
   level?: number;
   codec_tag_string?: string;
+  sample_aspect_ratio?: string;
+}
+
+/** "12:11" → 12/11; absent, "0:1" or "N/A" → null (square, as far as anyone knows). */
+function sarOf(text: string | undefined): number | null {
+  const m = /^(\d+):(\d+)$/.exec(text ?? "");
+  if (!m) return null;
+  const [n, d] = [Number(m[1]), Number(m[2])];
+  return n > 0 && d > 0 ? n / d : null;
 }
 
 const known = (n: number | undefined): number | null => (n !== undefined && Number.isFinite(n) && n >= 0 ? n : null);
@@ -34,6 +43,7 @@ function streamOf(s: PackageStream): ProbedStream | null {
     level: known(s.level),
     width: video ? (s.width ?? null) : null,
     height: video ? (s.height ?? null) : null,
+    sar: video ? sarOf(s.sample_aspect_ratio) : null,
     fps: video ? (parseRate(s.avg_frame_rate) ?? parseRate(s.r_frame_rate)) : null,
     sampleRate: !video && Number.isFinite(rate) && rate > 0 ? rate : null,
     bitDepth: video && s.pix_fmt ? bitDepthOf(s.pix_fmt, s.bits_per_raw_sample) : null,

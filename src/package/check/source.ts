@@ -2,7 +2,7 @@
 // else what the package's title.json says (`source: { duration, fps }`), else unknown (the check
 // is skipped and the report says why).
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { probeFile } from "../../content/probe";
 import type { ToolRunner } from "../../util/proc/runner";
 import type { SourceFacts } from "./types";
@@ -15,14 +15,18 @@ export interface SourceLookup {
 
 const positive = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x) && x > 0;
 
-/** The source as title.json states it; a reason instead when it does not. */
+/**
+ * The source as title.json states it; a reason instead when it does not. vps publishes title.json
+ * beside a title's packages (published/<title>/title.json, a package in published/<title>/<deliverable>/),
+ * so the package dir's parent is read when the dir itself has none.
+ */
 export async function fromTitleJson(dir: string): Promise<SourceFacts | string> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, "title.json"), "utf8");
-  } catch {
-    return "no title.json in the package dir";
+  let text: string | null = null;
+  for (const at of [dir, dirname(resolve(dir))]) {
+    text = await readFile(join(at, "title.json"), "utf8").catch(() => null);
+    if (text !== null) break;
   }
+  if (text === null) return "no title.json in the package dir or its parent";
   let doc: { source?: { duration?: unknown; fps?: unknown } | null };
   try {
     doc = JSON.parse(text) as typeof doc;

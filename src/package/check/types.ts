@@ -101,6 +101,8 @@ export interface ProbedStream {
   level: number | null;
   width: number | null;
   height: number | null;
+  /** Sample aspect ratio (width of a sample ÷ its height), when the stream says one. */
+  sar?: number | null;
   fps: number | null;
   sampleRate: number | null;
   bitDepth: number | null;

@@ -33,9 +33,13 @@ function assets(): Record<string, Asset> {
 /** The URL path of `file` under the served `dir`. */
 export const urlPathOf = (dir: string, file: string): string => `/${relative(dir, file).split(sep).map(encodeURIComponent).join("/")}`;
 
+/**
+ * The size a player shows the rung at: its frame size with the sample aspect ratio applied to the
+ * width (QCIF at SAR 12:11 displays 192x144), as a browser reports videoWidth × videoHeight.
+ */
 function sizeOf(r: RungReport, declared: { width: number; height: number } | null): { width: number; height: number } | null {
   const v = Array.isArray(r.probe) ? r.probe.find((s) => s.type === "video") : undefined;
-  if (v?.width && v.height) return { width: v.width, height: v.height };
+  if (v?.width && v.height) return { width: Math.round(v.width * (v.sar ?? 1)), height: v.height };
   return declared;
 }
 
