@@ -40,6 +40,7 @@ export interface RunFlags {
   stallTimeout: number;
   retryDelay: number;
   partial: PartialMode;
+  keepWork?: boolean;
   json?: boolean;
 }
 
@@ -133,7 +134,7 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
     const out: RunOutput = output;
     const runner = new LocalRunner(
       { state: sched.state, commands, lookup, recipes: book.recipes, sources: measured.sources, analyses: measured.analyses, journal, finished, now: () => clock.now(), wallTime: () => new Date().toISOString(), report: (e) => out.event(e) },
-      { layout, ffmpeg, maxTries: flags.maxTries, stallTimeoutMs: flags.stallTimeout * 1000, backoffMs: flags.retryDelay * 1000 },
+      { layout, ffmpeg, maxTries: flags.maxTries, stallTimeoutMs: flags.stallTimeout * 1000, backoffMs: flags.retryDelay * 1000, keepWork: flags.keepWork === true },
     );
     const stop = new AbortController();
     const onSignal = () => stop.abort();
@@ -193,6 +194,7 @@ export function registerRun(program: Command): void {
     .option("--stall-timeout <seconds>", "stop and retry a task that reports no progress for this long", parsePositive, 120)
     .option("--retry-delay <seconds>", "wait before the second try; doubled for each one after", parsePositive, 1)
     .option("--partial <mode>", "when a rendition fails for good: hold the title (default) or publish it without that rendition", parsePartial, "hold" as PartialMode)
+    .option("--keep-work", "keep each published title's renditions and audio under out/.work (removed once it is published, by default)")
     .option("--json", "stream NDJSON events on stdout (task:start, task:progress, task:end, …) instead of log lines on stderr");
   addCacheOptions(cmd).action((file: string, flags: RunFlags) => runRun(file, flags));
 }

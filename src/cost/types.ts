@@ -31,6 +31,8 @@ export interface CostModel {
   encodeMemoryGiB(codec: Codec, rendition: Rendition): number;
   /** GiB an encoded rendition (or chunk) occupies in scratch until it is packaged. */
   outputGiB(rendition: Rendition, seconds: number): number;
+  /** GiB of the lossless mezzanine a normalised source is turned into. */
+  mezzanineGiB(content: ContentProfile): number;
   /** Wall seconds of the analyse stage (one slot). */
   analyseWork(content: ContentProfile): number;
   /**

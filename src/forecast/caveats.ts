@@ -1,6 +1,6 @@
 // Where the fluid bound is optimistic for a given workload, in words and figures.
 import type { Workload } from "../model";
-import type { TitlePipeline } from "../pipeline/expand";
+import { holdsScratch, type TitlePipeline } from "../pipeline/expand";
 
 export function caveats(workload: Workload, pipelines: readonly TitlePipeline[]): string[] {
   if (pipelines.length === 0) return [];
@@ -48,7 +48,7 @@ function scratchCaveats(workload: Workload, pipelines: readonly TitlePipeline[])
   const limit = workload.capacity.scratchGiB;
   if (limit === null) return [];
   let total = 0;
-  for (const p of pipelines) for (const t of p.tasks) if (t.kind === "encode") total += t.scratchGiB;
+  for (const p of pipelines) for (const t of p.tasks) if (holdsScratch(t.kind)) total += t.scratchGiB;
   if (total <= limit) return [];
   return [
     `scratch: ${limit} GiB holds less than the ${total.toFixed(0)} GiB of intermediate files of all titles together; ` +

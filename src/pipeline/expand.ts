@@ -8,6 +8,12 @@ import { select } from "../recipes/select";
 import { audioProfiles, hasAudio, titleAudio } from "../recipes/delivery";
 import { InputError, InternalError } from "../util/errors";
 
+/**
+ * Tasks whose outputs are held in scratch until the title is packaged: the mezzanine, the
+ * renditions and their chunks, the audio, and the packages themselves.
+ */
+export const holdsScratch = (kind: Task["kind"]): boolean => kind === "encode" || kind === "normalise" || kind === "audio" || kind === "package";
+
 /** Titles longer than this are split into chunks that encode in parallel. */
 export const CHUNK_THRESHOLD = 600;
 /** Target chunk length: long enough that per-chunk encoder start-up and GOP edges stay negligible. */
@@ -172,6 +178,9 @@ function expandPackage(ctx: Ctx, stage: PipelineStage, exits: Map<string, string
     const own = viaEncode ? [...d.renditions.map((r) => r.join ?? r.encodes[0]!), ...d.audio] : [];
     const task = baseTask(ctx, `package/${d.deliverable}`, "package", [...others, ...own]);
     task.duration = ctx.cost.packageDuration(ctx.title.content, d.renditions.length);
+    // A stream copy of the deliverable's renditions and audio: as many bytes again.
+    const byId = new Map(ctx.tasks.map((x) => [x.id, x]));
+    task.scratchGiB = [...d.renditions.flatMap((r) => r.encodes), ...d.audio].reduce((s, id) => s + (byId.get(id)?.scratchGiB ?? 0), 0);
     task.deliverable = d.deliverable;
     ctx.tasks.push(task);
     return task.id;
@@ -231,6 +240,7 @@ function normaliseTask(ctx: Ctx): Task | null {
   if (reasons.length === 0) return null;
   const task = baseTask(ctx, "normalise", "normalise", []);
   task.duration = ctx.cost.normaliseWork(ctx.title.content);
+  task.scratchGiB = ctx.cost.mezzanineGiB(ctx.title.content);
   task.reason = reasons.join("; ");
   ctx.tasks.push(task);
   return task;

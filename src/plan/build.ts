@@ -2,7 +2,7 @@
 // policy, and assemble the plan contract of DESIGN.md. Pure: same inputs, same plan, byte for byte.
 import { type CostModel, defaultCostModel } from "../cost/model";
 import type { LadderSummary, Plan, PlanLadder, PlanTask, PlanTitle, RecipeBook, Rendition, Task, Workload } from "../model";
-import { expandTitle, type TitlePipeline } from "../pipeline/expand";
+import { expandTitle, holdsScratch, type TitlePipeline } from "../pipeline/expand";
 import { totalWork } from "../pipeline/path";
 import { makePolicy, type PolicyName } from "../sched/policy";
 import { DEFAULT_REVIEW_INTERVAL, Simulator } from "../sched/simulator";
@@ -53,7 +53,7 @@ function checkScratch(workload: Workload, pipelines: TitlePipeline[]): void {
   const limit = workload.capacity.scratchGiB;
   if (limit === null) return;
   const problems = pipelines
-    .map((p) => ({ id: p.title.id, need: p.tasks.reduce((s, t) => s + (t.kind === "encode" ? t.scratchGiB : 0), 0) }))
+    .map((p) => ({ id: p.title.id, need: p.tasks.reduce((s, t) => s + (holdsScratch(t.kind) ? t.scratchGiB : 0), 0) }))
     .filter((x) => x.need > limit);
   if (problems.length > 0) {
     const first = problems[0]!;

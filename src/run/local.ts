@@ -18,8 +18,8 @@ import { checkOutput, type ExpectedOutput, expectedOutput } from "./expect";
 import type { Journal, JournalEntry, OutputRecord } from "./journal";
 import { partialPath, type RunLayout } from "./layout";
 import { type JobOutcome, type JobProgress, runJob } from "./process";
-import { packageDeliverable, type PackageSummary } from "./package";
-import { isIntermediate, publishedWhole, publishTitle } from "./publish";
+import { packageDeliverable, packageInputsPresent, type PackageSummary } from "./package";
+import { removedAfterPublish, publishedWhole, publishTitle } from "./publish";
 
 export type RunEvent =
   | { type: "task:progress"; task: string; progress: JobProgress; duration: number }
@@ -38,6 +38,8 @@ export interface LocalOptions {
   backoffMs: number;
   /** Replaces the environment of ffmpeg (tests cue the fake ffmpeg with it). */
   env?: NodeJS.ProcessEnv;
+  /** Keep a published title's renditions and audio under .work (`--keep-work`); the mezzanine and chunks go anyway. */
+  keepWork?: boolean;
 }
 
 export interface LocalContext {
@@ -153,12 +155,17 @@ export class LocalRunner implements TaskRunner {
       if (kind === "package") {
         const recipe = sourceTitle(this.ctx.state, t).deliverables.find((d) => d.deliverable === t.task.deliverable)?.recipe;
         if (!recipe) return { ok: true, outputs: [], seconds: seconds() };
+        // A title published whole before, whose renditions were removed after it (no --keep-work):
+        // its package is the published one, and nothing new is to go in it.
+        if (!(await packageInputsPresent(this.ctx.state, t, this.opts.layout, recipe)) && (await this.publishedWhole(this.sourceOf(t)))) {
+          return { ok: true, outputs: [], seconds: seconds() };
+        }
         const ctx = { state: this.ctx.state, layout: this.opts.layout, ffmpeg: this.opts.ffmpeg, stallTimeoutMs: this.opts.stallTimeoutMs, signal, ...(this.opts.env ? { env: this.opts.env } : {}) };
         record.package = await packageDeliverable(ctx, t, recipe);
         return { ok: true, outputs: [], seconds: seconds() };
       }
       if (kind === "publish") {
-        const dir = await publishTitle(this.ctx.state, t, this.opts.layout, this.records, this.ctx.analyses, this.ctx.wallTime());
+        const dir = await publishTitle(this.ctx.state, t, this.opts.layout, this.records, this.ctx.analyses, this.ctx.wallTime(), this.opts.keepWork === true);
         this.journal({ type: "publish", t: this.ctx.now(), title: this.sourceOf(t) });
         this.ctx.report({ type: "title:publish", title: this.sourceOf(t), dir });
         return { ok: true, outputs: [], seconds: seconds() };
@@ -265,7 +272,7 @@ export class LocalRunner implements TaskRunner {
     if (await sameFile(path, rec)) return rec;
     // A mezzanine or chunk is removed once its title is published; while the published title is
     // whole, nothing needs it again.
-    return isIntermediate(path) && (await this.publishedWhole(this.sourceOf(t))) ? rec : null;
+    return removedAfterPublish(path, this.opts.keepWork === true) && (await this.publishedWhole(this.sourceOf(t))) ? rec : null;
   }
 
   private readonly whole = new Map<string, Promise<boolean>>();

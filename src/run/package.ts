@@ -10,7 +10,7 @@ import { basename, join, relative } from "node:path";
 import { parse as parseMpd } from "mpd-parser";
 import type { MpdPlaylist } from "mpd-parser";
 import { audioPath, renditionPath } from "../encode/argv";
-import type { Recipe } from "../model";
+import type { AudioProfile, Recipe } from "../model";
 import { checkPackage } from "../package/check/run";
 import { dashArgv, MPD_NAME, type PackageInput } from "../package/dash";
 import { type AudioTrack, hlsPlaylists, type MediaSegment, type VideoTrack } from "../package/hls";
@@ -93,14 +93,27 @@ async function segmentsOf(dir: string, p: MpdPlaylist): Promise<{ init: string; 
 
 const idOf = (p: MpdPlaylist): number => Number(p.attributes.NAME);
 
+/** The package's inputs: its renditions' files, then its audio's (none when the source has no audio). */
+function inputsOf(state: SimState, t: SimTask, layout: RunLayout, recipe: Recipe): { names: string[]; video: string[]; audio: { profile: AudioProfile; file: string }[] } {
+  const title = sourceTitle(state, t);
+  const deliverable = t.task.deliverable!;
+  const names = renditionsOf(state, t);
+  const video = names.map((name) => renditionPath(layout.work, title.id, deliverable, name, null));
+  const audio = hasAudio(title.title) ? audioProfiles(recipe).map((profile) => ({ profile, file: audioPath(layout.work, title.id, profile.name) })) : [];
+  return { names, video, audio };
+}
+
+export async function packageInputsPresent(state: SimState, t: SimTask, layout: RunLayout, recipe: Recipe): Promise<boolean> {
+  const { video, audio } = inputsOf(state, t, layout, recipe);
+  for (const f of [...video, ...audio.map((a) => a.file)]) if (!(await exists(f))) return false;
+  return true;
+}
+
 /** Packages deliverable `t.task.deliverable` of its title; returns what title.json says of it. */
 export async function packageDeliverable(ctx: PackageContext, t: SimTask, recipe: Recipe): Promise<PackageSummary> {
   const title = sourceTitle(ctx.state, t);
   const deliverable = t.task.deliverable!;
-  const work = ctx.layout.work;
-  const names = renditionsOf(ctx.state, t);
-  const video = names.map((name) => renditionPath(work, title.id, deliverable, name, null));
-  const audio = hasAudio(title.title) ? audioProfiles(recipe).map((a) => ({ profile: a, file: audioPath(work, title.id, a.name) })) : [];
+  const { names, video, audio } = inputsOf(ctx.state, t, ctx.layout, recipe);
   for (const f of [...video, ...audio.map((a) => a.file)]) if (!(await exists(f))) throw new Error(`${relative(ctx.layout.out, f)} is missing at packaging`);
   const probes = await Promise.all(video.map(probe));
   const inputs: PackageInput[] = [

@@ -175,27 +175,34 @@ async function publishedManifest(dir: string): Promise<Manifest | null> {
  * published/) and returns its folder. A title published before with the very same renditions
  * (a resumed run) is left as it is.
  */
-export async function publishTitle(state: SimState, t: SimTask, layout: RunLayout, records: ReadonlyMap<string, TaskRecord>, analyses: ReadonlyMap<string, Analysis>, publishedAt: string): Promise<string> {
+export async function publishTitle(state: SimState, t: SimTask, layout: RunLayout, records: ReadonlyMap<string, TaskRecord>, analyses: ReadonlyMap<string, Analysis>, publishedAt: string, keepWork = false): Promise<string> {
   const title = sourceTitle(state, t);
   const dir = await publish(state, title, layout, records, analyses, publishedAt);
   // The mezzanine and the chunks are only inputs of the title's encodes and joins: once it is
   // published (and no deferred rendition of it still has to read them) they go, for they are
   // large (a lossless mezzanine is tens of GB an hour). The renditions stay: they share their
   // bytes with the published files (hard links) and let a re-run check what it need not redo.
+  // The renditions and the audio go too (their bytes are in the package), unless --keep-work, or
+  // a later run may package them again: a title published without a failed rendition.
   const followUp = title.followUp === null ? null : state.titles[title.followUp]!;
-  if (!followUp || followUp.idx === t.titleIdx || followUp.finish !== null) await removeIntermediates(join(layout.work, title.id));
+  const keep = keepWork || title.failedRenditions.length > 0;
+  if (!followUp || followUp.idx === t.titleIdx || followUp.finish !== null) await removeIntermediates(join(layout.work, title.id), keep);
   return dir;
 }
 
 /** Outputs that only feed other tasks of the title: the normalised mezzanine and rendition chunks. */
 export const isIntermediate = (path: string): boolean => /(^|\/)mezzanine\.mkv$|\.c\d{3}\.mp4$/.test(path);
 
-async function removeIntermediates(dir: string): Promise<void> {
+/** Outputs removed once their title is published: the intermediates, and (without --keep-work) the renditions and audio. */
+export const removedAfterPublish = (path: string, keepWork: boolean): boolean => isIntermediate(path) || (!keepWork && /\.mp4$/.test(path) && !/(^|\/)package\//.test(path));
+
+async function removeIntermediates(dir: string, keepWork: boolean): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     const path = join(dir, e.name);
-    if (e.isDirectory()) await removeIntermediates(path);
-    else if (isIntermediate(path)) await rm(path, { force: true });
+    if (e.isDirectory()) {
+      if (e.name !== "package") await removeIntermediates(path, keepWork);
+    } else if (removedAfterPublish(path, keepWork)) await rm(path, { force: true });
   }
 }
 

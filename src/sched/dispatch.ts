@@ -205,7 +205,8 @@ function guarded(state: SimState, title: SimTitle, t: SimTask, slots: number): b
 
 /** Parks a title that cannot get its scratch; false if it must wait instead. */
 function parkIfNoScratch(state: SimState, title: SimTitle, t: SimTask, p: number): boolean {
-  if (t.task.kind !== "encode" || admit(state, title)) return false;
+  // The mezzanine is the first thing a normalised title writes: it is admitted then.
+  if ((t.task.kind !== "encode" && t.task.kind !== "normalise") || admit(state, title)) return false;
   state.heaps[p]!.remove(title.idx);
   title.parked[p] = true;
   state.parkedTitles[p]!.push(title.idx);

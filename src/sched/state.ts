@@ -2,7 +2,7 @@
 // hot loop works on arrays, not string maps; ids are only for output.
 import type { AnalyticsEvent, DowngradeRecord, TaskFailure, PolicyConfig, Pool, Recipe, Rendition, Task, TierChange, Title } from "../model";
 import type { CostModel } from "../cost/types";
-import type { TitlePipeline } from "../pipeline/expand";
+import { holdsScratch, type TitlePipeline } from "../pipeline/expand";
 import { initialViralState, type ViralState } from "../value/viral";
 import { titleWeight } from "../value/weight";
 import { EventQueue } from "./eventQueue";
@@ -309,7 +309,7 @@ export function addTask(state: SimState, title: SimTitle, task: Task): SimTask {
   title.remainingWork += work;
   title.workByPool[poolIdx]! += work;
   if (title.arrived) state.queuedWork[poolIdx]! += work;
-  if (task.kind === "encode") title.scratchNeed += task.scratchGiB;
+  if (holdsScratch(task.kind)) title.scratchNeed += task.scratchGiB;
   if (task.kind === "package") title.packagesLeft++;
   return st;
 }

@@ -64,9 +64,9 @@ describe("a title long enough to be cut into chunks", () => {
     expect(joined.output).toMatchObject({ frames: 1320 });
     expect(chunks.reduce((n, t) => n + t.output!.frames!, 0)).toBe(1320);
     expect(decodedFrames(join(dir, "out/published/long/h264-sdr/240p.m3u8"))).toBe(1320);
-    // Published: the chunks (intermediate files) are gone, the rendition stays beside the published one.
-    expect(filesUnder(join(dir, "out/.work/long"))).toEqual(["h264-sdr/240p.mp4"]);
-    // A re-run redoes nothing: the chunks need not exist again while the published title is whole.
+    // Published: the chunks, the rendition and the audio are gone from .work (their bytes are in the package).
+    expect(filesUnder(join(dir, "out/.work/long"))).toEqual([]);
+    // A re-run redoes nothing: none of them need exist again while the published title is whole.
     const again = vpsIn({ cwd: dir }, "run", "w.yaml", "--out-dir", "out", "--cache", cache, "--slots", "cpu=2");
     expect(again.status, again.stderr).toBe(0);
     const journal = journalOf(join(dir, "out"));

@@ -52,7 +52,8 @@ const expectExit = (r: Run, code: number) => expect(r.status, `exit ${r.status},
 describe("vps run: a clean run", () => {
   let out: string;
   let r: Run;
-  beforeAll(() => ({ out, r } = run(twoTitles(), null, "--slots", "cpu=2")));
+  // --keep-work: the tests below compare the renditions under .work with what run.json says of them.
+  beforeAll(() => ({ out, r } = run(twoTitles(), null, "--slots", "cpu=2", "--keep-work")));
 
   it("exits 0 and publishes every rendition, decoding to the source's frame count", () => {
     expectExit(r, 0);
@@ -137,7 +138,7 @@ describe("vps run: a failed try is retried", () => {
   });
 
   it("rejects a truncated output that ffmpeg called a success, retries, and publishes a good file", () => {
-    const { out, r } = run(twoTitles(), { a: "truncate,ok" });
+    const { out, r } = run(twoTitles(), { a: "truncate,ok" }, "--keep-work");
     expectExit(r, 0);
     expect(retryReasons(out, A_ENCODE)).toEqual([expect.stringMatching(/^output check failed: /)]);
     const task = taskOf(reportOf(out), A_ENCODE);
@@ -178,7 +179,7 @@ describe("vps run: an encoder that refuses a source", () => {
   const ENCODE = "s/encode/av1/360p";
   beforeAll(() => {
     makeSource(join(sources, "strip.mp4"), "320x56", 1);
-    ({ out, r } = run([{ id: "s", tier: "premium", source: join(sources, "strip.mp4"), deliverables: ["av1"] }], null, "--max-tries", "1", "--retry-delay", "0.1"));
+    ({ out, r } = run([{ id: "s", tier: "premium", source: join(sources, "strip.mp4"), deliverables: ["av1"] }], null, "--max-tries", "1", "--retry-delay", "0.1", "--keep-work"));
   });
 
   it("publishes the rendition made by the deliverable's fallback encoder, after its own encoder and the faster preset failed", () => {
@@ -197,6 +198,18 @@ describe("vps run: an encoder that refuses a source", () => {
   it("keeps the fallback encoder's run out of history.csv (its speed is not the AV1 model's) and journals the encoder", () => {
     expect(readFileSync(join(out, "history.csv"), "utf8").trim().split("\n")).toHaveLength(1);
     expect(journalOf(out).filter((e) => e.type === "end" && e.task === ENCODE)).toEqual([expect.objectContaining({ encoder: "libaom-av1", preset: "8" })]);
+  });
+});
+
+describe("vps run: what stays in .work", () => {
+  it("removes a published title's renditions and audio from .work; --keep-work keeps them (and never the chunks or the mezzanine)", () => {
+    const plain = run(twoTitles(), null, "--slots", "cpu=2");
+    expectExit(plain.r, 0);
+    expect(filesUnder(join(plain.out, ".work"))).toEqual([]);
+    const kept = run(twoTitles(), null, "--slots", "cpu=2", "--keep-work");
+    expectExit(kept.r, 0);
+    expect(filesUnder(join(kept.out, ".work"))).toEqual(["a/h264-sdr/240p.mp4", "b/h264-sdr/240p.mp4"]);
+    expect(published(plain.out)).toEqual(published(kept.out));
   });
 });
 

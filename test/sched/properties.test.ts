@@ -7,6 +7,7 @@ import type { Plan, Title, Workload } from "../../src/model";
 import { assemblePlan, buildPlan, createSimulator, expandAll, type PlanOptions } from "../../src/plan/build";
 import { verifyPlan } from "../../src/plan/verify";
 import { type Allocation, memoryWidth, widestUseful } from "../../src/sched/allocate";
+import { holdsScratch } from "../../src/pipeline/expand";
 import { POLICY_NAMES } from "../../src/sched/policy";
 import type { SimEvent } from "../../src/sched/trace";
 import type { Truth } from "../../src/sched/truth";
@@ -51,7 +52,7 @@ const workloadArb: fc.Arbitrary<Workload> = fc
     const w = aWorkload({ titles: r.titles, capacity: { pools: [{ id: "cpu", slots: r.slots, memoryGiB: r.memoryGiB }], scratchGiB: null } });
     if (r.scratchFactor === null) return w;
     // Tight but feasible: the largest single title's intermediate files, times a factor.
-    const need = Math.max(...expandAll(w, book).map((p) => p.tasks.reduce((s, t) => s + (t.kind === "encode" ? t.scratchGiB : 0), 0)));
+    const need = Math.max(...expandAll(w, book).map((p) => p.tasks.reduce((s, t) => s + (holdsScratch(t.kind) ? t.scratchGiB : 0), 0)));
     return { ...w, capacity: { ...w.capacity, scratchGiB: need * r.scratchFactor } };
   });
 
