@@ -12,6 +12,8 @@ import { join } from "node:path";
 import type { Plan, PlanTask } from "../model";
 import { quantile } from "../cost/linalg";
 import { ExternalError } from "../util/errors";
+import { dashArgv } from "../package/dash";
+import { DEFAULT_SEGMENT_SECONDS } from "../recipes/delivery";
 
 export interface RunBenchOptions {
   /** Folder of the shared clips (../shared/data/media). */
@@ -123,29 +125,64 @@ function vpsSync(opts: RunBenchOptions, args: string[]): string {
   return r.stdout;
 }
 
-/** Without vps: the plan's encode argv in arrival order, `slots` at a time, default threads. */
+/** ffmpeg's default threads: vps's width dropped from an argv. */
+function defaultThreads(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "-threads") i++;
+    else args.push(argv[i]!);
+  }
+  return args;
+}
+
+/** The argv's output file (the last argument, a `file:` URL when its name holds a colon). */
+const outputOf = (argv: readonly string[]): string => argv[argv.length - 1]!.replace(/^file:/, "");
+
+/**
+ * Without vps: the plan's encode and audio argv in arrival order, `slots` at a time, default
+ * threads; then, as a person would script it, each deliverable packaged with the same DASH
+ * muxer command vps runs (src/package/dash.ts) once its title's files are there, in the same
+ * queue. (vps also writes the HLS playlists and checks each package: the naive batch does not.)
+ */
 async function naiveBatch(opts: RunBenchOptions, plan: Plan, order: readonly string[]): Promise<{ finish: Map<string, number>; lastStart: number }> {
-  const jobs = plan.tasks
-    .filter((t): t is PlanTask & { argv: string[] } => t.kind === "encode" && t.argv !== undefined)
-    .sort((a, b) => order.indexOf(a.title) - order.indexOf(b.title) || (a.id < b.id ? -1 : 1));
+  const byTitle = (a: PlanTask, b: PlanTask) => order.indexOf(a.title) - order.indexOf(b.title) || (a.id < b.id ? -1 : 1);
+  const media = plan.tasks.filter((t): t is PlanTask & { argv: string[] } => (t.kind === "encode" || t.kind === "audio") && t.argv !== undefined).sort(byTitle);
+  const packages = plan.tasks.filter((t) => t.kind === "package" && t.deliverable !== undefined && media.some((m) => m.title === t.title)).sort(byTitle);
   const finish = new Map<string, number>();
+  const left = new Map<string, number>();
+  for (const m of media) left.set(m.title, (left.get(m.title) ?? 0) + 1);
+  const ready = new Map<string, Promise<void>>();
+  const done = new Map<string, () => void>();
+  for (const title of left.keys()) ready.set(title, new Promise<void>((r) => done.set(title, r)));
+  type Job = { title: string; argv: () => string[] };
+  const packageArgv = (pkg: PlanTask) => () => {
+    const inputs = media
+      .filter((m) => m.title === pkg.title && (m.kind === "audio" || m.deliverable === pkg.deliverable))
+      .map((m) => ({ file: outputOf(m.argv), kind: m.kind === "audio" ? ("audio" as const) : ("video" as const), codec: m.kind === "audio" ? "aac" : "video" }));
+    const dir = join(opts.dir, "naive-packages", pkg.title, pkg.deliverable!);
+    spawnSync("mkdir", ["-p", dir]);
+    return dashArgv(inputs, DEFAULT_SEGMENT_SECONDS, dir);
+  };
+  const jobs: Job[] = [...media.map((m) => ({ title: m.title, argv: () => defaultThreads(m.argv) })), ...packages.map((p) => ({ title: `${p.title}\u0000package`, argv: packageArgv(p) }))];
   const t0 = performance.now();
   let next = 0;
   let lastStart = 0;
   const worker = async () => {
     while (next < jobs.length) {
       const job = jobs[next++]!;
+      const isPackage = job.title.endsWith("\u0000package");
+      const title = isPackage ? job.title.slice(0, -"\u0000package".length) : job.title;
+      if (isPackage) await ready.get(title);
       lastStart = (performance.now() - t0) / 1000;
-      const args: string[] = [];
-      // ffmpeg's default threads: drop vps's width.
-      for (let i = 0; i < job.argv.length; i++) {
-        if (job.argv[i] === "-threads") i++;
-        else args.push(job.argv[i]!);
-      }
-      spawnSync("mkdir", ["-p", join(args[args.length - 1]!, "..")]);
+      const args = job.argv();
+      if (!isPackage) spawnSync("mkdir", ["-p", join(outputOf(args), "..")]);
       const code = await spawnDone("ffmpeg", args);
-      if (code !== 0) throw new ExternalError(`the naive batch's ffmpeg failed (exit ${code}) on ${job.id}`);
-      finish.set(job.title, (performance.now() - t0) / 1000);
+      if (code !== 0) throw new ExternalError(`the naive batch's ffmpeg failed (exit ${code}) on ${title}`);
+      finish.set(title, (performance.now() - t0) / 1000);
+      if (!isPackage) {
+        left.set(title, left.get(title)! - 1);
+        if (left.get(title) === 0) done.get(title)!();
+      }
     }
   };
   await Promise.all(Array.from({ length: opts.slots }, worker));

@@ -131,10 +131,10 @@ test("an empty workload forecasts nothing to do", () => {
 
 test("a memory-limited pool and a small scratch are named as caveats, with figures", () => {
   const tight = aWorkload({
-    capacity: { pools: [{ id: "cpu", slots: 16, memoryGiB: 4 }], scratchGiB: 8 },
+    capacity: { pools: [{ id: "cpu", slots: 16, memoryGiB: 4 }], scratchGiB: 4 },
     titles: [aTitle({ id: "a" }), aTitle({ id: "b" })],
   });
   const f = buildForecast(tight, book, { costModel: defaultCostModel, seed: null, policy: null });
   expect(f.caveats.find((c) => c.startsWith("pool cpu: 4 GiB of memory"))).toMatch(/on only \d+ of its 16 slots at once/);
-  expect(f.caveats.find((c) => c.startsWith("scratch: 8 GiB"))).toBeDefined();
+  expect(f.caveats.find((c) => c.startsWith("scratch: 4 GiB"))).toBeDefined();
 });
