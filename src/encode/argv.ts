@@ -161,7 +161,11 @@ export function encodeArgv(facts: SourceFacts, job: EncodeJob, outDir: string): 
   const { recipe, rendition, chunk } = job;
   const size = outputSize(facts.content, facts.probe, rendition);
   const pix = pixelFormat(recipe.bitDepth);
-  const filters = [`scale=${size.width}:${size.height}:flags=lanczos`, ...(toneMapped(facts, recipe) ? toneMap(pix) : [])];
+  // setsar first: a source that states no sample aspect ratio is taken as square, so scale can keep
+  // its display aspect in every rung (426x240 of 16:9 gets SAR 640:639). Without it a 16:9 rung of
+  // 426x240 displays at 71:40 beside 16:9 ones, and ffmpeg's DASH muxer refuses the adaptation set
+  // (measured on the Caminandes clip). max: exact ratios such as QCIF's 128:117.
+  const filters = ["setsar=r=sar:max=10000", `scale=${size.width}:${size.height}:flags=lanczos`, ...(toneMapped(facts, recipe) ? toneMap(pix) : [])];
   const kbps = Math.round(rendition.bitrateKbps);
   const info = ENCODERS[recipe.encoder as EncoderName];
   return [

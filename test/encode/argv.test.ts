@@ -38,7 +38,7 @@ describe("encodeArgv", () => {
       "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
       "-threads", "4", "-i", "/media/ep.mov",
       "-map", "0:v:0", "-an", "-sn", "-dn",
-      "-vf", "scale=1280:720:flags=lanczos",
+      "-vf", "setsar=r=sar:max=10000,scale=1280:720:flags=lanczos",
       "-c:v", "libx264", "-preset", "slow", "-tune", "grain",
       "-x264-params", "aq-mode=1:psy-rd=1.0,0.25:deblock=-2,-2:bframes=3:ref=5",
       "-threads", "4",
@@ -78,7 +78,7 @@ describe("encodeArgv", () => {
   it("tone-maps an HDR source on an SDR deliverable to BT.709", () => {
     const argv = encodeArgv(facts({ bitDepth: 10, hdr: "pq" }), job(recipe("h264-sdr/generic"), "720p"), "out");
     expect(after(argv, "-vf")).toBe(
-      "scale=1280:720:flags=lanczos,zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p",
+      "setsar=r=sar:max=10000,scale=1280:720:flags=lanczos,zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p",
     );
     expect(argv.join(" ")).toContain("-color_primaries bt709 -color_trc bt709 -colorspace bt709");
   });
