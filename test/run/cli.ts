@@ -67,9 +67,12 @@ export function makeSource(path: string, size = "320x180", seconds = 1): void {
   if (r.status !== 0) throw new Error(`ffmpeg could not make ${path}: ${r.stderr}`);
 }
 
-/** A test-pattern source with a tone: `seconds` at 24 fps, H.264 and AAC stereo 48 kHz. */
+/**
+ * A test-pattern source with a tone: `seconds` at 24 fps, H.264 and AAC stereo 48 kHz, stating no
+ * sample aspect ratio (as many real files do: its rungs must still share one display aspect).
+ */
 export function makeSourceWithAudio(path: string, size = "320x180", seconds = 1): void {
-  const args = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=24`, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", String(seconds), "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "2", path];
+  const args = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=24`, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", String(seconds), "-vf", "setsar=0", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "2", path];
   const r = spawnSync("ffmpeg", args, { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`ffmpeg could not make ${path}: ${r.stderr}`);
 }
