@@ -237,7 +237,7 @@ titles:
       const rung = rungs.find((r) => r.name === t.rendition)!;
       const argv = t.argv!;
       expect(argv, t.id).toBeDefined();
-      const [w, h] = /^scale=(\d+):(\d+):/.exec(arg(argv, "-vf")!)!.slice(1).map(Number);
+      const [w, h] = /(?:^|,)scale=(\d+):(\d+):/.exec(arg(argv, "-vf")!)!.slice(1).map(Number);
       // Even sides for 4:2:0, the rung's shape otherwise.
       expect(Math.abs(w! - rung.width), t.id).toBeLessThanOrEqual(2);
       expect(Math.abs(h! - rung.height), t.id).toBeLessThanOrEqual(2);
