@@ -154,7 +154,7 @@ async function naiveBatch(opts: RunBenchOptions, plan: Plan, order: readonly str
   const ready = new Map<string, Promise<void>>();
   const done = new Map<string, () => void>();
   for (const title of left.keys()) ready.set(title, new Promise<void>((r) => done.set(title, r)));
-  type Job = { title: string; argv: () => string[] };
+  type Job = { title: string; package: boolean; argv: () => string[] };
   const packageArgv = (pkg: PlanTask) => () => {
     const inputs = media
       .filter((m) => m.title === pkg.title && (m.kind === "audio" || m.deliverable === pkg.deliverable))
@@ -163,23 +163,22 @@ async function naiveBatch(opts: RunBenchOptions, plan: Plan, order: readonly str
     spawnSync("mkdir", ["-p", dir]);
     return dashArgv(inputs, DEFAULT_SEGMENT_SECONDS, dir);
   };
-  const jobs: Job[] = [...media.map((m) => ({ title: m.title, argv: () => defaultThreads(m.argv) })), ...packages.map((p) => ({ title: `${p.title}\u0000package`, argv: packageArgv(p) }))];
+  const jobs: Job[] = [...media.map((m) => ({ title: m.title, package: false, argv: () => defaultThreads(m.argv) })), ...packages.map((p) => ({ title: p.title, package: true, argv: packageArgv(p) }))];
   const t0 = performance.now();
   let next = 0;
   let lastStart = 0;
   const worker = async () => {
     while (next < jobs.length) {
       const job = jobs[next++]!;
-      const isPackage = job.title.endsWith("\u0000package");
-      const title = isPackage ? job.title.slice(0, -"\u0000package".length) : job.title;
-      if (isPackage) await ready.get(title);
+      const title = job.title;
+      if (job.package) await ready.get(title);
       lastStart = (performance.now() - t0) / 1000;
       const args = job.argv();
-      if (!isPackage) spawnSync("mkdir", ["-p", join(outputOf(args), "..")]);
+      if (!job.package) spawnSync("mkdir", ["-p", join(outputOf(args), "..")]);
       const code = await spawnDone("ffmpeg", args);
       if (code !== 0) throw new ExternalError(`the naive batch's ffmpeg failed (exit ${code}) on ${title}`);
       finish.set(title, (performance.now() - t0) / 1000);
-      if (!isPackage) {
+      if (!job.package) {
         left.set(title, left.get(title)! - 1);
         if (left.get(title) === 0) done.get(title)!();
       }

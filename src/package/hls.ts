@@ -78,10 +78,11 @@ export function hlsPlaylists(video: readonly VideoTrack[], audio: readonly Audio
   });
   const variants: HlsFiles["variants"] = [];
   const groups: (AudioTrack | null)[] = audio.length > 0 ? [...audio] : [null];
+  const rates = video.map(bitratesOf);
   for (const group of groups) {
     const a = group ? bitratesOf(group) : { peak: 0, average: 0 };
-    for (const v of video) {
-      const b = bitratesOf(v);
+    for (const [i, v] of video.entries()) {
+      const b = rates[i]!;
       const bandwidth = Math.ceil(b.peak + a.peak);
       const averageBandwidth = Math.ceil(b.average + a.average);
       const codecs = group ? `${v.codecs},${group.codecs}` : v.codecs;

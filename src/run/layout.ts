@@ -7,7 +7,14 @@
 //   history.csv               what every encode really took, in `vps calibrate`'s format
 // Outputs are written under a temporary name beside their final one and renamed only after their
 // check, so a killed ffmpeg never leaves a half-written file at a final name.
+import { stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+
+/** Whether anything is at `path` (a file, a folder, a link to one). */
+export const exists = (path: string): Promise<boolean> => stat(path).then(
+  () => true,
+  () => false,
+);
 
 export interface RunLayout {
   out: string;

@@ -18,7 +18,7 @@ import { checkOutput, type ExpectedOutput, expectedOutput } from "./expect";
 import type { Journal, JournalEntry, OutputRecord } from "./journal";
 import { partialPath, type RunLayout } from "./layout";
 import { type JobOutcome, type JobProgress, runJob } from "./process";
-import { packageDeliverable, packageInputsPresent, type PackageSummary } from "./package";
+import { missingInput, packageDeliverable, type PackageSummary } from "./package";
 import { removedAfterPublish, publishedWhole, publishTitle } from "./publish";
 
 export type RunEvent =
@@ -157,7 +157,7 @@ export class LocalRunner implements TaskRunner {
         if (!recipe) return { ok: true, outputs: [], seconds: seconds() };
         // A title published whole before, whose renditions were removed after it (no --keep-work):
         // its package is the published one, and nothing new is to go in it.
-        if (!(await packageInputsPresent(this.ctx.state, t, this.opts.layout, recipe)) && (await this.publishedWhole(this.sourceOf(t)))) {
+        if ((await missingInput(this.ctx.state, t, this.opts.layout, recipe)) !== null && (await this.publishedWhole(this.sourceOf(t)))) {
           return { ok: true, outputs: [], seconds: seconds() };
         }
         const ctx = { state: this.ctx.state, layout: this.opts.layout, ffmpeg: this.opts.ffmpeg, stallTimeoutMs: this.opts.stallTimeoutMs, signal, ...(this.opts.env ? { env: this.opts.env } : {}) };

@@ -18,7 +18,7 @@ import { audioProfiles, hasAudio, packageFormats, segmentSeconds } from "../reci
 import { type SimState, type SimTask, sourceTitle } from "../sched/state";
 import { localTools } from "../util/proc/runner";
 import { runTool } from "../util/proc/tool";
-import { partialPath, type RunLayout, stagingDir } from "./layout";
+import { exists, partialPath, type RunLayout, stagingDir } from "./layout";
 import { runJob } from "./process";
 
 export interface PackageContext {
@@ -39,10 +39,6 @@ export interface PackageSummary {
   variants: { name: string; playlist: string; bandwidth: number; averageBandwidth: number; codecs: string; width: number; height: number }[];
 }
 
-const exists = (path: string) => stat(path).then(
-  () => true,
-  () => false,
-);
 
 /** The renditions a package holds: a follow-up's also its deferred one, never a dropped or failed one. */
 function renditionsOf(state: SimState, t: SimTask): string[] {
@@ -103,10 +99,11 @@ function inputsOf(state: SimState, t: SimTask, layout: RunLayout, recipe: Recipe
   return { names, video, audio };
 }
 
-export async function packageInputsPresent(state: SimState, t: SimTask, layout: RunLayout, recipe: Recipe): Promise<boolean> {
+/** The first of the package's inputs that is not there, or null when all are. */
+export async function missingInput(state: SimState, t: SimTask, layout: RunLayout, recipe: Recipe): Promise<string | null> {
   const { video, audio } = inputsOf(state, t, layout, recipe);
-  for (const f of [...video, ...audio.map((a) => a.file)]) if (!(await exists(f))) return false;
-  return true;
+  for (const f of [...video, ...audio.map((a) => a.file)]) if (!(await exists(f))) return f;
+  return null;
 }
 
 /** Packages deliverable `t.task.deliverable` of its title; returns what title.json says of it. */
@@ -114,7 +111,8 @@ export async function packageDeliverable(ctx: PackageContext, t: SimTask, recipe
   const title = sourceTitle(ctx.state, t);
   const deliverable = t.task.deliverable!;
   const { names, video, audio } = inputsOf(ctx.state, t, ctx.layout, recipe);
-  for (const f of [...video, ...audio.map((a) => a.file)]) if (!(await exists(f))) throw new Error(`${relative(ctx.layout.out, f)} is missing at packaging`);
+  const missing = await missingInput(ctx.state, t, ctx.layout, recipe);
+  if (missing !== null) throw new Error(`${relative(ctx.layout.out, missing)} is missing at packaging`);
   const probes = await Promise.all(video.map(probe));
   const inputs: PackageInput[] = [
     ...video.map((file, i) => ({ file, kind: "video" as const, codec: probes[i]!.codec })),

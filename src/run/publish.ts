@@ -15,14 +15,10 @@ import { sha256File } from "../content/analyse";
 import { renditionPath } from "../encode/argv";
 import { type SimState, type SimTask, type SimTitle, sourceTitle } from "../sched/state";
 import type { OutputRecord } from "./journal";
-import { publishedDir, type RunLayout, stagingDir } from "./layout";
+import { exists, publishedDir, type RunLayout, stagingDir } from "./layout";
 import type { TaskRecord } from "./local";
 import { packageFiles, type PackageSummary } from "./package";
 
-const exists = (path: string) => stat(path).then(
-  () => true,
-  () => false,
-);
 
 /** Links `from` to `to` (replacing it), or copies where a link cannot be made (another device). */
 async function place(from: string, to: string): Promise<void> {

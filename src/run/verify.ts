@@ -44,9 +44,9 @@ export function countArgs(input: string): string[] {
 }
 
 /** The first frame and every frame from `tailStart` on, one presentation time per line. */
-export function decodeEndsArgs(input: string, tailStart: number): string[] {
+export function decodeEndsArgs(input: string, tailStart: number, stream = "v:0"): string[] {
   const intervals = `%+#1,${tailStart.toFixed(3)}%`;
-  return ["-v", "error", "-select_streams", "v:0", "-read_intervals", intervals, "-show_entries", "frame=pts_time", "-of", "csv=p=0", "-i", input];
+  return ["-v", "error", "-select_streams", stream, "-read_intervals", intervals, "-show_entries", "frame=pts_time", "-of", "csv=p=0", "-i", input];
 }
 
 /** Decoded frames in decodeEndsArgs output (a frame with side data adds an empty field and a blank line). */
@@ -87,7 +87,7 @@ export function checkProbe(probe: ProbeInfo, packets: number | null, e: OutputEx
 }
 
 /** ffprobe's exit status means the file is unreadable; missing, killed or timed out is the tool's fault. */
-async function ffprobe(args: string[]): Promise<{ stdout: string; stderr: string } | { failed: string }> {
+export async function ffprobe(args: string[]): Promise<{ stdout: string; stderr: string } | { failed: string }> {
   try {
     return await runTool("ffprobe", args, { timeoutMs: VERIFY_TIMEOUT_MS });
   } catch (e) {

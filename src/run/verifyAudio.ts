@@ -6,8 +6,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { sha256File } from "../content/analyse";
 import { inputUrl, probeArgs, type RawProbe } from "../content/probe";
-import { runTool, ToolFailed } from "../util/proc/tool";
-import { ffprobeSaid, type Verdict } from "./verify";
+import { countFrameLines, decodeEndsArgs, ffprobe, ffprobeSaid, type Verdict } from "./verify";
 
 export interface AudioExpectation {
   /** ffprobe's codec_name: aac, opus. */
@@ -19,17 +18,6 @@ export interface AudioExpectation {
 }
 
 const AUDIO_FRAME_SECONDS = 1024 / 48000;
-const TIMEOUT_MS = 10 * 60_000;
-
-async function ffprobe(args: string[]): Promise<{ stdout: string; stderr: string } | { failed: string }> {
-  try {
-    return await runTool("ffprobe", args, { timeoutMs: TIMEOUT_MS });
-  } catch (e) {
-    if (e instanceof ToolFailed && e.code !== null) return { failed: e.stderrTail || `exit code ${e.code}` };
-    throw e;
-  }
-}
-
 /** What differs between ffprobe's description and the expectation. */
 export function checkAudio(raw: RawProbe, e: AudioExpectation): string[] {
   const audio = raw.streams?.filter((s) => s.codec_type === "audio") ?? [];
@@ -60,10 +48,9 @@ export async function verifyAudio(file: string, e: AudioExpectation): Promise<Ve
     return { ok: false, problems: ["cannot be read (ffprobe printed no usable description of it)"] };
   }
   const problems = checkAudio(raw, e);
-  const tail = Math.max(0, e.durationSeconds - 1).toFixed(3);
-  const decoded = await ffprobe(["-v", "error", "-select_streams", "a:0", "-read_intervals", `%+#1,${tail}%`, "-show_entries", "frame=pts_time", "-of", "csv=p=0", "-i", input]);
+  const decoded = await ffprobe(decodeEndsArgs(input, Math.max(0, e.durationSeconds - 1), "a:0"));
   if ("failed" in decoded) problems.push(`does not decode (ffprobe: ${ffprobeSaid(decoded.failed, input)})`);
-  else if (decoded.stdout.split("\n").filter((l) => /^\d/.test(l)).length < 2) problems.push("does not decode at both ends");
+  else if (countFrameLines(decoded.stdout) < 2) problems.push("does not decode at both ends");
   if (problems.length > 0) return { ok: false, problems };
   const duration = Number(raw.streams?.find((s) => s.codec_type === "audio")?.duration ?? raw.format?.duration);
   return { ok: true, frames: 0, duration, bytes: (await stat(path)).size, sha256: await sha256File(path, path) };

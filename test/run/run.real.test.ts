@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanTask } from "../../src/model";
 import type { Run } from "../cli/run";
 import { tempDir } from "../tempDir";
-import { cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, manifestOf, reportOf, sha256Of, type TitleSpec, vpsIn, vpsStart, workloadYaml } from "./cli";
+import { cuedFfmpeg, decodedFrames, filesUnder, journalOf, makeSource, manifestOf, publishedRungs, reportOf, sha256Of, type TitleSpec, vpsIn, vpsStart, workloadYaml } from "./cli";
 
 let sources: string;
 let cache: string;
@@ -46,7 +46,7 @@ const taskOf = (plan: Plan, id: string): PlanTask => {
 const encodes = (plan: Plan, title?: string) => plan.tasks.filter((t) => t.kind === "encode" && (title === undefined || t.title === title));
 const partials = (out: string) => filesUnder(out).filter((f) => f.endsWith(".partial"));
 /** What is published: each title's title.json and each rung's HLS media playlist (segments, init files, master and audio aside). */
-const published = (out: string) => filesUnder(join(out, "published")).filter((f) => f.endsWith("/title.json") || (f.endsWith(".m3u8") && !/\/(master|audio-[^/]*)\.m3u8$/.test(f)));
+const published = (out: string) => [...publishedRungs(out), ...filesUnder(join(out, "published")).filter((f) => f.endsWith("/title.json"))].sort();
 const expectExit = (r: Run, code: number) => expect(r.status, `exit ${r.status}, stderr:\n${r.stderr}`).toBe(code);
 
 describe("vps run: a clean run", () => {
