@@ -346,6 +346,8 @@ export interface PlanTask {
   fallback?: string;
   /** Real runs: CPU seconds the task's ffmpeg used (÷ wall seconds ÷ slots: how well it kept to its width). */
   cpuSeconds?: number;
+  /** Farm runs: the worker (`vps worker --name`) whose try made the output. */
+  worker?: string;
   resumed?: boolean;
   output?: { path: string; bytes: number; sha256: string; frames?: number; duration?: number };
   /** Real runs: the last try's error of a task that failed for good. */

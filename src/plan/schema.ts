@@ -165,6 +165,7 @@ const planTaskSchema = {
     tries: { type: "integer", minimum: 1, description: "Real runs: tries the task took, retries and fallback included." },
     fallback: { type: "string", description: "Real runs: the fallback the task succeeded or failed with (e.g. preset veryfast)." },
     cpuSeconds: { type: "number", minimum: 0, description: "Real runs: CPU seconds the task's ffmpeg used, sampled from /proc (a lower bound)." },
+    worker: { type: "string", description: "Farm runs (vps run --queue): the worker whose try succeeded." },
     resumed: { const: true, description: "Real runs: finished by an earlier run in the same directory and checked again (not redone)." },
     error: { type: "string", description: "Real runs: the last try's error of a task that failed for good." },
     output: {

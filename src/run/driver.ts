@@ -10,7 +10,8 @@ import type { Scheduler } from "../sched/scheduler";
 import type { SimTask } from "../sched/state";
 
 /** How a task ended: `seconds` is the observed duration of its successful attempt. */
-export type TaskOutcome = { ok: true; seconds: number } | { ok: false; reason: string; interrupted?: boolean };
+/** `lost`: the farm worker running it is gone; the scheduler starts the task again (src/sched/nodes.ts). */
+export type TaskOutcome = { ok: true; seconds: number } | { ok: false; reason: string; interrupted?: boolean; lost?: boolean };
 
 export interface TaskRunner {
   /** Runs a started task (its width and preset are final); resolves when it ends. Never rejects. */
@@ -30,6 +31,12 @@ export interface DriveOptions {
   /** Told of every start and end, in order (journal, progress, NDJSON events). */
   onStart?(task: SimTask): void;
   onEnd?(task: SimTask, outcome: TaskOutcome): void;
+  /**
+   * Called at every instant before completions are taken: a farm applies the workers that joined
+   * or were lost since (src/farm/coordinator.ts) and returns the running tasks the scheduler took
+   * back from lost ones; whatever their tries report later is ignored.
+   */
+  topology?(sched: Scheduler): readonly SimTask[];
   /** Handed a function that wakes the driver: something outside changed the scheduler (a followed analytics report). */
   wakeWith?(wake: () => void): void;
 }
@@ -42,6 +49,8 @@ export interface DriveResult {
 interface Ended {
   task: SimTask;
   outcome: TaskOutcome;
+  /** Which start of the task this was (a task lost with its worker starts again). */
+  launch: number;
 }
 
 /** A promise that a later call resolves: the driver's alarm for "a task just ended". */
@@ -60,13 +69,18 @@ export async function drive(sched: Scheduler, runner: TaskRunner, clock: Clock, 
   let bell = alarm();
   options.wakeWith?.(() => bell.ring());
 
+  // The current start of each running task: an outcome of an earlier, lost one is stale.
+  const launches = new Map<number, number>();
+  let launched = 0;
   const launch = (task: SimTask) => {
+    const id = ++launched;
+    launches.set(task.idx, id);
     options.onStart?.(task);
     // A runner that throws (a disk error in its own bookkeeping) fails that task, not the run: a
     // rejected promise left in flight would keep the driver waiting for it forever.
     const run = runner.run(task, stop.signal).catch((e: unknown): TaskOutcome => ({ ok: false, reason: e instanceof Error ? e.message : String(e) }));
     const p = run.then((outcome) => {
-      ended.push({ task, outcome });
+      ended.push({ task, outcome, launch: id });
       inflight.delete(p);
       bell.ring();
     });
@@ -78,9 +92,13 @@ export async function drive(sched: Scheduler, runner: TaskRunner, clock: Clock, 
       // A fresh alarm before the batch is taken: any task that ends from here on rings this one.
       bell = alarm();
       sched.advance(Math.max(sched.now, clock.now()));
-      for (const { task, outcome } of ended.splice(0)) {
+      for (const t of options.topology?.(sched) ?? []) launches.delete(t.idx);
+      for (const { task, outcome, launch: id } of ended.splice(0)) {
+        if (launches.get(task.idx) !== id) continue;
+        launches.delete(task.idx);
         options.onEnd?.(task, outcome);
-        if (outcome.ok) sched.complete(task.idx, outcome.seconds);
+        if (!outcome.ok && outcome.lost) sched.requeue(task.idx);
+        else if (outcome.ok) sched.complete(task.idx, outcome.seconds);
         else if (!outcome.interrupted) sched.fail(task.idx, outcome.reason, options.partial);
       }
       if (stop.signal.aborted) {

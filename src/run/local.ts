@@ -14,11 +14,12 @@ import type { EncodeLookup, TaskCommands } from "../encode/commands";
 import type { FallbackEncoder, Recipe, Task } from "../model";
 import { type SimState, type SimTask, sourceTitle } from "../sched/state";
 import type { TaskOutcome, TaskRunner } from "./driver";
-import { checkOutput, type ExpectedOutput, expectedOutput } from "./expect";
+import { type ExpectedOutput, expectedOutput } from "./expect";
 import type { Journal, JournalEntry, OutputRecord } from "./journal";
 import { partialPath, type RunLayout } from "./layout";
-import { type JobOutcome, type JobProgress, runJob } from "./process";
-import { missingInput, packageDeliverable, type PackageSummary } from "./package";
+import { type Exec, runAndCheck } from "./exec";
+import type { JobProgress } from "./process";
+import { LostTry, missingInput, packageDeliverable, type PackageSummary } from "./package";
 import { removedAfterPublish, publishedWhole, publishTitle } from "./publish";
 
 export type RunEvent =
@@ -81,6 +82,8 @@ export interface TaskRecord {
   /** A package task's package, as title.json describes it. */
   package?: PackageSummary;
   cpuSeconds?: number;
+  /** Farm runs: the worker whose try succeeded. */
+  worker?: string;
 }
 
 /** One more way to make a task's output once its tries are spent. */
@@ -91,7 +94,7 @@ interface Fallback {
   encoder?: FallbackEncoder;
 }
 
-type Attempt = { ok: true; outputs: OutputRecord[]; seconds: number; cpuSeconds?: number } | { ok: false; reason: string; interrupted?: boolean };
+type Attempt = { ok: true; outputs: OutputRecord[]; seconds: number; cpuSeconds?: number } | { ok: false; reason: string; interrupted?: boolean; lost?: boolean };
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -104,13 +107,29 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener("abort", done, { once: true });
   });
 
+/** Tries on this machine: ffmpeg as a child process, its output checked here. */
+export function localExec(opts: { ffmpeg: string; env?: NodeJS.ProcessEnv }): Exec {
+  return {
+    tryPath: (final) => partialPath(final),
+    run: (x, signal) =>
+      runAndCheck(
+        { exe: opts.ffmpeg, args: x.args, output: x.output, expect: x.expect, stallTimeoutMs: x.stallTimeoutMs, ...(opts.env ? { env: opts.env } : {}) },
+        { signal, ...(x.onProgress ? { onProgress: x.onProgress } : {}), ...(x.onSpawn ? { onSpawn: x.onSpawn } : {}) },
+      ),
+  };
+}
+
 export class LocalRunner implements TaskRunner {
   readonly records = new Map<string, TaskRecord>();
+  private readonly exec: Exec;
 
   constructor(
     private readonly ctx: LocalContext,
     private readonly opts: LocalOptions,
-  ) {}
+    exec?: Exec,
+  ) {
+    this.exec = exec ?? localExec(opts);
+  }
 
   /** The title whose source a task reads: a deferred follow-up's original. */
   sourceOf(t: SimTask): string {
@@ -123,6 +142,7 @@ export class LocalRunner implements TaskRunner {
     const result = await this.attempt(t, record, signal);
     if (!result.ok) {
       record.lastError = result.reason;
+      if (result.lost) return { ok: false, reason: result.reason, lost: true };
       if (!result.interrupted) this.journal({ type: "fail", t: this.ctx.now(), task: t.task.id, key: t.key, reason: result.reason });
       return result.interrupted ? { ok: false, reason: result.reason, interrupted: true } : { ok: false, reason: result.reason };
     }
@@ -160,7 +180,7 @@ export class LocalRunner implements TaskRunner {
         if ((await missingInput(this.ctx.state, t, this.opts.layout, recipe)) !== null && (await this.publishedWhole(this.sourceOf(t)))) {
           return { ok: true, outputs: [], seconds: seconds() };
         }
-        const ctx = { state: this.ctx.state, layout: this.opts.layout, ffmpeg: this.opts.ffmpeg, stallTimeoutMs: this.opts.stallTimeoutMs, signal, ...(this.opts.env ? { env: this.opts.env } : {}) };
+        const ctx = { state: this.ctx.state, layout: this.opts.layout, exec: this.exec, stallTimeoutMs: this.opts.stallTimeoutMs, signal };
         record.package = await packageDeliverable(ctx, t, recipe);
         return { ok: true, outputs: [], seconds: seconds() };
       }
@@ -172,6 +192,7 @@ export class LocalRunner implements TaskRunner {
       }
       return { ok: true, outputs: [], seconds: seconds() };
     } catch (e) {
+      if (e instanceof LostTry) return { ok: false, reason: e.message, lost: true };
       return signal.aborted ? { ok: false, reason: "interrupted", interrupted: true } : { ok: false, reason: (e as Error).message };
     }
   }
@@ -212,7 +233,7 @@ export class LocalRunner implements TaskRunner {
     let last: Attempt = { ok: false, reason: "not tried" };
     for (let i = 1; i <= this.opts.maxTries; i++) {
       last = await this.tryOnce(t, record, out, t.task, signal);
-      if (last.ok || last.interrupted) return last;
+      if (last.ok || last.interrupted || last.lost) return last;
       if (i < this.opts.maxTries) {
         const delay = this.opts.backoffMs * 2 ** (i - 1);
         this.journal({ type: "retry", t: this.ctx.now(), task: t.task.id, key: t.key, try: i + 1, reason: last.reason });
@@ -228,7 +249,7 @@ export class LocalRunner implements TaskRunner {
       record.fallback = fallback.label;
       this.ctx.report({ type: "task:fallback", task: t.task.id, fallback: fallback.label, reason: last.reason });
       last = await this.tryOnce(t, record, out, fallback.task, signal, fallback.encoder);
-      if (!last.ok && last.interrupted) return last;
+      if (!last.ok && (last.interrupted || last.lost)) return last;
       if (last.ok) {
         // The task ran with the fallback's preset (and encoder): the plan and the report say so.
         t.task.preset = fallback.task.preset;
@@ -286,35 +307,36 @@ export class LocalRunner implements TaskRunner {
     record.tries++;
     const argv = this.ctx.commands(task, this.sourceOf(t), encoder);
     if (!argv) return { ok: false, reason: `no command for ${t.task.id}` };
-    const tmp = partialPath(out.path);
+    const at = { task: t, try: record.tries };
+    const tmp = this.exec.tryPath(out.path, at);
     // The output is the argv's last argument (a `file:` URL when its name holds a colon).
     const args = [...argv.slice(0, -1), argv[argv.length - 1]!.startsWith("file:") ? `file:${tmp}` : tmp];
     await mkdir(dirname(out.path), { recursive: true });
     await rm(tmp, { force: true });
     this.journal({ type: "start", t: this.ctx.now(), task: t.task.id, key: t.key, slots: t.task.slots, ...(task.preset ? { preset: task.preset } : {}), try: record.tries });
     const duration = out.expect.durationSeconds;
-    const job = await runJob({
-      exe: this.opts.ffmpeg,
-      args,
-      stallTimeoutMs: this.opts.stallTimeoutMs,
+    const result = await this.exec.run(
+      {
+        ...at,
+        args,
+        output: tmp,
+        expect: out.expect,
+        stallTimeoutMs: this.opts.stallTimeoutMs,
+        onProgress: (progress) => this.ctx.report({ type: "task:progress", task: t.task.id, progress, duration }),
+        onSpawn: (pid) => this.journal({ type: "spawn", t: this.ctx.now(), task: t.task.id, key: t.key, pid }),
+      },
       signal,
-      ...(this.opts.env ? { env: this.opts.env } : {}),
-      onProgress: (progress) => this.ctx.report({ type: "task:progress", task: t.task.id, progress, duration }),
-      onSpawn: (pid) => this.journal({ type: "spawn", t: this.ctx.now(), task: t.task.id, key: t.key, pid }),
-    });
-    if (!job.ok) {
+    );
+    if (!result.ok || result.sha256 === undefined) {
       await rm(tmp, { force: true });
-      return job.reason === "aborted" ? { ok: false, reason: "interrupted", interrupted: true } : { ok: false, reason: failureText(job) };
-    }
-    const verdict = await checkOutput(tmp, out.expect);
-    if (!verdict.ok) {
-      await rm(tmp, { force: true });
-      return { ok: false, reason: `output check failed: ${verdict.problems.join("; ")}` };
+      if (result.ok) return { ok: false, reason: `no check of ${t.task.id}'s output came back` };
+      return result;
     }
     await rename(tmp, out.path);
     record.argv = argv;
-    const output: OutputRecord = { path: relative(this.opts.layout.work, out.path), bytes: verdict.bytes, sha256: verdict.sha256, frames: verdict.frames, duration: verdict.duration };
-    return { ok: true, outputs: [output], seconds: job.wallMs / 1000, ...(job.cpuMs === undefined ? {} : { cpuSeconds: job.cpuMs / 1000 }) };
+    if (result.worker) record.worker = result.worker;
+    const output: OutputRecord = { path: relative(this.opts.layout.work, out.path), bytes: result.bytes!, sha256: result.sha256, frames: result.frames!, duration: result.duration! };
+    return { ok: true, outputs: [output], seconds: result.wallMs / 1000, ...(result.cpuMs === undefined ? {} : { cpuSeconds: result.cpuMs / 1000 }) };
   }
 }
 
@@ -326,23 +348,4 @@ async function sameFile(path: string, rec: OutputRecord): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function failureText(job: Extract<JobOutcome, { ok: false }>): string {
-  const how =
-    job.reason === "stalled"
-      ? "stalled (no progress) and was stopped"
-      : job.reason === "spawn"
-        ? "could not start"
-        : job.reason === "signal"
-          ? `was killed by ${job.signal ?? "a signal"}`
-          : `exited with code ${job.code}`;
-  return `ffmpeg ${how}${job.stderrTail ? `: ${telling(job.stderrTail).join(" | ")}` : ""}`;
-}
-
-/** The last three lines of stderr that are not an encoder's info or warning chatter (SVT-AV1 logs both there even at -loglevel error). */
-function telling(stderr: string): string[] {
-  const lines = stderr.trim().split("\n");
-  const kept = lines.filter((l) => !/\[(info|warn)\]/i.test(l));
-  return (kept.length > 0 ? kept : lines).slice(-3);
 }

@@ -18,17 +18,20 @@ import { audioProfiles, hasAudio, packageFormats, segmentSeconds } from "../reci
 import { type SimState, type SimTask, sourceTitle } from "../sched/state";
 import { localTools } from "../util/proc/runner";
 import { runTool } from "../util/proc/tool";
-import { exists, partialPath, type RunLayout, stagingDir } from "./layout";
-import { runJob } from "./process";
+import { exists, type RunLayout, stagingDir } from "./layout";
+import type { Exec } from "./exec";
 
 export interface PackageContext {
   state: SimState;
   layout: RunLayout;
-  ffmpeg: string;
+  /** Runs the DASH muxer: on this machine, or on the farm worker the package task was placed on. */
+  exec: Exec;
   stallTimeoutMs: number;
   signal: AbortSignal;
-  env?: NodeJS.ProcessEnv;
 }
+
+/** The worker packaging it was lost: the scheduler starts the package task again. */
+export class LostTry extends Error {}
 
 /** What title.json says of a package: its formats, manifests and what each rung declares. */
 export interface PackageSummary {
@@ -120,14 +123,16 @@ export async function packageDeliverable(ctx: PackageContext, t: SimTask, recipe
   ];
 
   const final = join(stagingDir(ctx.layout, title.id), deliverable);
-  const tmp = partialPath(final);
+  const at = { task: t, try: 1 };
+  const tmp = ctx.exec.tryPath(final, at);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   const seconds = segmentSeconds(recipe);
-  const job = await runJob({ exe: ctx.ffmpeg, args: dashArgv(inputs, seconds, tmp), stallTimeoutMs: ctx.stallTimeoutMs, signal: ctx.signal, ...(ctx.env ? { env: ctx.env } : {}) });
+  const job = await ctx.exec.run({ ...at, args: dashArgv(inputs, seconds, tmp), output: tmp, expect: null, stallTimeoutMs: ctx.stallTimeoutMs }, ctx.signal);
   if (!job.ok) {
     await rm(tmp, { recursive: true, force: true });
-    throw new Error(job.reason === "aborted" ? "interrupted" : `ffmpeg could not package ${deliverable}: ${job.stderrTail.trim().split("\n").slice(-2).join(" | ") || job.reason}`);
+    if (job.lost) throw new LostTry(job.reason);
+    throw new Error(job.interrupted ? "interrupted" : `ffmpeg could not package ${deliverable}: ${job.reason}`);
   }
 
   const mpdPath = join(tmp, MPD_NAME);

@@ -16,7 +16,7 @@
 // A failed job's output file is never the task's output, whatever state it is in: ffmpeg answers
 // SIGTERM by finishing the file it has, so a stopped job can leave a short file that looks whole.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { InternalError } from "../util/errors";
 import { commandLine, lastLines, STDERR_TAIL_BYTES, TailBuffer, terminate } from "../util/proc/tool";
@@ -37,6 +37,12 @@ export interface JobSpec {
   signal?: AbortSignal;
   /** Called per progress block; a throw stops the job and rejects runJob (a caller bug). */
   onProgress?(p: JobProgress): void;
+  /**
+   * Run ffmpeg under `setpriv --pdeathsig KILL` where util-linux has it: a farm worker killed with
+   * SIGKILL cannot stop its children, and ffmpeg ignores the broken progress pipe (measured: it
+   * keeps encoding for minutes), so the kernel stops it instead. setpriv execs ffmpeg: same pid.
+   */
+  dieWithParent?: boolean;
   /** Called with the child's pid once it started (the executor journals it, to stop an orphan after a crash). */
   onSpawn?(pid: number): void;
 }
@@ -81,6 +87,9 @@ function sampleCpuMs(pid: number | undefined): number | null {
   }
 }
 
+/** util-linux's setpriv, when this machine has it (Debian always does). */
+const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p)) ?? null;
+
 type Failed = Extract<JobOutcome, { ok: false }>;
 /** Why the job was stopped here: the stall timer, the abort signal, or onProgress throwing. */
 type StopReason = "stalled" | "aborted" | "callback";
@@ -92,7 +101,8 @@ export function runJob(spec: JobSpec): Promise<JobOutcome> {
   if (spec.signal?.aborted) return Promise.resolve(clock.failed("aborted"));
   let child: ChildProcess;
   try {
-    child = spawn(spec.exe, args, { cwd: spec.cwd, env: spec.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+    const [exe, argv] = spec.dieWithParent && SETPRIV ? [SETPRIV, ["--pdeathsig", "KILL", "--", spec.exe, ...args]] : [spec.exe, args];
+    child = spawn(exe, argv, { cwd: spec.cwd, env: spec.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
   } catch (e) {
     // Synchronous throws are bad arguments (a NUL byte in a path): the job cannot start.
     return Promise.resolve(clock.failed("spawn", { stderrTail: (e as Error).message }));

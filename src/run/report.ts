@@ -20,6 +20,7 @@ export function withRunRecords(plan: Plan, records: ReadonlyMap<string, TaskReco
     if (r.fallback) out.fallback = r.fallback;
     if (r.argv) out.argv = r.argv;
     if (r.resumed) out.resumed = true;
+    if (r.worker) out.worker = r.worker;
     if (r.cpuSeconds !== undefined) out.cpuSeconds = Math.round(r.cpuSeconds * 1000) / 1000;
     const o = r.outputs[0];
     if (o) out.output = { path: o.path, bytes: o.bytes, sha256: o.sha256, ...(o.frames === undefined ? {} : { frames: o.frames }), ...(o.duration === undefined ? {} : { duration: o.duration }) };

@@ -17,6 +17,7 @@
 // The baselines `vps bench cost` compares against give every encode the same fixed width instead.
 import { amdahl } from "../cost/model";
 import type { Pool } from "../model";
+import { widestFree, widestNode } from "./nodes";
 import type { SimState, SimTask, SimTitle } from "./state";
 
 /**
@@ -73,7 +74,9 @@ export function runningWork(state: SimState, p: number): number {
 
 /** Seconds until pool p has worked through what is queued and running, with every slot busy. */
 export function horizon(state: SimState, p: number): number {
-  return (state.queuedWork[p]! + runningWork(state, p)) / state.pools[p]!.slots;
+  // A farm pool whose workers are all gone has no slots: nothing queued there gets through.
+  const slots = state.pools[p]!.slots;
+  return slots > 0 ? (state.queuedWork[p]! + runningWork(state, p)) / slots : Infinity;
 }
 
 /** The width the allocator wants for a task now (before looking at what is free). */
@@ -81,11 +84,13 @@ export function wantedWidth(state: SimState, title: SimTitle, t: SimTask): numbe
   const parallel = t.task.parallel;
   if (parallel === null || state.allocation.mode !== "predictive") return t.task.slots;
   const pool = state.pools[t.poolIdx]!;
-  const widest = widestUseful(parallel, pool.slots);
+  // No task is wider than one node (on one machine, the pool).
+  const node = widestNode(state, t.poolIdx);
+  const widest = widestUseful(parallel, node);
   const by = horizon(state, t.poolIdx);
   let want = title.deadline === null ? 1 : Math.min(widest, t.task.slots);
   while (want < widest && amdahl(t.task.work, want, parallel) > by) want++;
-  return Math.min(pool.slots, Math.max(want, memoryWidth(t.task.memoryGiB, pool)));
+  return Math.min(node, Math.max(want, memoryWidth(t.task.memoryGiB, pool)));
 }
 
 /** The scheduler's estimate of a task's wall seconds on `slots` slots. */
@@ -145,7 +150,8 @@ export interface Start {
 export function startWidth(state: SimState, title: SimTitle, t: SimTask): Start {
   const p = t.poolIdx;
   const wanted = wantedWidth(state, title, t);
-  const free = state.freeSlots[p]!;
+  // What one node has free: a task runs on one (the pool's free slots when it has one node).
+  const free = widestFree(state, p);
   const memOk = t.task.memoryGiB <= state.freeMemory[p]! + 1e-9;
   if (wanted <= free && memOk) return { slots: wanted, wanted, reservation: { at: state.now, spare: free - wanted } };
   const reservation = reserve(state, p, wanted);

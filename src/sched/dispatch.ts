@@ -11,6 +11,7 @@
 import { amdahl } from "../cost/model";
 import { estimateOn, type Reservation, startWidth } from "./allocate";
 import { learnFrom } from "./learn";
+import { placeOn } from "./nodes";
 import { updateProjection } from "./projection";
 import { type SimState, type SimTask, type SimTitle, TaskState, taskWork } from "./state";
 
@@ -132,6 +133,8 @@ function start(state: SimState, t: SimTask, slots: number): void {
   t.task.duration = t.estimate;
   t.start = state.now;
   t.estEnd = state.now + t.estimate;
+  t.node = placeOn(state, p, slots);
+  state.nodes[p]![t.node]!.free -= slots;
   state.freeSlots[p]! -= slots;
   state.freeMemory[p]! -= t.task.memoryGiB;
   state.running[p]! += 1;
@@ -298,7 +301,13 @@ export function stopRunning(state: SimState, t: SimTask, next: TaskState.Done | 
   t.end = state.now;
   state.busySlotSeconds[p]! += t.task.slots * (t.end - t.start);
   title.runningCount--;
-  state.freeSlots[p]! += t.task.slots;
+  // A lost node's slots are gone: nothing comes back to the pool from a task that ran there.
+  const node = state.nodes[p]![t.node]!;
+  if (node.live) {
+    node.free += t.task.slots;
+    state.freeSlots[p]! += t.task.slots;
+  }
+  t.node = -1;
   state.freeMemory[p]! += t.task.memoryGiB;
   state.running[p]! -= 1;
   state.runningSlotEnd[p]! -= t.task.slots * t.estEnd;

@@ -84,6 +84,8 @@ function groupTiming(state: SimState, title: SimTitle, saved: readonly number[])
     const own = due.prefix(title.groupEnd) - ahead - saved[p]!;
     if (own <= 0) continue;
     const slots = state.pools[p]!.slots;
+    // A farm pool with no live worker: the group's work there cannot get through.
+    if (slots === 0) return { delay: Infinity, through: Infinity };
     const d = (runningWork(state, p) + ahead) / slots;
     delay = Math.max(delay, d);
     through = Math.max(through, d + own / slots);

@@ -19,6 +19,7 @@ import { refreshLaxities, updateProjection } from "./projection";
 import { createState, type SimState, type SimTask, type SimTitle, TaskState } from "./state";
 import type { TraceSink } from "./trace";
 import { type Allocation, PREDICTIVE } from "./allocate";
+import { addNode, loseNode, requeue, setNodes } from "./nodes";
 
 export interface SchedulerInput {
   pools: Pool[];
@@ -163,6 +164,37 @@ export class Scheduler {
     if (this.state.titlesDone === this.state.titles.length) this.state.events.retain((e) => e.type === "value");
     else this.scheduleReview();
     return this.state.started.map((i) => this.state.tasks[i]!);
+  }
+
+  /** A farm's live workers of a pool, before anything runs: the pool's capacity is their slots. */
+  setNodes(pool: string, nodes: readonly { id: string; slots: number }[]): void {
+    setNodes(this.state, pool, nodes);
+  }
+
+  /** A worker joined (or came back): its slots count from now. */
+  addNode(pool: string, id: string, slots: number): void {
+    addNode(this.state, pool, id, slots);
+    this.refreshAll();
+  }
+
+  /** A worker was lost: its slots go, its running tasks are ready again (returned); projections see it at once. */
+  loseNode(pool: string, id: string): SimTask[] {
+    const lost = loseNode(this.state, pool, id);
+    this.refreshAll();
+    return lost;
+  }
+
+  /** A running task's try was lost without its node (its job vanished from the queue): it is ready again. */
+  requeue(taskIdx: number): void {
+    const t = this.task(taskIdx, TaskState.Running);
+    requeue(this.state, t);
+    const title = this.state.titles[t.titleIdx]!;
+    if (title.deadline !== null) this.refresh(title);
+  }
+
+  /** Capacity changed: every deadline title's projection and slack, and a review of those now late. */
+  private refreshAll(): void {
+    for (const idx of [...this.state.activeDeadline]) this.refresh(this.state.titles[idx]!);
   }
 
   /** Counters for a live progress line. */

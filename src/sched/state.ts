@@ -42,6 +42,8 @@ export interface SimTask {
   end: number;
   /** When the scheduler expects a running task to end: start + its estimate, moved as it learns. */
   estEnd: number;
+  /** While running: the node of its pool it runs on (an index into `SimState.nodes[pool]`); -1 otherwise. */
+  node: number;
   /** The cost model's work for the task as configured now (presets change it), before any learning. */
   modelWork: number;
   /** At start: seconds the cost model alone predicted on the slots it got, and the scheduler's estimate then. */
@@ -131,6 +133,15 @@ export interface SimTitle {
   correction: number;
 }
 
+/** One machine's share of a pool. */
+export interface PoolNode {
+  id: string;
+  slots: number;
+  free: number;
+  /** A lost node keeps its index (running tasks point at it) but has no slots. */
+  live: boolean;
+}
+
 export interface SimState {
   now: number;
   tasks: SimTask[];
@@ -138,6 +149,11 @@ export interface SimState {
   pools: Pool[];
   poolIndex: Map<string, number>;
   freeSlots: number[];
+  /**
+   * Per pool, the machines its slots are on (src/sched/nodes.ts): a task runs on one. The simulator
+   * and a local run have one node per pool; a farm one per live worker. `freeSlots` is their sum.
+   */
+  nodes: PoolNode[][];
   freeMemory: number[];
   freeScratch: number;
   heaps: IndexedHeap[];
@@ -298,6 +314,7 @@ export function addTask(state: SimState, title: SimTitle, task: Task): SimTask {
     start: -1,
     end: -1,
     estEnd: -1,
+    node: -1,
     modelWork: task.work,
     predicted: 0,
     estimate: 0,
@@ -362,7 +379,8 @@ export interface StateInput {
 }
 
 export function createState(input: StateInput): SimState {
-  const pools = input.pools;
+  // A copy: a farm changes a pool's slots as workers come and go (src/sched/nodes.ts).
+  const pools = input.pools.map((p) => ({ ...p }));
   const ranks = deadlineRanks(input.pipelines);
   const state: SimState = {
     now: 0,
@@ -371,6 +389,7 @@ export function createState(input: StateInput): SimState {
     pools,
     poolIndex: new Map(pools.map((p, i) => [p.id, i])),
     freeSlots: pools.map((p) => p.slots),
+    nodes: pools.map((p) => [{ id: p.id, slots: p.slots, free: p.slots, live: true }]),
     freeMemory: pools.map((p) => p.memoryGiB ?? Infinity),
     freeScratch: input.scratchGiB ?? Infinity,
     heaps: pools.map(() => new IndexedHeap()),
