@@ -15,6 +15,8 @@ import { registerRun } from "./run";
 import { registerSchema } from "./schema";
 import { registerSimulate } from "./simulate";
 import { registerVerify } from "./verify";
+import { registerFarm } from "./farm";
+import { registerWorker } from "./worker";
 
 function program(): Command {
   const p = new Command("vps")
@@ -34,6 +36,8 @@ function program(): Command {
   registerRecipes(p);
   registerRun(p);
   registerCheckPackage(p);
+  registerWorker(p);
+  registerFarm(p);
   return p;
 }
 

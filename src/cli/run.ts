@@ -1,7 +1,12 @@
 // `vps run workload.yaml`: the plan executed for real on this machine. The same scheduler as
 // `vps plan` decides what starts, how wide and which downgrades to take, under the wall clock
 // (src/run/driver.ts); ffmpeg does the work (src/run/local.ts). Read → check → run → report.
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { isAbsolute, relative, resolve } from "node:path";
+import { Farm } from "../farm/coordinator";
+import type { WorkerRecord } from "../farm/protocol";
+import { parseRedisUrl } from "../farm/redis";
 import { type Command, InvalidArgumentError } from "commander";
 import { encodeLookup, taskCommands } from "../encode/commands";
 import { loadRecipeDir } from "../load/recipes";
@@ -13,7 +18,7 @@ import { jsonOutput, logOutput, type RunOutput } from "../run/events";
 import { liveOutput } from "../run/live";
 import { type Follower, followEvents } from "../run/follow";
 import { Journal, readFinished, unfinishedSpawns } from "../run/journal";
-import { runLayout } from "../run/layout";
+import { type RunLayout, runLayout } from "../run/layout";
 import { LocalRunner } from "../run/local";
 import { checkSpace, checkTools, removePartials, stopOrphans, takeLock } from "../run/preflight";
 import { historyCsv, withRunRecords } from "../run/report";
@@ -42,6 +47,10 @@ export interface RunFlags {
   partial: PartialMode;
   keepWork?: boolean;
   json?: boolean;
+  /** A farm: the Redis its workers read from, the storage they all see, how long to wait for them. */
+  queue?: string;
+  sharedDir?: string;
+  waitWorkers: number;
 }
 
 /** `--slots cpu=2,gpu=0`: slots per pool name. */
@@ -71,10 +80,45 @@ function runnable(workload: Workload, capacity: Capacity): Workload {
   return { ...workload, titles, capacity: { ...capacity, pools: capacity.pools.filter((p) => p.slots > 0) } };
 }
 
-function checkPools(sched: Scheduler, capacity: Capacity): void {
+function checkPools(sched: Scheduler, capacity: Capacity, onFarm: boolean): void {
   const empty = capacity.pools.filter((p) => p.slots === 0).map((p) => p.id);
   const stranded = sched.state.tasks.find((t) => empty.includes(t.task.pool));
-  if (stranded) throw new InputError(`task ${stranded.task.id} runs on pool ${stranded.task.pool}, which has no slots on this machine: give it some with --slots ${stranded.task.pool}=N`);
+  if (!stranded) return;
+  const pool = stranded.task.pool;
+  if (onFarm) throw new InputError(`task ${stranded.task.id} runs on pool ${pool}, and no live worker serves it: start one with vps worker --pool ${pool} --slots N`);
+  throw new InputError(`task ${stranded.task.id} runs on pool ${pool}, which has no slots on this machine: give it some with --slots ${pool}=N`);
+}
+
+/** The workload's pools on a farm: each has the live workers' slots (fixed while they live). */
+function farmCapacity(capacity: Capacity, workers: readonly WorkerRecord[]): Capacity {
+  const pools = capacity.pools.map((p) => ({ ...p, memoryGiB: null, slots: workers.reduce((s, w) => s + (w.pools[p.id] ?? 0), 0) }));
+  return { ...capacity, pools };
+}
+
+/** Inside `dir` (or `dir` itself), by path: what every worker sees under its own --shared-dir. */
+const inside = (dir: string, path: string) => {
+  const r = relative(dir, path);
+  return r === "" || (!r.startsWith("..") && !isAbsolute(r));
+};
+
+/** Connects to the farm and waits for workers of the pools the workload's tasks need. */
+async function openFarm(flags: RunFlags, workload: Workload, out: string): Promise<{ farm: Farm; workers: WorkerRecord[] }> {
+  if (!flags.sharedDir) throw new InputError("--queue needs --shared-dir: the directory every worker sees, holding the sources and --out-dir");
+  const shared = resolve(flags.sharedDir);
+  if (!existsSync(shared)) throw new InputError(`--shared-dir ${flags.sharedDir} does not exist`);
+  if (!inside(shared, out)) throw new InputError(`--out-dir ${flags.outDir} is outside --shared-dir ${flags.sharedDir}: the workers write there`);
+  const outside = workload.titles.find((t) => t.content.source !== null && !inside(shared, resolve(t.content.source)));
+  if (outside) throw new InputError(`the source of ${outside.id} (${outside.content.source}) is outside --shared-dir ${flags.sharedDir}: the workers cannot see it`);
+  const farm = new Farm(parseRedisUrl(flags.queue!), shared, (line) => process.stderr.write(`vps: ${line}\n`));
+  await farm.open();
+  const pools = workload.capacity.pools.map((p) => p.id);
+  process.stderr.write(`vps: waiting up to ${flags.waitWorkers} s for workers of ${pools.join(", ")} on ${parseRedisUrl(flags.queue!).shown}\n`);
+  const workers = await farm.waitForWorkers(pools, flags.waitWorkers * 1000);
+  if (workers.length === 0) {
+    await farm.close();
+    throw new InputError(`no worker is live on ${parseRedisUrl(flags.queue!).shown} after ${flags.waitWorkers} s: start one with vps worker --queue ${flags.queue} --shared-dir DIR`);
+  }
+  return { farm, workers };
 }
 
 /** The plan's intermediate files, bytes: what the disk must hold while titles are in flight. */
@@ -103,9 +147,29 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
   const measured = await loadMeasuredWorkload(file, book, { cacheDir: cacheDirOf(flags) });
   const loaded = withEventsFile(measured.workload, flags.events);
-  const capacity = localCapacity(loaded.capacity, flags.slots);
-  const workload = runnable(loaded, capacity);
   const layout = runLayout(flags.outDir);
+  const farm = flags.queue ? await openFarm(flags, loaded, layout.out) : null;
+  try {
+    await runWith(flags, { ffmpeg, costModel, book, measured, loaded, layout, farm });
+  } finally {
+    await farm?.farm.close();
+  }
+}
+
+interface Loaded {
+  ffmpeg: string;
+  costModel: ReturnType<typeof costModelOf>;
+  book: ReturnType<typeof loadRecipeDir>;
+  measured: Awaited<ReturnType<typeof loadMeasuredWorkload>>;
+  loaded: Workload;
+  layout: RunLayout;
+  farm: { farm: Farm; workers: WorkerRecord[] } | null;
+}
+
+async function runWith(flags: RunFlags, l: Loaded): Promise<void> {
+  const { ffmpeg, costModel, book, measured, loaded, layout, farm } = l;
+  const capacity = farm ? farmCapacity(loaded.capacity, farm.workers) : localCapacity(loaded.capacity, flags.slots);
+  const workload = runnable(loaded, capacity);
   const commands = taskCommands(book, measured.sources, layout.work, workload.titles);
   const lookup = encodeLookup(book, workload.titles);
   let output: RunOutput | null = null;
@@ -114,7 +178,7 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
   const startedAt = new Date().getTime();
   const options: PlanOptions = { policy: flags.policy, seed: null, trace: (e) => output?.trace(e), costModel, commands, warnings: measured.warnings };
   const sched = createScheduler(workload, book, options);
-  checkPools(sched, capacity);
+  checkPools(sched, capacity, farm !== null);
   const release = takeLock(layout);
   try {
     checkSpace(layout, scratchBytes(sched));
@@ -135,18 +199,22 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
     const runner = new LocalRunner(
       { state: sched.state, commands, lookup, recipes: book.recipes, sources: measured.sources, analyses: measured.analyses, journal, finished, now: () => clock.now(), wallTime: () => new Date().toISOString(), report: (e) => out.event(e) },
       { layout, ffmpeg, maxTries: flags.maxTries, stallTimeoutMs: flags.stallTimeout * 1000, backoffMs: flags.retryDelay * 1000, keepWork: flags.keepWork === true },
+      farm?.farm.exec(),
     );
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     let follower: Follower | null = null;
+    let wakeFarm = () => {};
+    if (farm) await farm.farm.attach(sched, farm.workers, () => wakeFarm());
     const wakeWith = (wake: () => void) => {
+      wakeFarm = wake;
       if (!flags.followEvents) return;
       // Report times are offsets from the run's start, as for --events.
       follower = followEvents(flags.followEvents, startedAt, (e) => (sched.report(e), wake()), (w) => process.stderr.write(`vps: warning: ${w}\n`));
     };
-    const result = await drive(sched, runner, clock, { partial: flags.partial, signal: stop.signal, onStart: (t) => out.start(t), onEnd: (t, o) => out.end(t, o), wakeWith }).finally(() => {
+    const result = await drive(sched, runner, clock, { partial: flags.partial, signal: stop.signal, onStart: (t) => out.start(t), onEnd: (t, o) => out.end(t, o), wakeWith, ...(farm ? { topology: (s: Scheduler) => farm.farm.topology(s) } : {}) }).finally(() => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       (follower as Follower | null)?.stop();
@@ -195,6 +263,9 @@ export function registerRun(program: Command): void {
     .option("--retry-delay <seconds>", "wait before the second try; doubled for each one after", parsePositive, 1)
     .option("--partial <mode>", "when a rendition fails for good: hold the title (default) or publish it without that rendition", parsePartial, "hold" as PartialMode)
     .option("--keep-work", "keep each published title's renditions and audio under out/.work (removed once it is published, by default)")
-    .option("--json", "stream NDJSON events on stdout (task:start, task:progress, task:end, …) instead of log lines on stderr");
+    .option("--json", "stream NDJSON events on stdout (task:start, task:progress, task:end, …) instead of log lines on stderr")
+    .option("--queue <url>", "run on a farm: hand each task to a `vps worker` through BullMQ on this Redis (redis://[:password@]host:port, rediss:// for TLS)")
+    .option("--shared-dir <dir>", "with --queue: the directory every worker sees (sources and --out-dir must be inside it)")
+    .option("--wait-workers <seconds>", "with --queue: how long to wait for the first workers", parsePositive, 30);
   addCacheOptions(cmd).action((file: string, flags: RunFlags) => runRun(file, flags));
 }
