@@ -109,3 +109,75 @@ describe("a pool over several nodes", () => {
     expect(verifyPlan(plan)).toEqual([]);
   });
 });
+
+describe("nodes joining and leaving, and what is refused", () => {
+  test("a node that joins mid-run gets work at the next decision, and a try lost on its own starts again", async () => {
+    const options: PlanOptions = { policy: "value", seed: null, trace: null };
+    const sched = createScheduler(workload, book, options);
+    sched.setNodes("cpu", [{ id: "a", slots: 2 }]);
+    const world = new VirtualWorld((t) => ({ seconds: t.task.duration, failure: null }));
+    const on = new Map<string, Set<string>>();
+    let joined = false;
+    let requeued = false;
+    const lostRunner = {
+      run: (t: SimTask) => {
+        // The first encode started after the join loses its try once (a job gone from Redis).
+        if (joined && !requeued && t.task.kind === "encode") {
+          requeued = true;
+          return Promise.resolve({ ok: false as const, reason: "Redis restarted and lost it", lost: true });
+        }
+        return world.run(t);
+      },
+    };
+    await drive(sched, lostRunner, world, {
+      partial: "hold",
+      onStart: (t) => {
+        const node = sched.state.nodes[t.poolIdx]![t.node]!.id;
+        on.set(node, (on.get(node) ?? new Set()).add(t.task.id));
+      },
+      topology: (s) => {
+        if (!joined && s.now >= 300) {
+          joined = true;
+          s.addNode("cpu", "b", 6);
+        }
+        return [];
+      },
+    });
+    expect(joined && requeued).toBe(true);
+    expect(sched.state.pools[0]!.slots).toBe(8);
+    expect(on.get("b")?.size ?? 0).toBeGreaterThan(0);
+    expect(sched.state.titles.every((t) => t.finish !== null)).toBe(true);
+  });
+
+  test("refuses what would leave the books wrong: a live node added twice, nodes replaced while tasks run, an unknown pool", () => {
+    const options: PlanOptions = { policy: "value", seed: null, trace: null };
+    const sched = createScheduler(workload, book, options);
+    sched.setNodes("cpu", [{ id: "a", slots: 4 }]);
+    expect(() => sched.addNode("cpu", "a", 4)).toThrow(/already live/);
+    expect(() => sched.addNode("gpu", "x", 4)).toThrow(/no pool gpu/);
+    expect(sched.loseNode("cpu", "nobody")).toEqual([]);
+    sched.advance(0);
+    sched.fireDue();
+    expect(sched.decide().length).toBeGreaterThan(0);
+    expect(() => sched.setNodes("cpu", [{ id: "b", slots: 4 }])).toThrow(/while tasks run/);
+    expect(() => sched.requeue(10_000)).toThrow(/not in state/);
+  });
+
+  test("a pool whose every node is lost waits, with deadline titles projected never to finish, until a node comes back", () => {
+    const options: PlanOptions = { policy: "value", seed: null, trace: null };
+    const sched = createScheduler(workload, book, options);
+    sched.setNodes("cpu", [{ id: "a", slots: 4 }]);
+    sched.advance(0);
+    sched.fireDue();
+    const started = sched.decide();
+    expect(started.length).toBeGreaterThan(0);
+    sched.advance(1);
+    expect(sched.loseNode("cpu", "a").map((t) => t.idx).sort()).toEqual(started.map((t) => t.idx).sort());
+    expect(sched.state.pools[0]!.slots).toBe(0);
+    expect(sched.decide()).toEqual([]);
+    const movie = sched.state.titles.find((t) => t.id === "movie")!;
+    expect(movie.projected).toBe(Infinity);
+    sched.addNode("cpu", "a", 4);
+    expect(sched.decide().length).toBeGreaterThan(0);
+  });
+});
