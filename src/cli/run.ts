@@ -101,7 +101,7 @@ const inside = (dir: string, path: string) => {
   return r === "" || (!r.startsWith("..") && !isAbsolute(r));
 };
 
-/** Connects to the farm and waits for workers of the pools the workload's tasks need. */
+/** Connects to the farm and waits (up to --wait-workers) for a worker of every pool the workload declares. */
 async function openFarm(flags: RunFlags, workload: Workload, out: string): Promise<{ farm: Farm; workers: WorkerRecord[] }> {
   if (!flags.sharedDir) throw new InputError("--queue needs --shared-dir: the directory every worker sees, holding the sources and --out-dir");
   const shared = resolve(flags.sharedDir);
@@ -109,14 +109,15 @@ async function openFarm(flags: RunFlags, workload: Workload, out: string): Promi
   if (!inside(shared, out)) throw new InputError(`--out-dir ${flags.outDir} is outside --shared-dir ${flags.sharedDir}: the workers write there`);
   const outside = workload.titles.find((t) => t.content.source !== null && !inside(shared, resolve(t.content.source)));
   if (outside) throw new InputError(`the source of ${outside.id} (${outside.content.source}) is outside --shared-dir ${flags.sharedDir}: the workers cannot see it`);
-  const farm = new Farm(parseRedisUrl(flags.queue!), shared, (line) => process.stderr.write(`vps: ${line}\n`));
+  const target = parseRedisUrl(flags.queue!);
+  const farm = new Farm(target, shared, (line) => process.stderr.write(`vps: ${line}\n`));
   await farm.open();
   const pools = workload.capacity.pools.map((p) => p.id);
-  process.stderr.write(`vps: waiting up to ${flags.waitWorkers} s for workers of ${pools.join(", ")} on ${parseRedisUrl(flags.queue!).shown}\n`);
+  process.stderr.write(`vps: waiting up to ${flags.waitWorkers} s for workers of ${pools.join(", ")} on ${target.shown}\n`);
   const workers = await farm.waitForWorkers(pools, flags.waitWorkers * 1000);
   if (workers.length === 0) {
     await farm.close();
-    throw new InputError(`no worker is live on ${parseRedisUrl(flags.queue!).shown} after ${flags.waitWorkers} s: start one with vps worker --queue ${flags.queue} --shared-dir DIR`);
+    throw new InputError(`no worker is live on ${target.shown} after ${flags.waitWorkers} s: start one with vps worker --queue ${flags.queue} --shared-dir DIR`);
   }
   return { farm, workers };
 }

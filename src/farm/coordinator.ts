@@ -23,6 +23,7 @@ import { relative } from "node:path";
 import { type ConnectionOptions, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Exec, FfmpegTry, TryResult } from "../run/exec";
+import { partialPath } from "../run/layout";
 import type { JobProgress } from "../run/process";
 import type { Scheduler } from "../sched/scheduler";
 import type { SimTask } from "../sched/state";
@@ -93,7 +94,11 @@ export class Farm {
     return `${PREFIX}:farm:run:${this.runId}`;
   }
 
-  /** Waits until every pool in `pools` has a live worker (or `ms` passed); returns the workers then. */
+  /**
+   * Waits until every pool in `pools` has a live worker, or `ms` passed; returns the workers then.
+   * A pool no task uses still counts: the caller passes the workload's pools, and a pool left
+   * without a worker is reported (checkPools) only when a task needs it.
+   */
   async waitForWorkers(pools: readonly string[], ms: number): Promise<WorkerRecord[]> {
     const until = performance.now() + ms;
     for (;;) {
@@ -139,7 +144,7 @@ export class Farm {
     if (!p) return;
     this.pending.delete(jobId);
     // A worker that stopped mid-try (its own Ctrl-C) was not the command's fault: start it again elsewhere.
-    if (!r.ok && /^interrupted$/.test(r.reason)) p.resolve({ ok: false, reason: `worker ${r.worker} stopped while running it`, lost: true, worker: r.worker });
+    if (!r.ok && r.reason === "interrupted") p.resolve({ ok: false, reason: `worker ${r.worker} stopped while running it`, lost: true, worker: r.worker });
     else p.resolve(r);
   }
 
@@ -201,8 +206,9 @@ export class Farm {
         this.log(`worker ${c.record.name} joined: ${pools.map(([p, n]) => `${p}=${n}`).join(", ")}`);
         continue;
       }
-      for (const [p] of pools) lost.push(...sched.loseNode(p, c.record.instance));
-      this.log(`worker ${c.record.name} lost${lost.length > 0 ? `: ${lost.map((t) => t.task.id).join(", ")} will start again` : ""}`);
+      const its = pools.flatMap(([p]) => sched.loseNode(p, c.record.instance));
+      lost.push(...its);
+      this.log(`worker ${c.record.name} lost${its.length > 0 ? `: ${its.map((t) => t.task.id).join(", ")} will start again` : ""}`);
       for (const [id, p] of this.pending) {
         if (p.instance !== c.record.instance) continue;
         this.pending.delete(id);
@@ -224,7 +230,7 @@ export class Farm {
   exec(): Exec {
     return {
       // A lost try may still be writing (a partitioned worker): every try its own temporary name.
-      tryPath: (final, x) => partialFor(final, `${this.runId}-${x.task.idx}-${x.try}`),
+      tryPath: (final, x) => partialPath(final, `${this.runId}-${x.task.idx}-${x.try}`),
       run: (x, signal) => this.send(x, signal),
     };
   }
@@ -273,10 +279,4 @@ function parseResult(value: unknown): FfmpegResult {
     // fall through
   }
   return { ok: false, reason: "the worker's result could not be read", worker: "?" };
-}
-
-/** `.720p.mp4.<try>.partial` beside `720p.mp4`: removePartials (src/run/preflight.ts) clears them too. */
-function partialFor(final: string, tag: string): string {
-  const slash = final.lastIndexOf("/");
-  return `${final.slice(0, slash + 1)}.${final.slice(slash + 1)}.${tag}.partial`;
 }

@@ -42,11 +42,15 @@ export function runLayout(outDir: string): RunLayout {
   };
 }
 
-/** Marks a temporary output: `720p.mp4` is written as `.720p.mp4.partial` (ffmpeg is told the format). */
+/**
+ * Marks a temporary output: `720p.mp4` is written as `.720p.mp4.partial` (ffmpeg is told the
+ * format), or `.720p.mp4.<tag>.partial` where each try needs its own (a farm, where a lost try
+ * may still be writing). removePartials clears both.
+ */
 export const PARTIAL_SUFFIX = ".partial";
 
-export function partialPath(final: string): string {
-  return join(dirname(final), `.${basename(final)}${PARTIAL_SUFFIX}`);
+export function partialPath(final: string, tag?: string): string {
+  return join(dirname(final), `.${basename(final)}${tag === undefined ? "" : `.${tag}`}${PARTIAL_SUFFIX}`);
 }
 
 /** Where a title's package is assembled before it is published. */

@@ -132,7 +132,7 @@ export async function packageDeliverable(ctx: PackageContext, t: SimTask, recipe
   if (!job.ok) {
     await rm(tmp, { recursive: true, force: true });
     if (job.lost) throw new LostTry(job.reason);
-    throw new Error(job.interrupted ? "interrupted" : `ffmpeg could not package ${deliverable}: ${job.reason}`);
+    throw new Error(job.interrupted ? "interrupted" : `could not package ${deliverable}: ${job.reason}`);
   }
 
   const mpdPath = join(tmp, MPD_NAME);

@@ -87,8 +87,9 @@ function sampleCpuMs(pid: number | undefined): number | null {
   }
 }
 
-/** util-linux's setpriv, when this machine has it (Debian always does). */
-const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p)) ?? null;
+/** util-linux's setpriv, when this machine has it (Debian always does); looked for once, when first wanted. */
+let setpriv: string | null | undefined;
+const setprivPath = (): string | null => (setpriv ??= ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p)) ?? null);
 
 type Failed = Extract<JobOutcome, { ok: false }>;
 /** Why the job was stopped here: the stall timer, the abort signal, or onProgress throwing. */
@@ -101,7 +102,8 @@ export function runJob(spec: JobSpec): Promise<JobOutcome> {
   if (spec.signal?.aborted) return Promise.resolve(clock.failed("aborted"));
   let child: ChildProcess;
   try {
-    const [exe, argv] = spec.dieWithParent && SETPRIV ? [SETPRIV, ["--pdeathsig", "KILL", "--", spec.exe, ...args]] : [spec.exe, args];
+    const wrapper = spec.dieWithParent ? setprivPath() : null;
+    const [exe, argv] = wrapper ? [wrapper, ["--pdeathsig", "KILL", "--", spec.exe, ...args]] : [spec.exe, args];
     child = spawn(exe, argv, { cwd: spec.cwd, env: spec.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
   } catch (e) {
     // Synchronous throws are bad arguments (a NUL byte in a path): the job cannot start.
