@@ -75,9 +75,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** Runs `vps` on this process's arguments (called by bin/vps). */
 export function cli(): void {
-  // A reader that goes away (`vps plan … | head`) is not an error.
+  // A reader that goes away (`vps plan … | head`) is not an error; any other failed write of
+  // stdout (a full disk: `> /dev/full`) is, and must not end in exit 0 with the output lost.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(EXIT.ok);
+    process.stderr.write(`vps: cannot write to standard output: ${e.message}\n`);
+    process.exit(EXIT.external);
   });
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -7,9 +7,10 @@ export function parsePolicy(value: string): PolicyName {
   throw new InvalidArgumentError(`expected one of ${POLICY_NAMES.join(", ")}, found "${value}"`);
 }
 
+/** Seeds are whole numbers from 0: a sign would make `-1` and `1` two names people confuse. */
 export function parseSeed(value: string): number {
   const n = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected an integer seed, found "${value}"`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a whole-number seed ≥ 0 (like 42), found "${value}"`);
   return n;
 }
 

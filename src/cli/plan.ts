@@ -9,6 +9,7 @@ import { loadRecipeDir } from "../load/recipes";
 import { loadMeasuredWorkload } from "../load/sources";
 import { byTime, loadEventsFile } from "../load/analytics";
 import type { Plan, Workload } from "../model";
+import { LIMITS, grouped } from "../util/limits";
 import { parseIso } from "../util/time";
 import { InputError } from "../util/errors";
 import { buildPlan } from "../plan/build";
@@ -60,6 +61,10 @@ export function givenPath(option: string, file: string): string {
 export function withEventsFile(workload: Workload, file: string | undefined): Workload {
   if (file === undefined) return workload;
   const fromFile = loadEventsFile(givenPath("--events", file), parseIso(workload.epoch) ?? 0);
+  const total = workload.events.length + fromFile.length;
+  if (total > LIMITS.events) {
+    throw new InputError(`${file}: expected at most ${grouped(LIMITS.events)} analytics events with the workload's own, found ${grouped(total)}`);
+  }
   return { ...workload, events: byTime([...workload.events, ...fromFile]) };
 }
 

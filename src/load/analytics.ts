@@ -3,6 +3,7 @@
 // NDJSON file are reported as `file:line:col path: message` like every other input.
 import type { AnalyticsEvent, PolicyConfig } from "../model";
 import { InputError, type Problem } from "../util/errors";
+import { LIMITS, grouped, spanName } from "../util/limits";
 import { parseDuration, parseTimePoint } from "../util/time";
 import { DEFAULT_POLICY_CONFIG } from "../value/config";
 import { type Path, type ProblemList, rec } from "./problems";
@@ -24,11 +25,13 @@ export interface Reporter {
   ok(...paths: Path[]): boolean;
 }
 
-/** Durations that must be positive: `0s` matches the duration grammar but would divide by zero. */
+/** Durations that must be positive (`0s` matches the grammar but would divide by zero) and within the time limit. */
 function checkPositive(problems: Reporter, data: Record<string, unknown>, at: Path, keys: string[], values: number[]): void {
   keys.forEach((k, i) => {
-    if (values[i]! > 0 || !problems.ok([...at, k])) return;
-    problems.add([...at, k], `expected a duration > 0 like 12h, found ${JSON.stringify(data[k])}`);
+    const v = values[i]!;
+    if ((v > 0 && v <= LIMITS.timeSeconds) || !problems.ok([...at, k])) return;
+    const range = v > 0 ? `at most ${spanName(LIMITS.timeSeconds)}` : "> 0 like 12h";
+    problems.add([...at, k], `expected a duration ${range}, found ${JSON.stringify(data[k])}`);
   });
 }
 
@@ -121,7 +124,13 @@ export function loadEventsText(file: string, text: string, epochMs: number): Ana
   const events: AnalyticsEvent[] = [];
   const problems: Problem[] = [];
   // A byte-order mark (Windows tools write one) is not part of the first line's JSON.
-  text.replace(/^\uFEFF/, "").split(/\r?\n/).forEach((raw, i) => {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  // Counted before any line is parsed: a feed far over the limit is refused at once.
+  const count = lines.reduce((n, l) => (l.trim() === "" ? n : n + 1), 0);
+  if (count > LIMITS.events) {
+    throw new InputError(`${file}: expected at most ${grouped(LIMITS.events)} analytics events, found ${grouped(count)} lines`);
+  }
+  lines.forEach((raw, i) => {
     if (raw.trim() === "") return;
     const r = parseEventLine(file, i + 1, raw, epochMs);
     if (Array.isArray(r)) problems.push(...r);

@@ -4,6 +4,7 @@
 // (see src/load/yaml.ts). Shared pieces are plain objects spread in, not $refs, so every error's
 // schema path can be walked back to its annotation and the printed schema reads top to bottom.
 import { CONTENT_CLASSES } from "../model";
+import { LIMITS } from "../util/limits";
 
 export const DRAFT = "http://json-schema.org/draft-07/schema#";
 
@@ -33,20 +34,22 @@ const timePoint = (description: string) => ({
   ],
 });
 
-const nonNegative = (description: string) => ({ type: "number", minimum: 0, description });
+const nonNegative = (description: string, maximum: number) => ({ type: "number", minimum: 0, maximum, description });
+/** Tier weights and other relative figures: far beyond any ratio between tiers a policy needs. */
+const MAX_WEIGHT = 1e6;
 
 const poolSchema = {
   description: "A pool: its slot count, or a mapping with slots and memoryGiB. 0 slots switches the pool off.",
   oneOf: [
-    { type: "integer", minimum: 0, description: "the number of slots (a whole number >= 0)" },
+    { type: "integer", minimum: 0, maximum: LIMITS.slots, description: "the number of slots (a whole number >= 0)" },
     {
       type: "object",
       description: "a mapping { slots, memoryGiB }",
       additionalProperties: false,
       required: ["slots"],
       properties: {
-        slots: { type: "integer", minimum: 0, description: "Number of identical slots (a whole number >= 0)." },
-        memoryGiB: { type: "number", exclusiveMinimum: 0, description: "Memory of the whole pool in GiB; omit for unlimited." },
+        slots: { type: "integer", minimum: 0, maximum: LIMITS.slots, description: "Number of identical slots (a whole number >= 0)." },
+        memoryGiB: { type: "number", exclusiveMinimum: 0, maximum: LIMITS.slots * 1024, description: "Memory of the whole pool in GiB; omit for unlimited." },
       },
     },
   ],
@@ -65,8 +68,8 @@ const stageSchema = {
     },
     after: { type: "array", items: { type: "string" }, uniqueItems: true, description: "Stages of the same pipeline that must finish first." },
     pool: { type: "string", minLength: 1, description: "Custom stages: the pool the task runs on (required for custom stages)." },
-    workPerSecond: nonNegative("Custom stages: slot-seconds of work per second of source duration (default 0)."),
-    slots: { type: "integer", minimum: 1, description: "Custom stages: slots the task holds (a whole number >= 1, default 1)." },
+    workPerSecond: nonNegative("Custom stages: slot-seconds of work per second of source duration (default 0).", 10_000),
+    slots: { type: "integer", minimum: 1, maximum: LIMITS.slots, description: "Custom stages: slots the task holds (a whole number >= 1, default 1)." },
   },
 };
 
@@ -91,8 +94,8 @@ const contentSchema = {
       description: "WIDTHxHEIGHT like 1920x1080 (or give width and height).",
       "x-expected": "a resolution like 1920x1080",
     },
-    width: { type: "integer", minimum: 1, description: "Width in pixels (with height, instead of resolution)." },
-    height: { type: "integer", minimum: 1, description: "Height in pixels (with width, instead of resolution)." },
+    width: { type: "integer", minimum: 1, maximum: LIMITS.sidePixels, description: "Width in pixels (with height, instead of resolution)." },
+    height: { type: "integer", minimum: 1, maximum: LIMITS.sidePixels, description: "Height in pixels (with width, instead of resolution)." },
     fps: {
       description: "Frames per second: a number (24, 29.97) or a fraction like 30000/1001.",
       "x-expected": "frames per second as a number (24, 29.97) or a fraction like 30000/1001",
@@ -130,10 +133,10 @@ const titleSchema = {
       additionalProperties: false,
       description: "Analytics figures; all optional, zero when unknown.",
       properties: {
-        expectedViews: nonNegative("Views expected over the title's life."),
-        viewsSoFar: nonNegative("Views already counted."),
-        subscribers: nonNegative("Subscribers of the channel or show."),
-        revenuePerView: nonNegative("Revenue per view."),
+        expectedViews: nonNegative("Views expected over the title's life.", LIMITS.audience),
+        viewsSoFar: nonNegative("Views already counted.", LIMITS.audience),
+        subscribers: nonNegative("Subscribers of the channel or show.", LIMITS.audience),
+        revenuePerView: nonNegative("Revenue per view.", MAX_WEIGHT),
       },
     },
     content: contentSchema,
@@ -145,7 +148,7 @@ const titleSchema = {
       description: "Deliverables to produce, each served by a recipe file (h264-sdr, hevc-hdr10, av1, …).",
     },
     deadline: timePoint("When the title must be published; not before arrival. Omit for none."),
-    work: { type: "number", exclusiveMinimum: 0, description: "Explicit slot-seconds of encode work (overrides the cost model)." },
+    work: { type: "number", exclusiveMinimum: 0, maximum: LIMITS.workSlotSeconds, description: "Explicit slot-seconds of encode work (overrides the cost model)." },
     pipeline: { type: "string", minLength: 1, description: "A key of `pipelines` (default: the standard pipeline)." },
   },
 };
@@ -164,8 +167,8 @@ const viralSchema = {
   additionalProperties: false,
   description: "Automatic viral promotion: promote on a high smoothed view velocity, demote after a lasting low one.",
   properties: {
-    promoteAbove: { type: "number", exclusiveMinimum: 0, description: "Views per hour (smoothed) above which a title is promoted (default 20000)." },
-    demoteBelow: { type: "number", minimum: 0, description: "Views per hour below which a promoted title starts to count down to demotion (default 5000)." },
+    promoteAbove: { type: "number", exclusiveMinimum: 0, maximum: LIMITS.audience, description: "Views per hour (smoothed) above which a title is promoted (default 20000)." },
+    demoteBelow: { type: "number", minimum: 0, maximum: LIMITS.audience, description: "Views per hour below which a promoted title starts to count down to demotion (default 5000)." },
     demoteAfter: span("How long the velocity must stay below demoteBelow before demotion (default 2h)."),
     smoothing: span("Time constant of the exponential smoothing of the view velocity (default 15m)."),
     promoteTo: { type: "string", minLength: 1, description: "The tier a promoted title is served as (default premium)." },
@@ -192,10 +195,10 @@ export const eventSchema = {
   properties: {
     at: timePoint("When the figures were observed."),
     title: { type: "string", minLength: 1, description: "The title's id." },
-    views: nonNegative("Views so far (cumulative); their rate of change is the view velocity."),
-    expectedViews: nonNegative("Expected views."),
-    subscribers: nonNegative("Subscribers of the uploader."),
-    revenuePerView: nonNegative("Revenue per view."),
+    views: nonNegative("Views so far (cumulative); their rate of change is the view velocity.", LIMITS.audience),
+    expectedViews: nonNegative("Expected views.", LIMITS.audience),
+    subscribers: nonNegative("Subscribers of the uploader.", LIMITS.audience),
+    revenuePerView: nonNegative("Revenue per view.", MAX_WEIGHT),
   },
 };
 
@@ -223,6 +226,7 @@ export const workloadSchema = {
         scratchGiB: {
           type: "number",
           exclusiveMinimum: 0,
+          maximum: 1e9,
           description: "Intermediate storage limit in GiB (a number, no unit); omit for unlimited.",
           "x-expected": "a number of GiB like 500 (no unit)",
         },
@@ -230,7 +234,7 @@ export const workloadSchema = {
     },
     tiers: {
       type: "object",
-      additionalProperties: nonNegative("Base weight of the tier."),
+      additionalProperties: nonNegative("Base weight of the tier.", MAX_WEIGHT),
       description: "Tier weights, merged over the defaults premium 8, partner 4, standard 2, ugc 1.",
     },
     pipelines: {
@@ -238,9 +242,9 @@ export const workloadSchema = {
       additionalProperties: { type: "array", minItems: 1, items: stageSchema, description: "The stages of one pipeline." },
       description: "Custom pipelines by name; `after` names stages of the same pipeline.",
     },
-    titles: { type: "array", items: titleSchema, description: "The titles, in arrival order or any order." },
+    titles: { type: "array", maxItems: LIMITS.titles, items: titleSchema, description: "The titles, in arrival order or any order." },
     policy: policySchema,
-    events: { type: "array", items: eventSchema, description: "Analytics over time (also from a file: --events analytics.ndjson)." },
+    events: { type: "array", maxItems: LIMITS.events, items: eventSchema, description: "Analytics over time (also from a file: --events analytics.ndjson)." },
   },
 } as const;
 
@@ -253,13 +257,13 @@ const renditionSchema = {
   description: "One rung of the ladder.",
   properties: {
     name: id("Rung name, unique in the ladder (1080p)."),
-    width: { type: "integer", minimum: 1, description: "Width in pixels." },
-    height: { type: "integer", minimum: 1, description: "Height in pixels." },
-    bitrateKbps: { type: "number", exclusiveMinimum: 0, description: "Target bitrate in kbit/s." },
+    width: { type: "integer", minimum: 1, maximum: LIMITS.sidePixels, description: "Width in pixels." },
+    height: { type: "integer", minimum: 1, maximum: LIMITS.sidePixels, description: "Height in pixels." },
+    bitrateKbps: { type: "number", exclusiveMinimum: 0, maximum: 1_000_000, description: "Target bitrate in kbit/s (at most 1 Gbit/s)." },
   },
 };
 
-const qualityCost = nonNegative("Quality lost in VMAF-like points (0..100 scale) when the step is applied.");
+const qualityCost = nonNegative("Quality lost in VMAF-like points (0..100 scale) when the step is applied.", 100);
 
 const downgradeSchema = {
   type: "object",

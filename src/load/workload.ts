@@ -3,7 +3,8 @@
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Capacity, ContentClass, ContentProfile, HdrTransfer, PipelineStage, RecipeBook, Title, Workload } from "../model";
-import { parseDuration, parseIso, parseTimePoint } from "../util/time";
+import { LIMITS, grouped, spanName } from "../util/limits";
+import { formatDuration, parseDuration, parseIso, parseTimePoint } from "../util/time";
 import { ProblemList, isRecord, list, num, optNum, optStr, rec, str, type Path } from "./problems";
 import { workloadSchema } from "./schemas";
 import { normaliseEvents, normalisePolicy } from "./analytics";
@@ -204,7 +205,7 @@ function normaliseContent(c: Record<string, unknown>, at: Path, env: TitleEnv): 
       }
     }
   }
-  const { width, height } = normaliseSize(c, at, env.problems, hasSource);
+  const { width, height } = checkSize(normaliseSize(c, at, env.problems, hasSource), c, at, env.problems);
   return {
     duration: normaliseDuration(c.duration, [...at, "duration"], env.problems),
     width,
@@ -225,19 +226,42 @@ function normaliseDuration(v: unknown, path: Path, problems: ProblemList): numbe
   if (seconds === null) return 0;
   // The schema rejects numbers <= 0; a string like `0s` or `0h0m` gets here.
   if (seconds <= 0 && problems.ok(path)) problems.add(path, `expected a duration > 0, found ${JSON.stringify(v)}`);
+  if (!(seconds <= LIMITS.durationSeconds) && problems.ok(path)) {
+    // A number that is a plausible length in milliseconds most likely is one.
+    const hint = typeof v === "number" && seconds / 1000 <= LIMITS.durationSeconds ? ` (milliseconds? ${v} ms is ${formatDuration(seconds / 1000)})` : "";
+    problems.add(path, `expected a duration of at most ${spanName(LIMITS.durationSeconds)} (${LIMITS.durationSeconds} s), found ${JSON.stringify(v)}${hint}`);
+    return 0;
+  }
   return seconds;
 }
 
 function normaliseFps(v: unknown, path: Path, problems: ProblemList): number {
-  if (typeof v === "number") return v;
-  if (typeof v !== "string" || !problems.ok(path)) return 0;
-  const [a, b] = v.split("/");
+  if ((typeof v !== "number" && typeof v !== "string") || !problems.ok(path)) return 0;
+  const [a, b] = String(v).split("/");
   const fps = b === undefined ? Number(a) : Number(a) / Number(b);
   if (!(fps > 0 && Number.isFinite(fps))) {
-    problems.add(path, `expected frames per second > 0 like 24 or 30000/1001, found "${v}"`);
+    problems.add(path, `expected frames per second > 0 like 24 or 30000/1001, found ${JSON.stringify(v)}`);
+    return 0;
+  }
+  if (fps > LIMITS.fps) {
+    problems.add(path, `expected at most ${LIMITS.fps} frames per second, found ${JSON.stringify(v)}`);
     return 0;
   }
   return fps;
+}
+
+/** 8K at most, either way round: a 100000x100000 source would plan years of work without a word. */
+function checkSize(size: { width: number; height: number }, c: Record<string, unknown>, at: Path, problems: ProblemList): { width: number; height: number } {
+  const { width, height } = size;
+  const path: Path = [...at, typeof c.resolution === "string" ? "resolution" : typeof c.width === "number" ? "width" : "height"];
+  if (!problems.ok(path)) return size;
+  const found = `found ${width}x${height}`;
+  if (Math.max(width, height) > LIMITS.sidePixels) {
+    problems.add(path, `expected a picture at most ${LIMITS.sidePixels} pixels on either side (8K), ${found}`);
+  } else if (width * height > LIMITS.pixels) {
+    problems.add(path, `expected a picture of at most ${grouped(LIMITS.pixels)} pixels (8192x4320), ${found}`);
+  } else return size;
+  return { width: 0, height: 0 };
 }
 
 /** `resolution: 1920x1080`, or `width:` and `height:` — exactly one of the two forms (or neither, with a source). */

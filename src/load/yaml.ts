@@ -300,6 +300,8 @@ function expectedPhrase(e: ErrorObject): string {
       return `a number ${String(p.comparison)} ${String(p.limit)}`;
     case "minItems":
       return `at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}`;
+    case "maxItems":
+      return `at most ${String(p.limit)} items`;
     case "minLength":
       return "a non-empty string";
     case "minProperties":

@@ -2,6 +2,7 @@
 // policy, and assemble the plan contract of DESIGN.md. Pure: same inputs, same plan, byte for byte.
 import { type CostModel, defaultCostModel } from "../cost/model";
 import type { LadderSummary, Plan, PlanLadder, PlanTask, PlanTitle, RecipeBook, Rendition, Task, Workload } from "../model";
+import { checkTaskLimit } from "../pipeline/count";
 import { expandTitle, holdsScratch, type TitlePipeline } from "../pipeline/expand";
 import { totalWork } from "../pipeline/path";
 import { makePolicy, type PolicyName } from "../sched/policy";
@@ -43,6 +44,7 @@ export interface PlanOptions {
 }
 
 export function expandAll(workload: Workload, book: RecipeBook, cost: CostModel = defaultCostModel): TitlePipeline[] {
+  checkTaskLimit(workload, book);
   const pipelines = workload.titles.map((t) => expandTitle(t, workload, book, cost));
   checkScratch(workload, pipelines);
   return pipelines;

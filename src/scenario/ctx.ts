@@ -4,6 +4,7 @@ import { posOf, type YamlSource } from "../load/yaml";
 import type { Problem } from "../util/errors";
 import { describe, parseDuration, parseTimePoint } from "../util/time";
 import type { Weighted } from "./types";
+import { LIMITS, spanName } from "../util/limits";
 
 export type Path = readonly (string | number)[];
 export type Written = Record<string, unknown>;
@@ -22,9 +23,9 @@ export class Ctx {
 
   /** Seconds of a duration (`45m` or a number); NaN after reporting a problem. */
   duration(value: unknown, path: Path): number {
-    if (typeof value === "number") return value;
-    const d = parseDuration(String(value));
+    const d = typeof value === "number" ? value : parseDuration(String(value));
     if (d === null) this.problem(path, `expected a duration like 45m or 1h30m, or seconds, found ${describe(value)}`);
+    else if (!(d <= LIMITS.timeSeconds)) this.problem(path, `expected a duration of at most ${spanName(LIMITS.timeSeconds)}, found ${describe(value)}`);
     return d ?? Number.NaN;
   }
 

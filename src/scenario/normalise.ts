@@ -22,6 +22,8 @@ import {
 } from "./types";
 import { normaliseContent } from "./normaliseContent";
 import { normalisePolicy } from "../load/analytics";
+import { LIMITS, grouped } from "../util/limits";
+import { REPORT_TAIL } from "./viral";
 
 export function normaliseScenario(source: YamlSource, data: Written): { scenario: Scenario; problems: Problem[] } {
   const epoch = typeof data.epoch === "string" ? data.epoch : DEFAULT_EPOCH;
@@ -34,6 +36,7 @@ export function normaliseScenario(source: YamlSource, data: Written): { scenario
   const written = data.cohorts as Written[];
   const cohorts = written.map((c, i) => normaliseCohort(ctx, c, ["cohorts", i], { window, tiers }));
   checkUniqueIds(ctx, cohorts);
+  checkTotals(ctx, cohorts);
   // Schema problems stop the loader before this point, so every path here is well-formed.
   const reporter = { add: (path: Path, message: string) => ctx.problem(path, message), ok: () => true };
   const scenario: Scenario = {
@@ -55,6 +58,20 @@ function normaliseCapacity(capacity: Written): Scenario["capacity"] {
       : { id, slots: (p as { slots: number }).slots, memoryGiB: (p as { memoryGiB?: number }).memoryGiB ?? null },
   );
   return { pools, scratchGiB: typeof capacity.scratchGiB === "number" ? capacity.scratchGiB : null };
+}
+
+/** All cohorts together within the title and event limits of a workload (the generated workload is one). */
+function checkTotals(ctx: Ctx, cohorts: Cohort[]): void {
+  const counts = cohorts.map((c) => (Number.isFinite(c.arrivals.from) && Number.isFinite(c.arrivals.to) ? expectedCount(c.arrivals) : 0));
+  const titles = counts.reduce((a, b) => a + b, 0);
+  if (titles > LIMITS.titles) {
+    ctx.problem(["cohorts"], `expected at most ${grouped(LIMITS.titles)} titles in all cohorts, found ${grouped(Math.round(titles))} expected`);
+  }
+  // A viral title reports every `every` from arrival to three hours after its burst.
+  const events = cohorts.reduce((n, c, i) => n + (c.viral && c.viral.every > 0 ? counts[i]! * c.viral.share * ((c.viral.afterMax + c.viral.lasts + REPORT_TAIL) / c.viral.every) : 0), 0);
+  if (events > LIMITS.events) {
+    ctx.problem(["cohorts"], `expected at most ${grouped(LIMITS.events)} analytics events from the viral rules, found about ${grouped(Math.round(events))} (a larger viral.every, or a smaller share)`);
+  }
 }
 
 function checkUniqueIds(ctx: Ctx, cohorts: Cohort[]): void {
@@ -109,9 +126,6 @@ function normaliseViral(ctx: Ctx, v: Written, path: Path): ViralSpec {
   };
 }
 
-/** A cohort beyond this many expected titles is a typo (a rate per second written per hour), not a farm. */
-const MAX_COHORT_TITLES = 1_000_000;
-
 function normaliseArrivals(ctx: Ctx, a: Written, path: Path, window: number): ArrivalSpec {
   if ((a.count === undefined) === (a.rate === undefined)) {
     ctx.problem(path, `expected exactly one of count or rate, found ${a.count === undefined ? "neither" : "both"}`);
@@ -131,8 +145,9 @@ function normaliseArrivals(ctx: Ctx, a: Written, path: Path, window: number): Ar
       ? { kind: "rate", perHour: a.rate, from, to, peaks }
       : { kind: "count", count: Number(a.count ?? 0), from, to, peaks };
   if (spec.kind === "rate" && !(to > from)) ctx.problem(path, `expected to > from for a rate, found from ${from}s, to ${to}s`);
+  // Beyond the limit a rate is a typo (per second written per hour), not a farm.
   const expected = spec.kind === "rate" && to > from ? expectedCount(spec) : 0;
-  if (expected > MAX_COHORT_TITLES) ctx.problem([...path, "rate"], `expected at most ${MAX_COHORT_TITLES} titles in a cohort, found ${Math.round(expected)} expected`);
+  if (expected > LIMITS.titles) ctx.problem([...path, "rate"], `expected at most ${grouped(LIMITS.titles)} titles in a cohort, found ${grouped(Math.round(expected))} expected`);
   return spec;
 }
 

@@ -1,6 +1,7 @@
 // The `content` block of a cohort: weight maps keyed by class, resolution and frame rate, the
 // duration distribution, HDR share and complexity ranges.
 import type { ContentClass } from "../model";
+import { LIMITS, grouped, spanName } from "../util/limits";
 import type { Ctx, Path, Written } from "./ctx";
 import { isContentClass, type ContentSpec, type HdrKind, type LogNormalSpec, type RangeSpec, type Resolution } from "./types";
 
@@ -8,8 +9,6 @@ import { isContentClass, type ContentSpec, type HdrKind, type LogNormalSpec, typ
 const DEFAULT_COMPLEXITY: RangeSpec = { min: 0.3, max: 0.7 };
 const RESOLUTION_RE = /^([1-9]\d*)x([1-9]\d*)$/;
 const FPS_RE = /^(\d+(?:\.\d+)?)(?:\/([1-9]\d*))?$/;
-/** Beyond this a frame rate is a typo (high-speed camera footage is delivered conformed). */
-const MAX_FPS = 300;
 
 export function normaliseContent(ctx: Ctx, c: Written, path: Path): ContentSpec {
   const hdr = (c.hdr as Written | undefined) ?? {};
@@ -32,14 +31,19 @@ function resolution(ctx: Ctx, key: string, path: Path): Resolution | null {
     ctx.problem(path, `expected a resolution like 1920x1080, found "${key}"`, true);
     return null;
   }
-  return { width: Number(m[1]), height: Number(m[2]) };
+  const size = { width: Number(m[1]), height: Number(m[2]) };
+  if (Math.max(size.width, size.height) > LIMITS.sidePixels || size.width * size.height > LIMITS.pixels) {
+    ctx.problem(path, `expected a picture of at most 8K (${LIMITS.sidePixels} pixels a side, ${grouped(LIMITS.pixels)} in all), found "${key}"`, true);
+    return null;
+  }
+  return size;
 }
 
 function fps(ctx: Ctx, key: string, path: Path): number | null {
   const m = FPS_RE.exec(key);
   const value = m ? Number(m[1]) / Number(m[2] ?? 1) : Number.NaN;
-  if (!(value > 0 && value <= MAX_FPS)) {
-    ctx.problem(path, `expected a frame rate above 0 and at most ${MAX_FPS} like 25, 29.97 or 30000/1001, found "${key}"`, true);
+  if (!(value > 0 && value <= LIMITS.fps)) {
+    ctx.problem(path, `expected a frame rate above 0 and at most ${LIMITS.fps} like 25, 29.97 or 30000/1001, found "${key}"`, true);
     return null;
   }
   return value;
@@ -55,6 +59,10 @@ function durationSpec(ctx: Ctx, d: Written, path: Path): LogNormalSpec {
   if (spec.median <= 0) ctx.problem([...path, "median"], `expected a median longer than 0s, found ${spec.median}s`);
   if (spec.min < 1) ctx.problem([...path, "min"], `expected a shortest duration of at least 1s, found ${spec.min}s`);
   ctx.order(spec.min, spec.max, path);
+  // The clamp's max bounds every drawn duration, so it alone has to be within the limit.
+  if (spec.max > LIMITS.durationSeconds) {
+    ctx.problem([...path, "max"], `expected a longest duration of at most ${spanName(LIMITS.durationSeconds)}, found ${spec.max}s`);
+  }
   return spec;
 }
 

@@ -6,6 +6,7 @@
 import { policySchema } from "../load/schemas";
 import { CONTENT_CLASSES } from "../model";
 import { DELIVERABLES } from "./types";
+import { LIMITS } from "../util/limits";
 
 const DURATION_FORM = "seconds (a number ≥ 0) or a duration like 45m or 1h30m";
 const TIME_FORM = "an offset from the epoch like +2h, seconds after the epoch, or an ISO-8601 time with a zone";
@@ -85,7 +86,7 @@ const arrivals = {
   type: "object",
   description: "How titles arrive: exactly one of `count` or `rate`, within [from, to].",
   properties: {
-    count: { type: "integer", minimum: 1, maximum: 1_000_000, description: "Exactly this many titles, spread over [from, to] by the rate profile (all at `from` when from = to)." },
+    count: { type: "integer", minimum: 1, maximum: LIMITS.titles, description: "Exactly this many titles, spread over [from, to] by the rate profile (all at `from` when from = to)." },
     rate: { type: "number", exclusiveMinimum: 0, description: "Poisson arrivals, titles per hour (before peaks)." },
     from: timePoint("Start of the cohort's arrivals (default 0)."),
     to: timePoint("End of the cohort's arrivals (default the scenario's window)."),

@@ -9,7 +9,7 @@ import { clampedLognormal } from "./generate";
 import type { Cohort, ViralSpec } from "./types";
 
 /** How long reports continue after the burst, so a demotion can be seen in the plan. */
-const TAIL = 3 * 3600;
+export const REPORT_TAIL = 3 * 3600;
 
 interface Burst {
   start: number;
@@ -33,7 +33,7 @@ function viewsAt(spec: ViralSpec, arrival: number, burst: Burst, t: number): num
 
 function reports(spec: ViralSpec, title: Title, burst: Burst): AnalyticsEvent[] {
   const out: AnalyticsEvent[] = [];
-  for (let t = title.arrival; t <= burst.end + TAIL; t += spec.every) {
+  for (let t = title.arrival; t <= burst.end + REPORT_TAIL; t += spec.every) {
     out.push({ at: t, title: title.id, views: viewsAt(spec, title.arrival, burst, t) });
   }
   return out;

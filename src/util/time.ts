@@ -1,6 +1,8 @@
 // Times and durations as users write them: ISO-8601 timestamps, offsets from the epoch (`+90m`),
 // and plain durations (`45m`, `1h30m`, `2700` seconds).
 
+import { LIMITS, grouped, spanName } from "./limits";
+
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 const DURATION_RE = /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/;
 
@@ -34,6 +36,16 @@ export function parseIso(text: string): number | null {
  * Returns seconds after the epoch, or a message saying what was expected.
  */
 export function parseTimePoint(value: unknown, epochMs: number): number | string {
+  const t = timePointSeconds(value, epochMs);
+  if (typeof t === "string" || Math.abs(t) <= LIMITS.timeSeconds) return t;
+  if (Number.isNaN(t)) return `expected a time (seconds after the epoch, +2h or an ISO-8601 time), found ${describe(value)}`;
+  const side = t > 0 ? "after" : "before";
+  return `expected a time within ${spanName(LIMITS.timeSeconds)} of the epoch, found ${describe(value)} (${yearsOf(t)} years ${side} it)`;
+}
+
+const yearsOf = (seconds: number): string => grouped(Math.round(Math.abs(seconds) / (365.25 * 86400)));
+
+function timePointSeconds(value: unknown, epochMs: number): number | string {
   if (typeof value === "number") return value;
   if (typeof value !== "string") return `expected an ISO-8601 time or an offset like +2h, found ${describe(value)}`;
   if (value.startsWith("+")) {

@@ -5,7 +5,8 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GOOD_WORKLOAD, tempDir, vps } from "./run";
+import { spawnSync } from "node:child_process";
+import { GOOD_WORKLOAD, ROOT, tempDir, vps } from "./run";
 
 describe("vps plan -o", () => {
   const dir = tempDir({ "w.yaml": GOOD_WORKLOAD });
@@ -60,5 +61,41 @@ describe("an empty path given to an input option", () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(new RegExp(`${option}: expected a file path, found an empty one`));
+  });
+});
+
+describe("a failed write of standard output", () => {
+  const dir = tempDir({ "w.yaml": GOOD_WORKLOAD });
+  it.each([["--json"], ["--table"]])("vps plan %s > /dev/full exits 3 saying why (it exited 0, the plan lost)", (format) => {
+    // The shell's `>` in a test: stdout is the device itself, as a user's redirect makes it.
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" bin/vps plan "${join(dir, "w.yaml")}" ${format} > /dev/full`], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/^vps: cannot write to standard output: ENOSPC: no space left on device/m);
+  });
+
+  it("a reader that goes away early is not an error: vps plan | head -c 10 exits 0", () => {
+    const r = spawnSync("bash", ["-c", `set -o pipefail; "${process.execPath}" bin/vps simulate --seed 3 --json | head -c 10 >/dev/null`], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+  });
+});
+
+describe("option values", () => {
+  it.each([["-1"], ["1.5"], ["+3"]])("--seed %s is refused (seeds are whole numbers from 0)", (seed) => {
+    const r = vps("simulate", "--seed", seed);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/expected a whole-number seed ≥ 0 \(like 42\)/);
+  });
+});
+
+describe("a workload beyond the limits, through the CLI", () => {
+  // duration: 1e12 ran 40 s and died of a full heap (exit 134); 2700000 planned 56,258 tasks silently.
+  const dir = tempDir({ "w.yaml": GOOD_WORKLOAD.replace(/duration: [^,}\n]+/, "duration: 1e12") });
+  it("is refused at once: exit 2, the positioned message, nothing on stdout", () => {
+    const r = vps("plan", join(dir, "w.yaml"));
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/w\.yaml:\d+:\d+ titles\[0\]\.content\.duration: expected a duration of at most 48h \(172800 s\), found 1000000000000/);
   });
 });

@@ -1,0 +1,38 @@
+// How many tasks a workload expands into, counted without building them: a workload far beyond
+// the task limit is refused with the figure before its expansion could run out of memory.
+import type { PipelineStage, RecipeBook, Title, Workload } from "../model";
+import { hasAudio, titleAudio } from "../recipes/delivery";
+import { select } from "../recipes/select";
+import { InputError } from "../util/errors";
+import { LIMITS, grouped } from "../util/limits";
+import { DEFAULT_PIPELINE, chunksOf } from "./expand";
+
+/** Tasks of one rendition: one encode, or one per chunk and their join. */
+const renditionTasks = (chunks: number): number => (chunks > 1 ? chunks + 1 : 1);
+
+/** The number of tasks `expandTitle` makes for this title (test/pipeline/count.test.ts holds them equal). */
+export function countTasks(title: Title, workload: Workload, book: RecipeBook): number {
+  const stages: PipelineStage[] = (title.pipeline ? workload.pipelines[title.pipeline] : undefined) ?? DEFAULT_PIPELINE;
+  const chunks = chunksOf(title.content.duration).length;
+  const selections = title.deliverables.map((d) => select(book, d, title));
+  const encodes = selections.reduce((n, s) => n + s.ladder.length * renditionTasks(chunks), 0);
+  const audio = hasAudio(title) ? titleAudio(selections.map((s) => s.recipe)).length : 0;
+  const normalise = (title.normalise ?? []).length > 0 ? 1 : 0;
+  return stages.reduce((n, s) => n + (s.kind === "encode" ? encodes + audio : s.kind === "package" ? title.deliverables.length : 1), normalise);
+}
+
+/** Refuses (an input error, exit 2) a workload that expands into more than LIMITS.tasks tasks. */
+export function checkTaskLimit(workload: Workload, book: RecipeBook): void {
+  let total = 0;
+  let largest = { id: "", tasks: 0 };
+  for (const t of workload.titles) {
+    const n = countTasks(t, workload, book);
+    total += n;
+    if (n > largest.tasks) largest = { id: t.id, tasks: n };
+  }
+  if (total <= LIMITS.tasks) return;
+  throw new InputError(
+    `the workload expands into ${grouped(total)} tasks, more than vps plans at once (${grouped(LIMITS.tasks)}, about 2 GB of memory): ` +
+      `split it into batches (the largest title, ${largest.id}, has ${grouped(largest.tasks)} tasks)`,
+  );
+}
