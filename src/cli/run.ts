@@ -3,7 +3,7 @@
 // (src/run/driver.ts); ffmpeg does the work (src/run/local.ts). Read → check → run → report.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { Farm } from "../farm/coordinator";
 import type { WorkerRecord } from "../farm/protocol";
 import { parseRedisUrl } from "../farm/redis";
@@ -17,7 +17,7 @@ import { createWallClock, drive } from "../run/driver";
 import { jsonOutput, logOutput, type RunOutput } from "../run/events";
 import { liveOutput } from "../run/live";
 import { type Follower, followEvents } from "../run/follow";
-import { Journal, readFinished, unfinishedSpawns } from "../run/journal";
+import { type Handover, Journal, openHandovers, readFinished, unfinishedSpawns } from "../run/journal";
 import { type RunLayout, runLayout } from "../run/layout";
 import { LocalRunner } from "../run/local";
 import { checkSpace, checkTools, removePartials, stopOrphans, takeLock } from "../run/preflight";
@@ -191,14 +191,16 @@ async function runWith(flags: RunFlags, l: Loaded): Promise<void> {
   try {
     const orphans = stopOrphans(unfinishedSpawns(layout.journal), layout.work);
     if (orphans > 0) process.stderr.write(`vps: stopped ${orphans} ffmpeg process(es) that a killed run left behind\n`);
-    removePartials(layout.work);
+    // A farm's tries that an earlier coordinator never saw end may still finish: their outputs stay, to be adopted.
+    const handovers = farm ? openHandovers(layout.journal) : new Map<string, Handover>();
+    removePartials(layout.work, new Set([...handovers.values()].map((h) => join(layout.work, h.output))));
     const finished = readFinished(layout.journal);
     journal.append({ type: "run", at: new Date().toISOString(), pid: process.pid, resumed: finished.size });
     const live = !flags.json && process.stderr.isTTY ? liveOutput(process.stderr, sched, () => clock.now()) : null;
     output = live ?? (flags.json ? jsonOutput((l) => process.stdout.write(l), () => clock.now()) : logOutput((l) => process.stderr.write(l), () => clock.now()));
     const out: RunOutput = output;
     const runner = new LocalRunner(
-      { state: sched.state, commands, lookup, recipes: book.recipes, sources: measured.sources, analyses: measured.analyses, journal, finished, now: () => clock.now(), wallTime: () => new Date().toISOString(), report: (e) => out.event(e) },
+      { state: sched.state, commands, lookup, recipes: book.recipes, sources: measured.sources, analyses: measured.analyses, journal, finished, handovers, now: () => clock.now(), wallTime: () => new Date().toISOString(), report: (e) => out.event(e) },
       { layout, ffmpeg, maxTries: flags.maxTries, stallTimeoutMs: flags.stallTimeout * 1000, backoffMs: flags.retryDelay * 1000, keepWork: flags.keepWork === true },
       farm?.farm.exec(),
     );

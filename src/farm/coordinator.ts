@@ -22,7 +22,7 @@ import { hostname } from "node:os";
 import { relative } from "node:path";
 import { type ConnectionOptions, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Exec, FfmpegTry, TryResult } from "../run/exec";
+import type { Exec, FfmpegTry, HandedOver, TryResult } from "../run/exec";
 import { partialPath } from "../run/layout";
 import type { JobProgress } from "../run/process";
 import type { Scheduler } from "../sched/scheduler";
@@ -232,7 +232,51 @@ export class Farm {
       // A lost try may still be writing (a partitioned worker): every try its own temporary name.
       tryPath: (final, x) => partialPath(final, `${this.runId}-${x.task.idx}-${x.try}`),
       run: (x, signal) => this.send(x, signal),
+      adopt: (h, x, signal) => this.adopt(h, x, signal),
     };
+  }
+
+  /**
+   * A try an earlier coordinator handed over (src/run/local.ts asks when the task comes up): its
+   * result when the job is done, or the job waited for while its worker still runs it. Only for
+   * the same command: a job that ran other options (a downgrade decided otherwise this time) is
+   * not this task's output. While a waited-for job runs, its worker's slot is counted where the
+   * scheduler placed the task, which may be another worker: the one running it takes no new job
+   * until it is done (BullMQ's concurrency), so at worst a job waits there briefly.
+   */
+  private async adopt(h: HandedOver, x: FfmpegTry, signal: AbortSignal): Promise<TryResult | null> {
+    const live = this.queues.get(h.worker);
+    const queue = live?.queue ?? new Queue(workerQueue(h.worker), { connection: this.target.options as ConnectionOptions, prefix: PREFIX });
+    try {
+      const job = await queue.getJob(h.job);
+      const args = relativeArgv(x.args, this.sharedDir);
+      const data = job?.data as FfmpegJob | undefined;
+      if (!job || !data || args === null || JSON.stringify(data.args) !== JSON.stringify(args)) return null;
+      const state = await job.getState();
+      if (state === "completed") return adoptedResult(job.returnvalue);
+      if (state === "failed" || state === "unknown" || !live) return null;
+      return await this.await(h, queue, signal);
+    } catch {
+      return null; // Redis could not say: run the task as usual
+    } finally {
+      if (!live) await queue.close().catch(() => {});
+    }
+  }
+
+  /** Waits for a handed-over job still queued or running on a live worker (lost with it, like any try there). */
+  private async await(h: HandedOver, queue: Queue, signal: AbortSignal): Promise<TryResult | null> {
+    const result = new Promise<TryResult>((resolve) => this.pending.set(h.job, { instance: h.worker, resolve }));
+    const onAbort = () => this.settle(h.job, { ok: false, reason: "interrupted", worker: h.worker });
+    signal.addEventListener("abort", onAbort, { once: true });
+    // It may have ended before the listener was there: look once more now that it is.
+    const again = await queue.getJob(h.job);
+    const state = again ? await again.getState() : "unknown";
+    if (state === "completed") this.settle(h.job, parseResult(again!.returnvalue));
+    else if (state === "failed" || state === "unknown") this.settle(h.job, { ok: false, reason: "gone", worker: h.worker });
+    const r = await result;
+    signal.removeEventListener("abort", onAbort);
+    if (signal.aborted) return { ok: false, reason: "interrupted", interrupted: true };
+    return r.ok ? r : null;
   }
 
   private async send(x: FfmpegTry, signal: AbortSignal): Promise<TryResult> {
@@ -254,6 +298,7 @@ export class Farm {
     signal.addEventListener("abort", onAbort, { once: true });
     try {
       await q.queue.add(x.task.task.pool, job, { jobId, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+      x.onHandover?.({ job: jobId, worker: node.id });
     } catch (e) {
       this.pending.delete(jobId);
       signal.removeEventListener("abort", onAbort);
@@ -269,6 +314,12 @@ export class Farm {
     await Promise.allSettled([...this.queues.keys()].map((i) => this.closeQueue(i)));
     this.redis.disconnect();
   }
+}
+
+/** A finished job's result, if it succeeded (a failed one is no output: the task runs as usual). */
+function adoptedResult(value: unknown): TryResult | null {
+  const r = parseResult(value);
+  return r.ok ? r : null;
 }
 
 function parseResult(value: unknown): FfmpegResult {

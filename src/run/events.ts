@@ -53,6 +53,7 @@ export function logOutput(write: (line: string) => void, now: () => number): Run
       if (e.type === "task:retry") line("retry", `${e.task} (try ${e.try} in ${e.delaySeconds} s): ${e.reason}`);
       else if (e.type === "task:fallback") line("fallback", `${e.task} with ${e.fallback}: ${e.reason}`);
       else if (e.type === "task:resumed") line("resumed", `${e.task} (done by an earlier run in this directory)`);
+      else if (e.type === "task:adopted") line("adopted", `${e.task} (handed to worker ${e.worker} by an earlier coordinator, which did not see it end)`);
       else if (e.type === "title:publish") line("published", `${e.title} → ${e.dir}`);
     },
     trace: (e) => {

@@ -21,6 +21,14 @@ export interface FfmpegTry {
   onProgress?(p: JobProgress): void;
   /** A local process started (its pid is journaled, to stop an orphan after a crash). */
   onSpawn?(pid: number): void;
+  /** Handed to a farm worker as this BullMQ job (journaled, so a restarted coordinator can adopt it). */
+  onHandover?(h: { job: string; worker: string }): void;
+}
+
+/** A try an earlier coordinator handed to a worker, as its journal recorded it. */
+export interface HandedOver {
+  job: string;
+  worker: string;
 }
 
 export type TryResult =
@@ -35,6 +43,12 @@ export interface Exec {
   run(x: FfmpegTry, signal: AbortSignal): Promise<TryResult>;
   /** Where a try writes before its output is accepted: one name per try on a farm, where a lost try may still be writing. */
   tryPath(final: string, x: { task: SimTask; try: number }): string;
+  /**
+   * A farm only: the result of a try an earlier coordinator handed over, if its job still exists
+   * with the same command — waited for while it runs. Null when there is nothing to adopt (the
+   * job is gone, failed, ran another command, or its worker is lost): the task runs as usual.
+   */
+  adopt?(h: HandedOver, x: FfmpegTry, signal: AbortSignal): Promise<TryResult | null>;
 }
 
 /** Runs a job's command and checks its output: on this machine for `vps run`, on the worker for a farm. */

@@ -18,6 +18,8 @@ export type JournalEntry =
   | { type: "run"; at: string; pid: number; resumed: number }
   | { type: "start"; t: number; task: string; key: string; slots: number; preset?: string; try: number }
   | { type: "spawn"; t: number; task: string; key: string; pid: number }
+  /** A try handed to a farm worker: its BullMQ job, the worker, and the temporary output (relative to the work directory). */
+  | { type: "handover"; t: number; task: string; key: string; try: number; job: string; worker: string; output: string }
   | { type: "retry"; t: number; task: string; key: string; try: number; reason: string }
   | { type: "end"; t: number; task: string; key: string; seconds: number; slots: number; preset?: string; encoder?: string; outputs: OutputRecord[] }
   | { type: "fail"; t: number; task: string; key: string; reason: string }
@@ -57,6 +59,25 @@ export function unfinishedSpawns(path: string): number[] {
     else if (entry && "key" in entry && (entry.type === "end" || entry.type === "fail" || entry.type === "retry")) open.delete(entry.key);
   }
   return [...open.values()];
+}
+
+export type Handover = Extract<JournalEntry, { type: "handover" }>;
+
+/**
+ * Tries handed to a farm worker that no run saw end: a coordinator killed while they ran. The
+ * worker went on and may have finished one; the next coordinator adopts its result instead of
+ * running it again (src/farm/coordinator.ts). By task key; a later start, retry, end or fail of
+ * the key closes it.
+ */
+export function openHandovers(path: string): Map<string, Handover> {
+  const open = new Map<string, Handover>();
+  if (!existsSync(path)) return open;
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const entry = parseLine(line);
+    if (entry?.type === "handover") open.set(entry.key, entry);
+    else if (entry && "key" in entry && (entry.type === "start" || entry.type === "end" || entry.type === "fail" || entry.type === "retry")) open.delete(entry.key);
+  }
+  return open;
 }
 
 /** What earlier runs in this directory finished: task key → its last `end` entry. */

@@ -6,7 +6,7 @@
 // the deliverable's fallback encoder when it names one); only then does the scheduler hear of a
 // failure. The task's slots stay held meanwhile: the width was chosen for it.
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { dirname, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { Analysis } from "../content/types";
 import { sha256File } from "../content/analyse";
 import type { SourceFacts } from "../content/normalise";
@@ -15,9 +15,9 @@ import type { FallbackEncoder, Recipe, Task } from "../model";
 import { type SimState, type SimTask, sourceTitle } from "../sched/state";
 import type { TaskOutcome, TaskRunner } from "./driver";
 import { type ExpectedOutput, expectedOutput } from "./expect";
-import type { Journal, JournalEntry, OutputRecord } from "./journal";
+import type { Handover, Journal, JournalEntry, OutputRecord } from "./journal";
 import { partialPath, type RunLayout } from "./layout";
-import { type Exec, runAndCheck } from "./exec";
+import { type Exec, runAndCheck, type TryResult } from "./exec";
 import type { JobProgress } from "./process";
 import { LostTry, missingInput, packageDeliverable, type PackageSummary } from "./package";
 import { removedAfterPublish, publishedWhole, publishTitle } from "./publish";
@@ -27,6 +27,7 @@ export type RunEvent =
   | { type: "task:retry"; task: string; try: number; reason: string; delaySeconds: number }
   | { type: "task:fallback"; task: string; fallback: string; reason: string }
   | { type: "task:resumed"; task: string }
+  | { type: "task:adopted"; task: string; worker: string }
   | { type: "title:publish"; title: string; dir: string };
 
 export interface LocalOptions {
@@ -54,6 +55,8 @@ export interface LocalContext {
   journal: Journal;
   /** Tasks an earlier run in this directory finished (by key), checked again before they count. */
   finished: ReadonlyMap<string, Extract<JournalEntry, { type: "end" }>>;
+  /** Tries an earlier coordinator handed to farm workers and never saw end (by key): adopted if they finished. */
+  handovers?: ReadonlyMap<string, Handover>;
   /** Seconds since the run began (for the journal). */
   now(): number;
   /** The wall-clock time as ISO-8601, for what a person reads (title.json's publishedAt). */
@@ -230,6 +233,8 @@ export class LocalRunner implements TaskRunner {
       this.ctx.report({ type: "task:resumed", task: t.task.id });
       return { ok: true, outputs: [resumed], seconds: 0 };
     }
+    const adopted = await this.adopted(t, record, out, signal);
+    if (adopted) return adopted;
     let last: Attempt = { ok: false, reason: "not tried" };
     for (let i = 1; i <= this.opts.maxTries; i++) {
       last = await this.tryOnce(t, record, out, t.task, signal);
@@ -309,21 +314,21 @@ export class LocalRunner implements TaskRunner {
     if (!argv) return { ok: false, reason: `no command for ${t.task.id}` };
     const at = { task: t, try: record.tries };
     const tmp = this.exec.tryPath(out.path, at);
-    // The output is the argv's last argument (a `file:` URL when its name holds a colon).
-    const args = [...argv.slice(0, -1), argv[argv.length - 1]!.startsWith("file:") ? `file:${tmp}` : tmp];
     await mkdir(dirname(out.path), { recursive: true });
     await rm(tmp, { force: true });
     this.journal({ type: "start", t: this.ctx.now(), task: t.task.id, key: t.key, slots: t.task.slots, ...(task.preset ? { preset: task.preset } : {}), try: record.tries });
     const duration = out.expect.durationSeconds;
+    const work = this.opts.layout.work;
     const result = await this.exec.run(
       {
         ...at,
-        args,
+        args: withOutput(argv, tmp),
         output: tmp,
         expect: out.expect,
         stallTimeoutMs: this.opts.stallTimeoutMs,
         onProgress: (progress) => this.ctx.report({ type: "task:progress", task: t.task.id, progress, duration }),
         onSpawn: (pid) => this.journal({ type: "spawn", t: this.ctx.now(), task: t.task.id, key: t.key, pid }),
+        onHandover: (h) => this.journal({ type: "handover", t: this.ctx.now(), task: t.task.id, key: t.key, try: at.try, ...h, output: relative(work, tmp) }),
       },
       signal,
     );
@@ -332,12 +337,41 @@ export class LocalRunner implements TaskRunner {
       if (result.ok) return { ok: false, reason: `no check of ${t.task.id}'s output came back` };
       return result;
     }
+    return this.accept(record, out, argv, tmp, result);
+  }
+
+  /** A checked try's output renamed into place: the task's output from now on. */
+  private async accept(record: TaskRecord, out: ExpectedOutput, argv: string[], tmp: string, result: Extract<TryResult, { ok: true }>): Promise<Attempt> {
     await rename(tmp, out.path);
     record.argv = argv;
     if (result.worker) record.worker = result.worker;
-    const output: OutputRecord = { path: relative(this.opts.layout.work, out.path), bytes: result.bytes!, sha256: result.sha256, frames: result.frames!, duration: result.duration! };
+    const output: OutputRecord = { path: relative(this.opts.layout.work, out.path), bytes: result.bytes!, sha256: result.sha256!, frames: result.frames!, duration: result.duration! };
     return { ok: true, outputs: [output], seconds: result.wallMs / 1000, ...(result.cpuMs === undefined ? {} : { cpuSeconds: result.cpuMs / 1000 }) };
   }
+
+  /**
+   * The try an earlier coordinator handed to a worker, if the farm still has its result (or is
+   * still running it) for this very command, and its output is there as the worker checked it:
+   * a coordinator killed and restarted does not redo what the farm finished meanwhile.
+   */
+  private async adopted(t: SimTask, record: TaskRecord, out: ExpectedOutput, signal: AbortSignal): Promise<Attempt | null> {
+    const h = this.ctx.handovers?.get(t.key);
+    const argv = h && this.exec.adopt ? this.ctx.commands(t.task, this.sourceOf(t)) : null;
+    if (!h || !argv || !this.exec.adopt) return null;
+    const tmp = join(this.opts.layout.work, h.output);
+    const x = { task: t, try: h.try, args: withOutput(argv, tmp), output: tmp, expect: out.expect, stallTimeoutMs: this.opts.stallTimeoutMs };
+    const result = await this.exec.adopt(h, x, signal);
+    if (result && !result.ok && result.interrupted) return result;
+    if (!result?.ok || result.sha256 === undefined || !(await sameFile(tmp, { path: h.output, bytes: result.bytes ?? -1, sha256: result.sha256 }))) return null;
+    record.tries++;
+    this.ctx.report({ type: "task:adopted", task: t.task.id, worker: result.worker ?? h.worker });
+    return this.accept(record, out, argv, tmp, result);
+  }
+}
+
+/** The argv with its output (the last argument) replaced: a `file:` URL stays one (its name holds a colon). */
+function withOutput(argv: readonly string[], path: string): string[] {
+  return [...argv.slice(0, -1), argv[argv.length - 1]!.startsWith("file:") ? `file:${path}` : path];
 }
 
 /** The file is there with the recorded size and sha256. */

@@ -95,7 +95,8 @@ export function stopOrphans(pids: readonly number[], workDir: string): number {
 }
 
 /** Removes temporary outputs (never checked) that a killed run left under the work directory. */
-export function removePartials(dir: string): number {
+/** `keep`: temporary outputs of tries a farm worker may still finish (open handovers), to be adopted. */
+export function removePartials(dir: string, keep: ReadonlySet<string> = new Set()): number {
   let removed = 0;
   let entries;
   try {
@@ -105,8 +106,8 @@ export function removePartials(dir: string): number {
   }
   for (const e of entries) {
     const path = join(dir, e.name);
-    if (e.isDirectory()) removed += removePartials(path);
-    else if (e.name.endsWith(PARTIAL_SUFFIX)) {
+    if (e.isDirectory()) removed += removePartials(path, keep);
+    else if (e.name.endsWith(PARTIAL_SUFFIX) && !keep.has(path)) {
       rmSync(path, { force: true });
       removed++;
     }

@@ -13,7 +13,7 @@ import { PREFIX, PROTOCOL, workerQueue } from "../../src/farm/protocol";
 import { connect, parseRedisUrl } from "../../src/farm/redis";
 import type { Run } from "../cli/run";
 import { vpsIn } from "../run/cli";
-import { cuedFfmpeg, filesUnder, journalOf, makeSourceWithAudio, processesMentioning, publishedRungs, reportOf, type Running, vpsStart, waitFor, workloadYaml } from "../run/cli";
+import { callsOf, cuedFfmpeg, filesUnder, journalOf, makeSourceWithAudio, processesMentioning, publishedRungs, reportOf, type Running, vpsStart, waitFor, workloadYaml } from "../run/cli";
 import { tempDir } from "../tempDir";
 import { type RedisServer, startRedis } from "./redis";
 
@@ -174,6 +174,52 @@ describe("vps run --queue: Redis restarted (no persistence) mid-run", () => {
     expect(publishedRungs(out)).toEqual(["a/h264-sdr/240p.m3u8", "a/h264-sdr/360p.m3u8", "b/h264-sdr/240p.m3u8"]);
     const starts = journalOf(out).filter((e) => e.type === "start" && "task" in e && e.task === "a/encode/h264-sdr/360p");
     expect(starts.length).toBeGreaterThanOrEqual(2);
+    expect(filesUnder(out).filter((f) => f.includes(".partial"))).toEqual([]);
+  });
+});
+
+/**
+ * The coordinator SIGKILLed while a's 360p encode runs on the worker (6 s, cued), then started
+ * again on the same --out-dir: `whileDown` waits for the worker to finish it first.
+ */
+async function coordinatorRestarted(whileDown: boolean): Promise<{ shared: string; first: Run; second: Run }> {
+  const shared = sharedWithTitles();
+  const slow = cuedFfmpeg(shared, { "a/h264-sdr/360p": "slow-ok" }, 6);
+  const w = worker(shared, whileDown ? "steady" : "steady2", "--ffmpeg", slow);
+  await waitFor("the worker ready", () => logOf(w).includes("ready"));
+  const doomed = coordinator(shared);
+  await waitFor("the 360p encode to start", () => logOf(w).includes("start a/encode/h264-sdr/360p"), 60_000);
+  doomed.child.kill("SIGKILL");
+  const first = await doomed.done;
+  if (whileDown) await waitFor("the worker to finish it", () => logOf(w).includes("done a/encode/h264-sdr/360p"), 60_000);
+  const second = await coordinator(shared).done;
+  w.child.kill("SIGTERM");
+  await w.done;
+  return { shared, first, second };
+}
+
+describe.each([
+  ["finished while the coordinator was down", true],
+  ["still running when the coordinator is back", false],
+])("vps run --queue: the coordinator killed and restarted, its try %s", (_, whileDown) => {
+  let shared: string;
+  let first: Run & { signal?: NodeJS.Signals | null };
+  let r: Run;
+  beforeAll(async () => {
+    ({ shared, first, second: r } = await coordinatorRestarted(whileDown));
+  }, 240_000);
+
+  it("adopts the worker's result: the encode ran once, and the restarted run finishes every title", () => {
+    expect(first.status).toBeNull();
+    expectExit(r, 0);
+    expect(r.stderr).toMatch(/adopted +a\/encode\/h264-sdr\/360p \(handed to worker .* by an earlier coordinator/);
+    expect(callsOf(shared, 0)).toBe(1);
+    const out = join(shared, "out");
+    const starts = journalOf(out).filter((e) => e.type === "start" && "task" in e && e.task === "a/encode/h264-sdr/360p");
+    expect(starts.length).toBe(1);
+    expect(publishedRungs(out)).toEqual(["a/h264-sdr/240p.m3u8", "a/h264-sdr/360p.m3u8", "b/h264-sdr/240p.m3u8"]);
+    const t = reportOf(out).tasks.find((x) => x.id === "a/encode/h264-sdr/360p")!;
+    expect(t.output?.frames).toBe(48);
     expect(filesUnder(out).filter((f) => f.includes(".partial"))).toEqual([]);
   });
 });
