@@ -38,6 +38,7 @@
 import type { ToolRunner } from "../util/proc/runner";
 import { ToolFailed } from "../util/proc/tool";
 import { ExternalError, InputError } from "../util/errors";
+import { whitelisted } from "../encode/formats";
 import { inputUrl } from "./probe";
 import { CUT_SCORE, combineSeries, windowSeries, type WindowSeries } from "./series";
 import type { ContentFeatures, MeasurementInfo, ProbeInfo } from "./types";
@@ -113,7 +114,7 @@ export function measureGraph(probe: ProbeInfo): string {
 export function measureArgs(input: string, probe: ProbeInfo, window: Window, sampled: boolean): string[] {
   const seek = sampled ? ["-ss", window.start.toFixed(3), "-t", window.seconds.toFixed(3)] : [];
   // -noautorotate: measure the frames as stored, so their size is the one ffprobe reported.
-  return ["-hide_banner", "-nostdin", "-nostats", "-v", "error", ...seek, "-noautorotate", "-i", input, "-an", "-sn", "-dn", "-filter_complex", measureGraph(probe), "-map", "[out]", "-f", "null", "-"];
+  return ["-hide_banner", "-nostdin", "-nostats", "-v", "error", ...seek, "-noautorotate", ...whitelisted(input), "-an", "-sn", "-dn", "-filter_complex", measureGraph(probe), "-map", "[out]", "-f", "null", "-"];
 }
 
 /** Generous: a minute to start, plus 4 s per second of video per 1080p worth of pixels. */

@@ -1,5 +1,6 @@
 // What a file is, from ffprobe (container and stream headers, plus a sample of packet timestamps),
 // without decoding a frame. The parsing is pure; `probeFile` runs ffprobe through an injected runner.
+import { whitelisted } from "../encode/formats";
 import type { ToolRunner } from "../util/proc/runner";
 import { ToolFailed } from "../util/proc/tool";
 import type { HdrTransfer } from "../model";
@@ -56,16 +57,16 @@ export interface RawProbe {
 export const inputUrl = (absolutePath: string): string => `file:${absolutePath}`;
 
 export function probeArgs(input: string): string[] {
-  return ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", "-i", input];
+  return ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", ...whitelisted(input)];
 }
 
 /** The first frame's side data: HDR10 metadata that H.264/HEVC carry in SEI rather than in the container. */
 export function frameSideDataArgs(input: string): string[] {
-  return ["-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1", "-show_frames", "-of", "json", "-i", input];
+  return ["-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1", "-show_frames", "-of", "json", ...whitelisted(input)];
 }
 
 export function timestampArgs(input: string): string[] {
-  return ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-read_intervals", `%+#${TIMESTAMP_SAMPLE}`, "-of", "csv=p=0", "-i", input];
+  return ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-read_intervals", `%+#${TIMESTAMP_SAMPLE}`, "-of", "csv=p=0", ...whitelisted(input)];
 }
 
 /** "30000/1001" → 29.97; "0/0", absent or nonsense → null. */

@@ -38,6 +38,8 @@ export interface EncodeJob {
   slots: number;
 }
 
+import { JOIN_FORMATS, whitelisted } from "./formats";
+
 const HEAD = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"];
 /** Video only: the first video stream, no audio, subtitles or data. */
 const VIDEO_ONLY = ["-map", "0:v:0", "-an", "-sn", "-dn"];
@@ -79,7 +81,7 @@ export function normaliseArgv(facts: SourceFacts, outDir: string, title: string,
   return [
     ...HEAD,
     ...decodeThreads(slots),
-    "-i", fileArg(facts.content.source!),
+    ...whitelisted(fileArg(facts.content.source!)),
     ...VIDEO_ONLY,
     "-vf", normaliseFilters(facts).join(","),
     "-c:v", "ffv1", "-level", "3", "-g", "1", "-slicecrc", "1",
@@ -173,7 +175,7 @@ export function encodeArgv(facts: SourceFacts, job: EncodeJob, outDir: string): 
     // Input options: seeking before -i is fast and, since the chunk is re-encoded, frame-accurate.
     ...(chunk === null ? [] : ["-ss", secs(chunk.start), "-t", secs(chunk.seconds)]),
     ...decodeThreads(job.slots),
-    "-i", fileArg(encodeInput(facts, outDir, job.title)),
+    ...whitelisted(fileArg(encodeInput(facts, outDir, job.title))),
     ...VIDEO_ONLY,
     "-vf", filters.join(","),
     "-c:v", recipe.encoder,
@@ -204,7 +206,7 @@ export function audioArgv(facts: SourceFacts, profile: AudioProfile, outDir: str
   return [
     ...HEAD,
     "-threads", "1",
-    "-i", fileArg(facts.content.source!),
+    ...whitelisted(fileArg(facts.content.source!)),
     "-map", "0:a:0", "-vn", "-sn", "-dn",
     "-af", "apad",
     "-t", secs(facts.content.duration),
@@ -228,7 +230,7 @@ export function joinArgv(outDir: string, title: string, deliverable: string, ren
   return [
     ...HEAD,
     "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,data",
-    "-i", concatList(parts),
+    ...whitelisted(concatList(parts), JOIN_FORMATS),
     "-map", "0", "-c", "copy",
     "-f", "mp4", fileArg(renditionPath(outDir, title, deliverable, rendition, null)),
   ];

@@ -7,6 +7,7 @@
 // is in vps's commands, so none is taken. Each refusal names the argument (its index in `args`,
 // counted from 0 as in the job's JSON) and what is wrong with it. Pure. Used by src/farm/validate.ts.
 import { posix } from "node:path";
+import { JOIN_FORMATS, SOURCE_FORMATS } from "../encode/formats";
 import { ENCODERS, VP9_OPTIONS } from "../encode/encoders";
 import { MPD_NAME } from "../package/dash";
 import { PARTIAL_SUFFIX } from "../run/layout";
@@ -60,6 +61,7 @@ const OPTIONS = new Map<string, Value | null>([
   ["-f", oneOf(...INPUT_FORMATS, ...OUTPUT_FORMATS)],
   ["-safe", SWITCH],
   ["-protocol_whitelist", oneOf("file,data")],
+  ["-format_whitelist", oneOf(SOURCE_FORMATS, JOIN_FORMATS)],
   ["-ss", SECONDS],
   ["-t", SECONDS],
   ["-map", token(/^\d{1,3}(:[va](:\d{1,3})?)?$/, "a stream map like 0:v:0")],
@@ -160,6 +162,9 @@ function inputGroupProblem(group: ReadonlyMap<string, string>, input: string): s
   if (format !== undefined && !INPUT_FORMATS.includes(format)) return `read as -f ${format}: vps names an input's format only for its concat list`;
   if (list !== (format === "concat")) return list ? "a data: list without -f concat before it" : "-f concat reads only the data: list vps writes, not a list file";
   if (!list && (group.has("-safe") || group.has("-protocol_whitelist"))) return "-safe and -protocol_whitelist go only with the concat list";
+  // Without it a file named like a video that is really a playlist makes ffmpeg read the files it names (src/encode/formats.ts).
+  const formats = list ? JOIN_FORMATS : SOURCE_FORMATS;
+  if (group.get("-format_whitelist") !== formats) return `every input is read with -format_whitelist ${formats} before it, as vps writes it; found ${group.has("-format_whitelist") ? group.get("-format_whitelist") : "none"}`;
   return null;
 }
 
@@ -169,7 +174,7 @@ function outputProblem(job: FfmpegJob, group: ReadonlyMap<string, string>): stri
   const arg = job.args[i]!;
   const format = group.get("-f");
   if (format === undefined || !OUTPUT_FORMATS.includes(format)) return at(i, arg, `the output's format must be named (-f ${OUTPUT_FORMATS.join(", -f ")}), found ${format === undefined ? "none" : `-f ${format}`}`);
-  if (group.has("-safe") || group.has("-protocol_whitelist")) return at(i, arg, "-safe and -protocol_whitelist go only with the concat list, not the output");
+  if (group.has("-safe") || group.has("-protocol_whitelist") || group.has("-format_whitelist")) return at(i, arg, "-safe, -protocol_whitelist and -format_whitelist go only with an input, not the output");
   const why = pathProblem(job.output);
   if (why !== null) return `output ${shown(job.output, 1000)}: ${why}`;
   if (!posix.basename(job.output).startsWith(".") || !job.output.endsWith(PARTIAL_SUFFIX)) {

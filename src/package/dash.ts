@@ -4,6 +4,7 @@
 // (SegmentTemplate with a SegmentTimeline). The HLS playlists are written by vps over the very
 // same segments (src/package/hls.ts), from what the segments measure. Pure.
 import { fileArg } from "../encode/argv";
+import { whitelisted } from "../encode/formats";
 
 export interface PackageInput {
   /** The checked rendition or audio file. */
@@ -31,7 +32,7 @@ export function adaptationSets(inputs: readonly PackageInput[]): string {
 export function dashArgv(inputs: readonly PackageInput[], segmentSeconds: number, outDir: string): string[] {
   return [
     "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-    ...inputs.flatMap((x) => ["-i", fileArg(x.file)]),
+    ...inputs.flatMap((x) => whitelisted(fileArg(x.file))),
     ...inputs.flatMap((x, i) => ["-map", `${i}:${x.kind === "video" ? "v" : "a"}:0`]),
     "-c", "copy",
     "-f", "dash",

@@ -91,6 +91,18 @@ describe("vps plan with source files", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("refuses a source that is really a playlist naming files elsewhere (ffmpeg would read them), at its place", () => {
+    // An HLS playlist called .mp4: ffmpeg probes contents, not names, and would follow it outside this folder.
+    makeClip(dir, "outside", lavfi("testsrc2=size=160x90:rate=10"), 1);
+    writeFileSync(join(dir, "disguised.mp4"), `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n${join(dir, "outside.mp4")}\n#EXT-X-ENDLIST\n`);
+    const w = join(dir, "disguised.yaml");
+    writeFileSync(w, WORKLOAD.replace("source: clip.mp4", "source: disguised.mp4"));
+    const r = vpsWith(null, "plan", w, "--no-cache");
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim()).toMatch(new RegExp(`^${w}:7:24 titles\\[0\\]\\.content\\.source: expected a video file ffmpeg can read, found .*disguised\\.mp4: .*Invalid argument`));
+  });
+
   it("exits 3 with a clear message when ffprobe crashes or is missing", () => {
     const bin = tempDir();
     writeFileSync(join(bin, "ffprobe"), "#!/bin/sh\nkill -SEGV $$\n");

@@ -36,7 +36,7 @@ describe("encodeArgv", () => {
     const r = recipe("h264-sdr/film-grain");
     expect(encodeArgv(facts(), job(r, "720p"), "out")).toEqual([
       "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-      "-threads", "4", "-i", "/media/ep.mov",
+      "-threads", "4", "-format_whitelist", "mov,matroska,mpegts,mpeg,avi,mxf,flv,yuv4mpegpipe,h264,hevc,ivf", "-i", "/media/ep.mov",
       "-map", "0:v:0", "-an", "-sn", "-dn",
       "-vf", "setsar=r=sar:max=10000,scale=1280:720:flags=lanczos",
       "-c:v", "libx264", "-preset", "slow", "-tune", "grain",
@@ -111,7 +111,7 @@ describe("encodeArgv", () => {
     const c = chunkOf(3600, 2);
     expect(c).toEqual({ index: 2, start: 480, seconds: 240 });
     const argv = encodeArgv(facts({ duration: 3600 }), job(recipe("h264-sdr/generic"), "720p", { chunk: c }), "out");
-    expect(argv.slice(5, 13)).toEqual(["-ss", "480.000", "-t", "240.000", "-threads", "4", "-i", "/media/ep.mov"]);
+    expect(argv.slice(5, 15)).toEqual(["-ss", "480.000", "-t", "240.000", "-threads", "4", "-format_whitelist", "mov,matroska,mpegts,mpeg,avi,mxf,flv,yuv4mpegpipe,h264,hevc,ivf", "-i", "/media/ep.mov"]);
     expect(argv.at(-1)).toBe("out/ep/h264-sdr/720p.c002.mp4");
   });
 
@@ -142,7 +142,7 @@ describe("normaliseArgv and joinArgv", () => {
     const f = facts({}, { interlaced: true, fieldOrder: "tt", variableFrameRate: true, fps: 29.97, pixelFormat: "yuv422p" });
     expect(normaliseArgv(f, "out", "ep", 1)).toEqual([
       "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-      "-threads", "1", "-i", "/media/ep.mov",
+      "-threads", "1", "-format_whitelist", "mov,matroska,mpegts,mpeg,avi,mxf,flv,yuv4mpegpipe,h264,hevc,ivf", "-i", "/media/ep.mov",
       "-map", "0:v:0", "-an", "-sn", "-dn",
       "-vf", "bwdif=mode=send_frame:parity=auto:deint=all,fps=30000/1001,format=yuv420p",
       "-c:v", "ffv1", "-level", "3", "-g", "1", "-slicecrc", "1",
@@ -154,7 +154,7 @@ describe("normaliseArgv and joinArgv", () => {
   it("joins chunks by stream copy from a concat list in a data: URL (no list file to write)", () => {
     expect(joinArgv("out", "ep", "h264-sdr", "720p", 2)).toEqual([
       "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-      "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,data",
+      "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,data", "-format_whitelist", "concat,mov",
       "-i", "data:text/plain,file 'file:out/ep/h264-sdr/720p.c000.mp4'\nfile 'file:out/ep/h264-sdr/720p.c001.mp4'",
       "-map", "0", "-c", "copy",
       "-f", "mp4", "out/ep/h264-sdr/720p.mp4",
@@ -165,7 +165,7 @@ describe("normaliseArgv and joinArgv", () => {
     expect(fileArg("concat:a.mp4")).toBe("file:concat:a.mp4");
     expect(fileArg("/media/a.mp4")).toBe("/media/a.mp4");
     expect(renditionPath("./out/", "ep", "av1", "1080p", null)).toBe("out/ep/av1/1080p.mp4");
-    expect(joinArgv("it's", "ep", "av1", "1080p", 2)[12]).toContain("file 'file:it'\\''s/ep/av1/1080p.c000.mp4'");
+    expect(joinArgv("it's", "ep", "av1", "1080p", 2)[14]).toContain("file 'file:it'\\''s/ep/av1/1080p.c000.mp4'");
   });
 });
 

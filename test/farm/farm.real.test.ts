@@ -3,11 +3,12 @@
 // every task runs on some worker and the titles are published whole; a worker killed with SIGKILL
 // mid-encode loses its try (its ffmpeg dies with it), and the task is run again by a worker that
 // joined later, with nothing of the dead try left behind.
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ConnectionOptions, Queue, QueueEvents } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FarmStatus } from "../../src/cli/farm";
+import { SOURCE_FORMATS } from "../../src/encode/formats";
 import { liveWorkers } from "../../src/farm/coordinator";
 import { PREFIX, PROTOCOL, workerQueue } from "../../src/farm/protocol";
 import { connect, parseRedisUrl } from "../../src/farm/redis";
@@ -254,6 +255,20 @@ describe("vps worker: a hostile job put straight on its queue", () => {
       }
       expect(filesUnder(shared).sort()).toEqual(["in.mp4"]);
       expect(existsSync(join(shared, "..", "pwned.mp4"))).toBe(false);
+
+      // A job exactly as vps writes it, reading a planted "video" that is an HLS playlist naming a
+      // file outside the shared dir: ffmpeg, told vps's containers, refuses to follow it.
+      const outside = join(tempDir(), "secret.mp4");
+      makeSourceWithAudio(outside, "160x90", 1);
+      writeFileSync(join(shared, "planted.mp4"), `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n${outside}\n#EXT-X-ENDLIST\n`);
+      const output = ".copy.mp4.t.partial";
+      const planted = { ...job, output, args: ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-format_whitelist", SOURCE_FORMATS, "-i", "planted.mp4", "-c", "copy", "-f", "mp4", output] };
+      const added = await queue.add("cpu", planted, { jobId: "planted" });
+      const result = (await added.waitUntilFinished(events, 20_000)) as { ok: boolean; reason: string };
+      expect(result.ok).toBe(false);
+      expect(result.reason).toMatch(/Format not on whitelist/);
+      // (A job with no output check names a folder, which the worker makes first: it stays empty.)
+      expect(filesUnder(shared).sort()).toEqual(["in.mp4", "planted.mp4"]);
     } finally {
       await events.close();
       await queue.close();

@@ -3,6 +3,7 @@
 // use to run another program, reach outside the shared directory or open a network stream.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { SOURCE_FORMATS } from "../../src/encode/formats";
 import { encodeArgv } from "../../src/encode/argv";
 import type { FfmpegJob } from "../../src/farm/protocol";
 import { checkJob } from "../../src/farm/validate";
@@ -76,10 +77,10 @@ describe("checkJob: hostile and malformed payloads are refused with the reason",
   const dangerous: [string, () => unknown, RegExp][] = [
     ["../ in the output", () => withArgs((a) => [...a.slice(0, -1), "../../etc/.x.partial"], { output: "../../etc/.x.partial" }), /output "\.\.\/\.\.\/etc\/\.x\.partial": climbs out with \.\./],
     ["an output elsewhere than the job's", () => withArgs((a) => [...a.slice(0, -1), "out/published/ep-101/.x.partial"]), /the output must be the job's own/],
-    ["an output that reads as an option", () => withArgs((a) => [...a.slice(0, -1), "-x/.o.partial"], { output: "-x/.o.partial" }), /^argument 40 \("-x\/\.o\.partial"\): starts with - \(ffmpeg would read it as an option\)/],
+    ["an output that reads as an option", () => withArgs((a) => [...a.slice(0, -1), "-x/.o.partial"], { output: "-x/.o.partial" }), /^argument 42 \("-x\/\.o\.partial"\): starts with - \(ffmpeg would read it as an option\)/],
     ["an output with a colon but no file:", () => withArgs((a) => [...a.slice(0, -1), "a:b/.o.partial"], { output: "a:b/.o.partial" }), /the output must be the job's own/],
     ["a final name as the output", () => withArgs((a) => [...a.slice(0, -1), "out/published/ep-101/720p.mp4"], { output: "out/published/ep-101/720p.mp4" }), /not a try's temporary name/],
-    ["an absolute input", () => reading("/etc/passwd"), /^argument 8 \("\/etc\/passwd"\): an absolute path; a job names files relative to the shared directory/],
+    ["an absolute input", () => reading("/etc/passwd"), /^argument 10 \("\/etc\/passwd"\): an absolute path; a job names files relative to the shared directory/],
     ["an absolute file: input", () => reading("file:/etc/passwd"), /an absolute path/],
     ["an http input", () => reading("http://evil.example/x.mp4"), /names the protocol "http:"/],
     ["a concat: input", () => reading("concat:out/a.mp4|/etc/passwd"), /names the protocol "concat:"/],
@@ -96,7 +97,7 @@ describe("checkJob: hostile and malformed payloads are refused with the reason",
     ["a lavfi input", () => reading("-f", "lavfi", "movie=/etc/passwd"), /expected one of concat, matroska, mp4, dash \(the value of -f\)/],
     ["a wider protocol whitelist", () => reading("-f", "concat", "-protocol_whitelist", "file,data,http", "data:text/plain,file 'file:a.mp4'"), /expected one of file,data/],
     ["a shell command after the output", () => withArgs((a) => [...a.slice(0, -1), "out.mp4; rm -rf /"], { output: "out.mp4; rm -rf /" }), /holds the shell metacharacter ";"/],
-    ["a command substitution", () => reading("$(reboot)"), /^argument 8 \("\$\(reboot\)"\): holds the shell metacharacter "\$"/],
+    ["a command substitution", () => reading("$(reboot)"), /^argument 10 \("\$\(reboot\)"\): holds the shell metacharacter "\$"/],
     ["a backtick in a value", () => setValue("-preset", "`id`"), /holds the shell metacharacter "`"/],
     ["-dump_attachment", () => plus("-dump_attachment:t", ""), /"-dump_attachment:t"\): not an option vps writes/],
     ["-vstats_file", () => plus("-vstats_file", "x.log"), /"-vstats_file"\): not an option vps writes/],
@@ -118,7 +119,12 @@ describe("checkJob: hostile and malformed payloads are refused with the reason",
     ["a params list that is not pairs", () => setValue("-x264-params", "ref=4::bframes"), /is not a key=value pair/],
     ["an option as a value", () => setValue("-preset", "-vstats_file"), /starts with - \(an option where a value was expected\)/],
     ["a negative number where none is legal", () => setValue("-threads", "-1"), /expected a thread count/],
-    ["a format given twice (the later one wins in ffmpeg)", () => plus("-f", "dash"), /^argument 40 \("-f"\): given twice for one file/],
+    // A file named like a video that is an HLS playlist would make ffmpeg read what it names (src/encode/formats.ts).
+    ["an input read without -format_whitelist", () => withArgs((a) => a.filter((x, i) => x !== "-format_whitelist" && a[i - 1] !== "-format_whitelist")), /^argument 8 \("uploads\/ep 1 \(final\)\.mov"\): every input is read with -format_whitelist mov,matroska,.* before it, as vps writes it; found none/],
+    ["a -format_whitelist that lets a playlist through", () => setValue("-format_whitelist", "hls,mov"), /^argument 8 \("hls,mov"\): .*\(the value of -format_whitelist\)/],
+    ["the join's whitelist on a plain input", () => setValue("-format_whitelist", "concat,mov"), /every input is read with -format_whitelist mov,matroska,/],
+    ["a -format_whitelist on the output", () => plus("-format_whitelist", SOURCE_FORMATS), /-format_whitelist go only with an input, not the output/],
+    ["a format given twice (the later one wins in ffmpeg)", () => plus("-f", "dash"), /^argument 42 \("-f"\): given twice for one file/],
     ["an unknown encoder", () => setValue("-c:v", "librav1e"), /expected one of ffv1, libx264/],
     ["no output format", () => withArgs((a) => a.filter((x, i) => x !== "-f" && a[i - 1] !== "-f")), /the output's format must be named/],
     ["an option without a value", () => plus("-tag:v"), /"-tag:v"\): has no value \(the next argument is the output\)/],
@@ -144,7 +150,7 @@ describe("checkJob: hostile and malformed payloads are refused with the reason",
     ["a NUL byte in an argument", () => setValue("-preset", "medium\u0000"), /^argument \d+ \("medium\\u0000"\): holds a NUL byte/],
     ["a line break in the task id", () => base({ task: "t\nFAKE LOG LINE" }), /^task "t\\nFAKE LOG LINE" holds a control character/],
     ["a huge args array", () => base({ args: Array.from({ length: 100_000 }, () => "-y") }), /^args must NOT have more than 400 items, found an array of 100000/],
-    ["a huge argument", () => setValue("-x264-params", `ref=${"1".repeat(70_000)}`), /^argument 21 must NOT have more than 65536 characters/],
+    ["a huge argument", () => setValue("-x264-params", `ref=${"1".repeat(70_000)}`), /^argument 23 must NOT have more than 65536 characters/],
     ["a huge argument in bytes", () => setValue("-preset", "é".repeat(40_000)), /bytes, at most 65536/],
     ["an expectation of neither kind", () => base({ expect: { codec: "h264" } as FfmpegJob["expect"] }), /^expect has no field "width"/],
     ["an expectation with more fields", () => base({ expect: { codec: "aac", channels: 2, durationSeconds: 1, fps: 24, file: "/x" } as FfmpegJob["expect"] }), /^expect has a field "file"/],
