@@ -11,7 +11,8 @@ import { type Command, InvalidArgumentError } from "commander";
 import { encodeLookup, taskCommands } from "../encode/commands";
 import { loadRecipeDir } from "../load/recipes";
 import { loadMeasuredWorkload } from "../load/sources";
-import type { Capacity, Plan, Workload } from "../model";
+import type { Capacity, Plan, RecipeBook, Workload } from "../model";
+import { poolsUsed } from "../pipeline/count";
 import { assemblePlan, createScheduler, type PlanOptions } from "../plan/build";
 import { createWallClock, drive } from "../run/driver";
 import { jsonOutput, logOutput, type RunOutput } from "../run/events";
@@ -101,8 +102,8 @@ const inside = (dir: string, path: string) => {
   return r === "" || (!r.startsWith("..") && !isAbsolute(r));
 };
 
-/** Connects to the farm and waits (up to --wait-workers) for a worker of every pool the workload declares. */
-async function openFarm(flags: RunFlags, workload: Workload, out: string): Promise<{ farm: Farm; workers: WorkerRecord[] }> {
+/** Connects to the farm and waits (up to --wait-workers) for a worker of every pool the workload's tasks run on. */
+async function openFarm(flags: RunFlags, workload: Workload, book: RecipeBook, out: string): Promise<{ farm: Farm; workers: WorkerRecord[] }> {
   if (!flags.sharedDir) throw new InputError("--queue needs --shared-dir: the directory every worker sees, holding the sources and --out-dir");
   const shared = resolve(flags.sharedDir);
   if (!existsSync(shared)) throw new InputError(`--shared-dir ${flags.sharedDir} does not exist`);
@@ -112,7 +113,8 @@ async function openFarm(flags: RunFlags, workload: Workload, out: string): Promi
   const target = parseRedisUrl(flags.queue!);
   const farm = new Farm(target, shared, (line) => process.stderr.write(`vps: ${line}\n`));
   await farm.open();
-  const pools = workload.capacity.pools.map((p) => p.id);
+  // Only the pools some task runs on: a declared gpu pool the workload never uses waits for no one.
+  const pools = poolsUsed(workload, book);
   process.stderr.write(`vps: waiting up to ${flags.waitWorkers} s for workers of ${pools.join(", ")} on ${target.shown}\n`);
   const workers = await farm.waitForWorkers(pools, flags.waitWorkers * 1000);
   if (workers.length === 0) {
@@ -149,7 +151,7 @@ export async function runRun(file: string, flags: RunFlags): Promise<void> {
   const measured = await loadMeasuredWorkload(file, book, { cacheDir: cacheDirOf(flags) });
   const loaded = withEventsFile(measured.workload, flags.events);
   const layout = runLayout(flags.outDir);
-  const farm = flags.queue ? await openFarm(flags, loaded, layout.out) : null;
+  const farm = flags.queue ? await openFarm(flags, loaded, book, layout.out) : null;
   try {
     await runWith(flags, { ffmpeg, costModel, book, measured, loaded, layout, farm });
   } finally {

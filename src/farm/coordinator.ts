@@ -74,6 +74,8 @@ export class Farm {
   private wake: () => void = () => {};
   private timer: NodeJS.Timeout | undefined;
   private seq = 0;
+  /** Per task (by index): the workers its tries failed on in this run. */
+  private readonly failedOn = new Map<number, Set<string>>();
 
   constructor(
     private readonly target: RedisTarget,
@@ -96,8 +98,8 @@ export class Farm {
 
   /**
    * Waits until every pool in `pools` has a live worker, or `ms` passed; returns the workers then.
-   * A pool no task uses still counts: the caller passes the workload's pools, and a pool left
-   * without a worker is reported (checkPools) only when a task needs it.
+   * The caller passes the pools the workload's tasks run on (a declared pool nothing uses waits for
+   * no one); a needed pool still without a worker is reported by checkPools.
    */
   async waitForWorkers(pools: readonly string[], ms: number): Promise<WorkerRecord[]> {
     const until = performance.now() + ms;
@@ -233,7 +235,27 @@ export class Farm {
       tryPath: (final, x) => partialPath(final, `${this.runId}-${x.task.idx}-${x.try}`),
       run: (x, signal) => this.send(x, signal),
       adopt: (h, x, signal) => this.adopt(h, x, signal),
+      beforeRetry: (t) => this.elsewhere(t),
     };
+  }
+
+  /**
+   * A try failed on its worker: the next one goes to another worker with room, if there is one it
+   * has not failed on, so one machine's broken ffmpeg or disk is not taken for the command's fault.
+   */
+  private elsewhere(t: SimTask): void {
+    const sched = this.sched!;
+    const nodes = sched.state.nodes[t.poolIdx]!;
+    const failed = nodes[t.node]?.id;
+    if (failed === undefined) return;
+    const avoid = this.failedOn.get(t.idx) ?? new Set<string>();
+    avoid.add(failed);
+    this.failedOn.set(t.idx, avoid);
+    if (sched.moveNode(t.idx, avoid)) this.log(`${t.task.id} failed on worker ${this.nameOf(failed)}: its next try goes to ${this.nameOf(nodes[t.node]!.id)}`);
+  }
+
+  private nameOf(instance: string): string {
+    return this.known.get(instance)?.name ?? instance;
   }
 
   /**

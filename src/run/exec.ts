@@ -49,6 +49,8 @@ export interface Exec {
    * job is gone, failed, ran another command, or its worker is lost): the task runs as usual.
    */
   adopt?(h: HandedOver, x: FfmpegTry, signal: AbortSignal): Promise<TryResult | null>;
+  /** Before a task's next try after a failed one (a retry, a fallback): a farm moves it to another worker if one has room. */
+  beforeRetry?(task: SimTask): void;
 }
 
 /** Runs a job's command and checks its output: on this machine for `vps run`, on the worker for a farm. */

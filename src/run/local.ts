@@ -237,6 +237,8 @@ export class LocalRunner implements TaskRunner {
     if (adopted) return adopted;
     let last: Attempt = { ok: false, reason: "not tried" };
     for (let i = 1; i <= this.opts.maxTries; i++) {
+      // After a failure in this launch (not a lost try: that one starts over wherever it is placed).
+      if (i > 1) this.exec.beforeRetry?.(t);
       last = await this.tryOnce(t, record, out, t.task, signal);
       if (last.ok || last.interrupted || last.lost) return last;
       if (i < this.opts.maxTries) {
@@ -253,6 +255,7 @@ export class LocalRunner implements TaskRunner {
     for (const fallback of this.fallbacks(t)) {
       record.fallback = fallback.label;
       this.ctx.report({ type: "task:fallback", task: t.task.id, fallback: fallback.label, reason: last.reason });
+      this.exec.beforeRetry?.(t);
       last = await this.tryOnce(t, record, out, fallback.task, signal, fallback.encoder);
       if (!last.ok && (last.interrupted || last.lost)) return last;
       if (last.ok) {

@@ -87,6 +87,25 @@ export function loseNode(state: SimState, pool: string, id: string): SimTask[] {
   return lost;
 }
 
+/**
+ * A running task's next try goes to another live node of its pool with room for it, one not in
+ * `avoid` (where it already failed): a farm retries a command elsewhere before it blames the
+ * command. Tightest fit, as placeOn. False when no such node has the free slots: it stays put.
+ */
+export function moveNode(state: SimState, t: SimTask, avoid: ReadonlySet<string>): boolean {
+  if (t.state !== TaskState.Running) throw new InternalError(`moveNode: task ${t.task.id} is not running`);
+  const nodes = state.nodes[t.poolIdx]!;
+  let pick = -1;
+  nodes.forEach((n, i) => {
+    if (i !== t.node && n.live && !avoid.has(n.id) && n.free >= t.task.slots && (pick < 0 || n.free < nodes[pick]!.free)) pick = i;
+  });
+  if (pick < 0) return false;
+  nodes[t.node]!.free += t.task.slots;
+  nodes[pick]!.free -= t.task.slots;
+  t.node = pick;
+  return true;
+}
+
 /** A running task goes back to ready, as if it had not started (its slot time so far counts as busy). */
 export function requeue(state: SimState, t: SimTask): void {
   const title = state.titles[t.titleIdx]!;

@@ -19,7 +19,7 @@ import { refreshLaxities, updateProjection } from "./projection";
 import { createState, type SimState, type SimTask, type SimTitle, TaskState } from "./state";
 import type { TraceSink } from "./trace";
 import { type Allocation, PREDICTIVE } from "./allocate";
-import { addNode, loseNode, requeue, setNodes } from "./nodes";
+import { addNode, loseNode, moveNode, requeue, setNodes } from "./nodes";
 
 export interface SchedulerInput {
   pools: Pool[];
@@ -182,6 +182,11 @@ export class Scheduler {
     const lost = loseNode(this.state, pool, id);
     this.refreshAll();
     return lost;
+  }
+
+  /** A running task's next try on another node with room, not one of `avoid` (farm retries); false: it stays. */
+  moveNode(taskIdx: number, avoid: ReadonlySet<string>): boolean {
+    return moveNode(this.state, this.task(taskIdx, TaskState.Running), avoid);
   }
 
   /** A running task's try was lost without its node (its job vanished from the queue): it is ready again. */

@@ -49,8 +49,10 @@ function workerOn(url: string, shared: string, name: string, ...flags: string[])
 const logOf = (w: Running) => logs.get(w)!();
 const expectExit = (r: Run, code: number) => expect(r.status, `exit ${r.status}, stderr:\n${r.stderr}`).toBe(code);
 
+/** Two titles on h264-sdr (the cpu pool); the workload also declares a gpu pool that nothing runs on. */
 function sharedWithTitles(): string {
-  const shared = tempDir({ "w.yaml": workloadYaml([{ id: "a", tier: "premium", source: "a.mp4" }, { id: "b", tier: "ugc", source: "b.mp4" }]) });
+  const yaml = workloadYaml([{ id: "a", tier: "premium", source: "a.mp4" }, { id: "b", tier: "ugc", source: "b.mp4" }]).replace("pools: { cpu: 2 }", "pools: { cpu: 2, gpu: 1 }");
+  const shared = tempDir({ "w.yaml": yaml });
   makeSourceWithAudio(join(shared, "a.mp4"), "640x360", 2);
   makeSourceWithAudio(join(shared, "b.mp4"), "320x180", 1);
   return shared;
@@ -79,6 +81,8 @@ describe("vps run --queue: two workers", () => {
 
   it("publishes every title, each rendition made by one of the workers", () => {
     expectExit(r, 0);
+    // The gpu pool no task runs on is not waited for (it cost the whole --wait-workers).
+    expect(r.stderr).toMatch(/^vps: waiting up to 30 s for workers of cpu on /m);
     const out = join(shared, "out");
     expect(publishedRungs(out)).toEqual(["a/h264-sdr/240p.m3u8", "a/h264-sdr/360p.m3u8", "b/h264-sdr/240p.m3u8"]);
     const encodes = reportOf(out).tasks.filter((t) => t.kind === "encode" || t.kind === "audio");
@@ -222,6 +226,33 @@ describe.each([
     const t = reportOf(out).tasks.find((x) => x.id === "a/encode/h264-sdr/360p")!;
     expect(t.output?.frames).toBe(48);
     expect(filesUnder(out).filter((f) => f.includes(".partial"))).toEqual([]);
+  });
+});
+
+describe("vps run --queue: a task failing on one worker", () => {
+  let shared: string;
+  let r: Run;
+  beforeAll(async () => {
+    shared = sharedWithTitles();
+    // This machine's ffmpeg crashes on b's 240p every time; another machine's is fine.
+    const broken = worker(shared, "broken", "--ffmpeg", cuedFfmpeg(shared, { "b/h264-sdr/240p": "crash" }, 0));
+    await waitFor("the broken worker ready", () => logOf(broken).includes("ready"));
+    const run = coordinator(shared, "--retry-delay", "3", "--max-tries", "5");
+    await waitFor("b's 240p to fail there", () => logOf(broken).includes("failed b/encode/h264-sdr/240p"), 60_000);
+    const good = worker(shared, "good");
+    r = await run.done;
+    broken.child.kill("SIGTERM");
+    good.child.kill("SIGTERM");
+  }, 240_000);
+
+  it("is tried again on another worker, where it succeeds: no fallback, the title published", () => {
+    expectExit(r, 0);
+    expect(r.stderr).toMatch(/b\/encode\/h264-sdr\/240p failed on worker broken: its next try goes to good/);
+    const t = reportOf(join(shared, "out")).tasks.find((x) => x.id === "b/encode/h264-sdr/240p")!;
+    expect(t.worker).toBe("good");
+    expect(t.tries).toBeGreaterThanOrEqual(2);
+    expect(t.fallback).toBeUndefined();
+    expect(publishedRungs(join(shared, "out"))).toContain("b/h264-sdr/240p.m3u8");
   });
 });
 

@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import { loadEventsText } from "../../src/load/analytics";
 import { loadRecipeText } from "../../src/load/recipes";
 import { loadWorkloadText } from "../../src/load/workload";
-import { countTasks } from "../../src/pipeline/count";
+import { countTasks, poolsUsed } from "../../src/pipeline/count";
 import { expandTitle } from "../../src/pipeline/expand";
 import { buildPlan } from "../../src/plan/build";
 import { generateWorkload } from "../../src/scenario/generate";
@@ -144,5 +144,13 @@ describe("scenarios", () => {
   test("cohorts that would generate more titles than a workload may hold are refused with the figure", () => {
     const text = scenarioYaml().replace("rate: 20", "rate: 60000");
     expect(inputErrorLines(() => loadScenarioText("s.yaml", text)).join("\n")).toMatch(/expected at most 100,000 titles in a cohort, found 120,000 expected/);
+  });
+});
+
+describe("poolsUsed", () => {
+  test("names the pools tasks run on, in the capacity's order: not a declared pool nothing uses", () => {
+    const w = loadWorkloadText("w.yaml", BASE_WORKLOAD.replace("cpu: 64", "gpu: 2\n    cpu: 64\n    spare: 4"), shippedBook());
+    expect(poolsUsed(w, shippedBook())).toEqual(["cpu"]);
+    expect(poolsUsed({ ...w, titles: [] }, shippedBook())).toEqual([]);
   });
 });

@@ -180,4 +180,32 @@ describe("nodes joining and leaving, and what is refused", () => {
     sched.addNode("cpu", "a", 4);
     expect(sched.decide().length).toBeGreaterThan(0);
   });
+
+  test("a failed task's next try moves to another node with room that it has not failed on, or stays", () => {
+    const options: PlanOptions = { policy: "value", seed: null, trace: null };
+    const sched = createScheduler(workload, book, options);
+    sched.setNodes("cpu", [{ id: "a", slots: 1 }, { id: "b", slots: 1 }, { id: "c", slots: 8 }]);
+    sched.advance(0);
+    sched.fireDue();
+    const running = sched.decide();
+    const one = running.find((t) => t.task.slots === 1 && sched.state.nodes[0]![t.node]!.id === "a")!;
+    expect(one, "a 1-slot task on node a").toBeDefined();
+    const free = () => sched.state.nodes[0]!.map((n) => [n.id, n.free]);
+    const before = new Map(free() as [string, number][]);
+    const roomy = sched.state.nodes[0]!.filter((n) => n.id !== "a" && n.free >= 1).map((n) => n.id);
+    // At the start only the six 1-slot analyses are ready: a and b take one each, c the other four.
+    expect(roomy).toEqual(["c"]);
+    expect(sched.moveNode(one.idx, new Set(["a"]))).toBe(true);
+    const to = sched.state.nodes[0]![one.node]!.id;
+    expect(to).toBe("c");
+    // Its slot went with it: a gets one back, c gives one; the pool's total is the same.
+    expect(sched.state.nodes[0]!.find((n) => n.id === "a")!.free).toBe(before.get("a")! + 1);
+    expect(sched.state.nodes[0]!.find((n) => n.id === to)!.free).toBe(before.get(to)! - 1);
+    // Every other node failed it too: it stays where it is.
+    const at = one.node;
+    expect(sched.moveNode(one.idx, new Set(["a", "b", "c"]))).toBe(false);
+    expect(one.node).toBe(at);
+    const queued = sched.state.tasks.find((t) => t.state !== 2 && !running.includes(t))!;
+    expect(() => sched.moveNode(queued.idx, new Set())).toThrow(/not (running|in state)/);
+  });
 });
