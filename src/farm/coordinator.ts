@@ -232,6 +232,7 @@ export class Farm {
       // A lost try may still be writing (a partitioned worker): every try its own temporary name.
       tryPath: (final, x) => partialPath(final, `${this.runId}-${x.task.idx}-${x.try}`),
       run: (x, signal) => this.send(x, signal),
+      nodeOf: (t) => this.sched?.state.nodes[t.poolIdx]?.[t.node]?.id,
     };
   }
 
