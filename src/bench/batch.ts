@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { ExternalError } from "../util/errors";
+import { ExternalError, InputError } from "../util/errors";
 
 export interface Source {
   id: string;
@@ -47,7 +47,11 @@ export function makeSources(opts: { media: string; dir: string; copyMedia?: bool
     ...SHARED.map((f) => () => {
       if (!opts.copyMedia) return join(opts.media, f);
       // A farm's workers see only --shared-dir: the clips go in it.
-      copyFileSync(join(opts.media, f), join(opts.dir, f));
+      try {
+        copyFileSync(join(opts.media, f), join(opts.dir, f));
+      } catch (e) {
+        throw new InputError(`the shared clip ${f} cannot be read from ${opts.media} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): give the clips' folder with --media DIR`);
+      }
       return join(opts.dir, f);
     }),
   ];

@@ -14,7 +14,7 @@ import type { Plan } from "../model";
 import { ExternalError } from "../util/errors";
 import { makeSources, mean, round, type Source, workloadYaml } from "./batch";
 import { handOvers } from "./overhead";
-import { type Child, runVps, startChild, stopAll } from "./procs";
+import { type Child, runVps, startAll, startChild, stopAll } from "./procs";
 
 export interface FarmBatchOptions {
   media: string;
@@ -50,16 +50,9 @@ function withDeadlines(opts: FarmBatchOptions, sources: readonly Source[], batch
   return plain.map((s) => (due.includes(s.id) && finish.get(s.id) != null ? { ...s, deadline: round(1.5 * finish.get(s.id)!, 1) } : s));
 }
 
-async function startWorkers(opts: FarmBatchOptions, n: number): Promise<Child[]> {
+function startWorkers(opts: FarmBatchOptions, n: number): Promise<Child[]> {
   const args = (i: number) => ["worker", "--queue", opts.redisUrl, "--shared-dir", opts.dir, "--pool", "cpu", "--slots", "1", "--name", `bench-w${i + 1}`];
-  const started = await Promise.allSettled(Array.from({ length: n }, (_, i) => startChild(opts.vps, args(i), " ready: ")));
-  const ok = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-  const failed = started.find((s) => s.status === "rejected");
-  if (failed) {
-    await stopAll(ok);
-    throw failed.reason;
-  }
-  return ok;
+  return startAll(Array.from({ length: n }, (_, i) => () => startChild(opts.vps, args(i), " ready: ")));
 }
 
 function summarise(n: number, report: Plan, wallSeconds: number): FarmBatchRun {

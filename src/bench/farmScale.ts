@@ -30,7 +30,7 @@ import type { Scheduler } from "../sched/scheduler";
 import type { SimTask } from "../sched/state";
 import { ExternalError } from "../util/errors";
 import { round } from "./batch";
-import { type Child, startChild, stopAll } from "./procs";
+import { type Child, startAll, startChild, stopAll } from "./procs";
 
 export interface ScaleOptions {
   vps: readonly string[];
@@ -83,18 +83,6 @@ class NoopRunner implements TaskRunner {
 async function noopWorkers(opts: ScaleOptions): Promise<Child[]> {
   const args = (i: number) => ["worker", "--bench-noop", "--queue", opts.redisUrl, "--shared-dir", opts.dir, "--pool", "cpu", "--slots", String(opts.slots), "--name", `noop-w${i + 1}`];
   return startAll(Array.from({ length: opts.workers }, (_, i) => () => startChild(opts.vps, args(i), " ready: ")));
-}
-
-/** Starts every child; if one fails, stops those that started and throws its error. */
-async function startAll(starts: readonly (() => Promise<Child>)[]): Promise<Child[]> {
-  const started = await Promise.allSettled(starts.map((s) => s()));
-  const ok = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-  const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failed) {
-    await stopAll(ok);
-    throw failed.reason;
-  }
-  return ok;
 }
 
 /** The scheduler over the workload on the workers' slots; the driver starts work on the farm. */

@@ -34,6 +34,18 @@ export async function startChild(vps: readonly string[], args: readonly string[]
   };
 }
 
+/** Starts every child; if one fails, stops those that started and throws its error. */
+export async function startAll(starts: readonly (() => Promise<Child>)[]): Promise<Child[]> {
+  const started = await Promise.allSettled(starts.map((s) => s()));
+  const ok = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) {
+    await stopAll(ok);
+    throw failed.reason;
+  }
+  return ok;
+}
+
 /** Stops every child, each by its pid, even when one fails to. */
 export async function stopAll(children: readonly Child[]): Promise<void> {
   await Promise.allSettled(children.map((c) => c.stop()));

@@ -3,6 +3,8 @@
 // part B, no-op tasks through the coordinator and the queue against BullMQ alone (src/bench/farmScale.ts).
 // Each part on its own private redis-server (src/farm/redisServer.ts), stopped at the end.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import chalk from "chalk";
+import Table from "cli-table3";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type FarmBatchRun, farmBatch } from "../bench/farmBatch";
@@ -111,11 +113,13 @@ function formatFarm(r: FarmReport): string {
   const yes = (b: boolean | null) => (b === null ? "not measured" : b ? "met" : "NOT met");
   const pct = (x: number | null) => (x === null ? "—" : `${Math.round(x * 100)}%`);
   const lines = [`bench farm — the bench run batch on local one-slot vps workers through a private redis-server`];
-  lines.push("  workers  wall     premium mean  deadlines  published  hand-overs  overhead median  p99      max");
+  const head = ["workers", "wall", "premium mean", "deadlines", "published", "hand-overs", "overhead median", "p99", "max"];
+  const table = new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } });
   for (const b of r.batch) {
     const premium = b.premiumTurnaround === null ? "—" : `${b.premiumTurnaround} s`;
-    lines.push(`  ${String(b.workers).padEnd(8)} ${`${b.wallSeconds} s`.padEnd(8)} ${premium.padEnd(13)} ${pct(b.deadlineCompliance).padEnd(10)} ${`${b.published}/${b.titles}`.padEnd(10)} ${String(b.overhead.handOvers).padEnd(11)} ${ms(b.overhead.median).padEnd(16)} ${ms(b.overhead.p99).padEnd(8)} ${ms(b.overhead.max)}`);
+    table.push([b.workers, `${b.wallSeconds} s`, premium, pct(b.deadlineCompliance), `${b.published}/${b.titles}`, b.overhead.handOvers, ms(b.overhead.median), ms(b.overhead.p99), ms(b.overhead.max)]);
   }
+  if (r.batch.length > 0) lines.push(table.toString());
   lines.push(`  overhead per task: median ≤ ${r.targets.overheadMedianMs} ms on every farm size: ${yes(r.meets.overheadMedian)}`);
   const s = r.scale;
   if (s === null) return lines.join("\n") + "\n";
