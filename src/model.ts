@@ -348,6 +348,13 @@ export interface PlanTask {
   cpuSeconds?: number;
   /** Farm runs: the worker (`vps worker --name`) whose try made the output. */
   worker?: string;
+  /** Farm runs: the worker instance the scheduler placed the task on (coordinator-side tasks too: they hold its slot). */
+  node?: string;
+  /**
+   * Farm runs: when the accepted try held its slot on the worker, by the worker's clock (ffmpeg's
+   * start to its output checked); start and end above are the coordinator's, hand-overs included.
+   */
+  ran?: { start: Seconds; end: Seconds };
   resumed?: boolean;
   output?: { path: string; bytes: number; sha256: string; frames?: number; duration?: number };
   /** Real runs: the last try's error of a task that failed for good. */

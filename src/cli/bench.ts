@@ -7,7 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { runBench, type RunBenchReport } from "../bench/run";
 import { join, resolve } from "node:path";
-import { type Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { bullmqWorker } from "../bench/farmScale";
+import { type FarmFlags, farmBenchCommand } from "./benchFarm";
 import { priorityReport } from "../bench/priority";
 import { formatCostBench, runCostBench } from "../bench/cost";
 import { allocationBench, type AllocationReport } from "../bench/allocation";
@@ -24,12 +26,15 @@ import { parsePolicy, parsePositive, parseSeed } from "./options";
 import { stableJson } from "./output";
 import { packageRoot, recipesDir, scenariosDir } from "./paths";
 
-const BENCHES = ["scale", "priority", "cost", "recipes", "run"] as const;
+const BENCHES = ["scale", "priority", "cost", "recipes", "run", "farm"] as const;
 const DEFAULT_SCALE_SCENARIO = "peak-hour";
 /** Internal: one measured run, in the process that `scale` spawns. */
 const CHILD = "scale-run";
+/** Internal: one plain BullMQ worker of `farm`'s part B (src/bench/farmScale.ts). */
+const BULLMQ_CHILD = "farm-bullmq-worker";
 
-interface BenchFlags {
+/** `farm`'s own flags are in src/cli/benchFarm.ts. */
+interface BenchFlags extends FarmFlags {
   seed: number;
   scenario: string;
   repeat: number;
@@ -43,8 +48,10 @@ interface BenchFlags {
   seconds?: number;
   jobs?: number;
   media?: string;
-  /** `run`: keep the sources, outputs and reports in this folder. */
+  /** `run`, `farm`: keep the sources, outputs and reports in this folder. */
   keep?: string;
+  /** Only for `farm`'s internal BullMQ worker. */
+  queue?: string;
 }
 
 interface ChildRun extends ScaleRun {
@@ -179,12 +186,23 @@ function formatRunBench(r: RunBenchReport): string {
   ].join("\n") + "\n";
 }
 
+const wholeNumber = (v: string) => Math.max(1, Math.round(parsePositive(v)));
+const parseCounts = (v: string) => v.split(",").map((x) => wholeNumber(x.trim()));
+
+/** The internal BullMQ worker of `farm`: until SIGTERM. */
+async function bullmqChild(flags: BenchFlags): Promise<void> {
+  if (!flags.queue) throw new InvalidArgumentError("farm-bullmq-worker needs --queue");
+  const stop = new AbortController();
+  process.once("SIGTERM", () => stop.abort());
+  await bullmqWorker(flags.queue, flags.noopSlots, stop.signal);
+}
+
 export function registerBench(program: Command): void {
   program
     .command("bench")
     .description(`run a benchmark against its baseline in the same run (${BENCHES.join(", ")})`)
     .argument("<name>", `one of ${BENCHES.join(", ")}`, (v: string) => {
-      if ((BENCHES as readonly string[]).includes(v) || v === CHILD) return v;
+      if ((BENCHES as readonly string[]).includes(v) || v === CHILD || v === BULLMQ_CHILD) return v;
       throw new InvalidArgumentError(`expected one of ${BENCHES.join(", ")}, found "${v}"`);
     })
     .argument("[files...]", "(recipes) video files (default: ../shared/data/media plus synthetic sources)")
@@ -199,10 +217,19 @@ export function registerBench(program: Command): void {
     .option("--seconds <s>", "(recipes) excerpt length in seconds (default 4)", parsePositive)
     .option("--jobs <n>", "(recipes) encodes run side by side (default: cores, at most 4)", (v: string) => Math.max(1, Math.round(parsePositive(v))))
     .option("--media <dir>", "(recipes, run) the shared clips (default: ../shared/data/media)")
-    .option("--keep <dir>", "(run) keep the batch's sources, outputs, run reports and history in this folder")
+    .option("--keep <dir>", "(run, farm) keep the batch's sources, outputs, run reports and history in this folder")
+    .option("--workers <list>", "(farm) farm sizes of the real batch, one-slot workers each", parseCounts, [1, 2, 4])
+    .option("--titles <ids>", "(farm) only these titles of the batch (t01…t12, comma-separated)", (v: string) => v.split(",").map((x) => x.trim()))
+    .option("--tasks <n>", "(farm) no-op tasks through the coordinator and through BullMQ alone", wholeNumber, 10_000)
+    .option("--noop-workers <n>", "(farm) worker processes of the no-op part", wholeNumber, 4)
+    .option("--noop-slots <n>", "(farm) slots (BullMQ concurrency) of each no-op worker", wholeNumber, 4)
+    .addOption(new Option("--part <a|b>", "(farm) only part a (the real batch) or b (no-op tasks)").choices(["a", "b"]))
+    .addOption(new Option("--queue <url>", "(farm-bullmq-worker, internal) the Redis").hideHelp())
     .action(async (name: string, files: string[], flags: BenchFlags) => {
       if (name === "recipes") return runRecipesBenchCommand(files, flags);
       if (name === "run") return runBenchCommand(flags);
+      if (name === "farm") return farmBenchCommand(flags);
+      if (name === BULLMQ_CHILD) return bullmqChild(flags);
       if (name === CHILD) {
         process.stdout.write(JSON.stringify(childRun(flags)));
         return;

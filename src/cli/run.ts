@@ -178,7 +178,8 @@ async function runWith(flags: RunFlags, l: Loaded): Promise<void> {
   let output: RunOutput | null = null;
   const clock = createWallClock();
   // The run's epoch: its times (and the report's) are seconds after it; the workload's offsets (arrivals, deadlines, events) count from it.
-  const startedAt = new Date().getTime();
+  // By the same reading of the clock as a worker's times (src/farm/worker.ts), so run.json's `ran` lines up.
+  const startedAt = Math.round(performance.timeOrigin + performance.now());
   const options: PlanOptions = { policy: flags.policy, seed: null, trace: (e) => output?.trace(e), costModel, commands, warnings: measured.warnings };
   const sched = createScheduler(workload, book, options);
   checkPools(sched, capacity, farm !== null);

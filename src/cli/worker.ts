@@ -2,7 +2,7 @@
 // what it runs then is stopped and started again by the coordinator on another worker.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { type Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { parseRedisUrl } from "../farm/redis";
 import { defaultWorkerName, runWorker } from "../farm/worker";
 import { checkTools } from "../run/preflight";
@@ -17,6 +17,7 @@ interface WorkerFlags {
   sharedDir: string;
   ffmpeg?: string;
   heartbeat: number;
+  benchNoop?: boolean;
 }
 
 const parseSlotCount = (value: string): number => {
@@ -50,6 +51,8 @@ export function registerWorker(program: Command): void {
     .option("--name <name>", "how the farm calls this worker (default: the host name)")
     .option("--ffmpeg <path>", "the ffmpeg to run (default: ffmpeg on PATH)")
     .option("--heartbeat <seconds>", "how often this worker tells the farm it is alive; it counts as lost after three misses", parsePositive, 2)
+    // `vps bench farm` only: checks every job as usual, then runs nothing (src/farm/worker.ts).
+    .addOption(new Option("--bench-noop", "benchmark only: check each job, run nothing, report it done").hideHelp())
     .action(async (flags: WorkerFlags) => {
       const target = parseRedisUrl(flags.queue);
       if (!existsSync(flags.sharedDir)) throw new InputError(`--shared-dir ${flags.sharedDir} does not exist`);
@@ -61,7 +64,7 @@ export function registerWorker(program: Command): void {
       process.once("SIGTERM", onSignal);
       const name = flags.name ?? defaultWorkerName();
       await runWorker(
-        { target, name, pools: workerPools(flags.pool, flags.slots), sharedDir: flags.sharedDir, ffmpeg, heartbeatMs: flags.heartbeat * 1000, log: (l) => process.stderr.write(`vps worker ${name}: ${l}\n`) },
+        { target, name, pools: workerPools(flags.pool, flags.slots), sharedDir: flags.sharedDir, ffmpeg, heartbeatMs: flags.heartbeat * 1000, noop: flags.benchNoop === true, log: (l) => process.stderr.write(`vps worker ${name}: ${l}\n`) },
         stop.signal,
       );
     });

@@ -236,6 +236,7 @@ export class Farm {
       run: (x, signal) => this.send(x, signal),
       adopt: (h, x, signal) => this.adopt(h, x, signal),
       beforeRetry: (t) => this.elsewhere(t),
+      nodeOf: (t) => this.sched?.state.nodes[t.poolIdx]?.[t.node]?.id,
     };
   }
 

@@ -44,8 +44,18 @@ export interface FfmpegJob {
 
 /** A run of ffmpeg that ended; `ok: false` with `check` when ffmpeg succeeded but the output is wrong. */
 export type FfmpegResult =
-  | { ok: true; wallMs: number; cpuMs?: number; bytes?: number; sha256?: string; frames?: number; duration?: number; worker: string }
+  | { ok: true; wallMs: number; cpuMs?: number; bytes?: number; sha256?: string; frames?: number; duration?: number; worker: string; ran?: WorkerSpan }
   | { ok: false; reason: string; worker: string };
+
+/**
+ * When a try really ran on its worker, by the worker's clock (milliseconds since 1970): from just
+ * before ffmpeg started to its output checked, i.e. while it held the slot. The coordinator's own
+ * start and end of the task also count the hand-over both ways; `vps bench farm` tells them apart.
+ */
+export interface WorkerSpan {
+  startMs: number;
+  endMs: number;
+}
 
 /** What a live worker keeps under `vps:farm:worker:<instance>` (expiring: refreshed while it lives). */
 export interface WorkerRecord {

@@ -12,7 +12,7 @@ import { mkdir } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { type ConnectionOptions, type Job, Worker } from "bullmq";
-import { runAndCheck } from "../run/exec";
+import { runAndCheck, type TryResult } from "../run/exec";
 import type { JobProgress } from "../run/process";
 import { type FfmpegResult, PREFIX, PROTOCOL, type WorkerRecord, cancelKey, workerKey, workerQueue } from "./protocol";
 import { connect, ready, type RedisTarget } from "./redis";
@@ -27,10 +27,19 @@ export interface WorkerOptions {
   /** How often the record is refreshed; it expires after three misses (the coordinator's "lost"). */
   heartbeatMs: number;
   log(line: string): void;
+  /**
+   * `vps bench farm` only (`vps worker --bench-noop`, hidden): every job is checked exactly as
+   * usual, then nothing runs and it comes back done at once. Such a worker runs no command at all,
+   * so nothing a job says can do more on it than on a real one; the real path is unchanged.
+   */
+  noop?: boolean;
 }
 
 /** BullMQ's lock on a running job: renewed every half of it while the worker's event loop runs. */
 const LOCK_MS = 30_000;
+
+/** This machine's wall clock in ms since 1970, as the coordinator reads it (same clock on one host; NTP across hosts). */
+const epochMs = (): number => performance.timeOrigin + performance.now();
 
 /** A name BullMQ accepts in a queue name (no colons) and a person can read. */
 export function instanceId(name: string): string {
@@ -78,7 +87,7 @@ export async function runWorker(opts: WorkerOptions, signal: AbortSignal): Promi
     signal.addEventListener("abort", onAbort, { once: true });
     running.set(job.id!, { task: j.task, key: j.key, slots: j.slots, pool: job.name, startedAt: new Date().toISOString(), stop });
     void beat().catch(() => {});
-    opts.log(`start ${j.task} (try ${j.try}, ${j.slots} slot${j.slots === 1 ? "" : "s"})`);
+    if (!opts.noop) opts.log(`start ${j.task} (try ${j.try}, ${j.slots} slot${j.slots === 1 ? "" : "s"})`);
     try {
       const output = join(sharedDir, j.output);
       await mkdir(j.expect === null ? output : dirname(output), { recursive: true });
@@ -90,9 +99,13 @@ export async function runWorker(opts: WorkerOptions, signal: AbortSignal): Promi
         last = now;
         void job.updateProgress({ ...p }).catch(() => {});
       };
-      const result = await runAndCheck({ exe: opts.ffmpeg, args: j.args, output, expect: j.expect, stallTimeoutMs: j.stallTimeoutMs, cwd: sharedDir, dieWithParent: true }, { signal: stop.signal, onProgress });
-      opts.log(`${result.ok ? "done" : "failed"} ${j.task}${result.ok ? ` in ${(result.wallMs / 1000).toFixed(1)} s` : `: ${result.reason}`}`);
-      return { ...result, worker: opts.name } as FfmpegResult;
+      const startMs = epochMs();
+      const result: TryResult = opts.noop
+        ? { ok: true, wallMs: 0 }
+        : await runAndCheck({ exe: opts.ffmpeg, args: j.args, output, expect: j.expect, stallTimeoutMs: j.stallTimeoutMs, cwd: sharedDir, dieWithParent: true }, { signal: stop.signal, onProgress });
+      const ran = { startMs, endMs: epochMs() };
+      if (!opts.noop) opts.log(`${result.ok ? "done" : "failed"} ${j.task}${result.ok ? ` in ${(result.wallMs / 1000).toFixed(1)} s` : `: ${result.reason}`}`);
+      return (result.ok ? { ...result, worker: opts.name, ran } : { ...result, worker: opts.name }) as FfmpegResult;
     } finally {
       running.delete(job.id!);
       jobSignal?.removeEventListener("abort", onAbort);

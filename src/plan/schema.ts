@@ -166,6 +166,14 @@ const planTaskSchema = {
     fallback: { type: "string", description: "Real runs: the fallback the task succeeded or failed with (e.g. preset veryfast)." },
     cpuSeconds: { type: "number", minimum: 0, description: "Real runs: CPU seconds the task's ffmpeg used, sampled from /proc (a lower bound)." },
     worker: { type: "string", description: "Farm runs (vps run --queue): the worker whose try succeeded." },
+    node: { type: "string", description: "Farm runs: the worker instance the scheduler placed the task on (coordinator-side tasks too: they hold its slot)." },
+    ran: {
+      type: "object",
+      additionalProperties: false,
+      required: ["start", "end"],
+      description: "Farm runs: when the accepted try held its slot on the worker, by the worker's clock (start and end are the coordinator's, hand-overs included).",
+      properties: { start: seconds("Seconds after the epoch."), end: seconds("Seconds after the epoch.") },
+    },
     resumed: { const: true, description: "Real runs: finished by an earlier run in the same directory and checked again (not redone)." },
     error: { type: "string", description: "Real runs: the last try's error of a task that failed for good." },
     output: {

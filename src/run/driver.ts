@@ -5,6 +5,7 @@
 // sequence as the simulator's step: advance → completions → the scheduler's own due events →
 // decide → start what it chose. Between instants the driver sleeps until a task ends or the
 // scheduler's next own event (an arrival, a review, an analytics report) is due.
+import { setMaxListeners } from "node:events";
 import type { PartialMode } from "../sched/failure";
 import type { Scheduler } from "../sched/scheduler";
 import type { SimTask } from "../sched/state";
@@ -64,6 +65,8 @@ export async function drive(sched: Scheduler, runner: TaskRunner, clock: Clock, 
   const ended: Ended[] = [];
   const inflight = new Set<Promise<void>>();
   const stop = new AbortController();
+  // Every running task listens on it (a farm runs hundreds at once): no "possible leak" warning past ten.
+  setMaxListeners(0, stop.signal);
   const onAbort = () => stop.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   let bell = alarm();

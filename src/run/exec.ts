@@ -2,6 +2,7 @@
 // (`vps run --queue`, src/farm/remote.ts). The executor (src/run/local.ts) decides what to run,
 // retries and falls back, journals and renames the checked output into place; an Exec only runs
 // the command and checks what it wrote, so the same rules hold on one machine and on many.
+import type { WorkerSpan } from "../farm/protocol";
 import { checkOutput } from "./expect";
 import type { SimTask } from "../sched/state";
 import { type JobOutcome, type JobProgress, runJob } from "./process";
@@ -32,7 +33,7 @@ export interface HandedOver {
 }
 
 export type TryResult =
-  | { ok: true; wallMs: number; cpuMs?: number; bytes?: number; sha256?: string; frames?: number; duration?: number; worker?: string }
+  | { ok: true; wallMs: number; cpuMs?: number; bytes?: number; sha256?: string; frames?: number; duration?: number; worker?: string; ran?: WorkerSpan }
   /**
    * interrupted: stopped here (Ctrl-C), not the command's fault; lost: the worker running it is
    * gone, so the try tells nothing about the command (the scheduler starts the task again).
@@ -51,6 +52,8 @@ export interface Exec {
   adopt?(h: HandedOver, x: FfmpegTry, signal: AbortSignal): Promise<TryResult | null>;
   /** Before a task's next try after a failed one (a retry, a fallback): a farm moves it to another worker if one has room. */
   beforeRetry?(task: SimTask): void;
+  /** A farm: the worker the scheduler placed a started task on (its instance id), for the report. */
+  nodeOf?(task: SimTask): string | undefined;
 }
 
 /** Runs a job's command and checks its output: on this machine for `vps run`, on the worker for a farm. */

@@ -11,6 +11,7 @@ import type { Analysis } from "../content/types";
 import { sha256File } from "../content/analyse";
 import type { SourceFacts } from "../content/normalise";
 import type { EncodeLookup, TaskCommands } from "../encode/commands";
+import type { WorkerSpan } from "../farm/protocol";
 import type { FallbackEncoder, Recipe, Task } from "../model";
 import { type SimState, type SimTask, sourceTitle } from "../sched/state";
 import type { TaskOutcome, TaskRunner } from "./driver";
@@ -85,8 +86,11 @@ export interface TaskRecord {
   /** A package task's package, as title.json describes it. */
   package?: PackageSummary;
   cpuSeconds?: number;
-  /** Farm runs: the worker whose try succeeded. */
+  /** Farm runs: the worker whose try succeeded, and when that try held its slot there (its clock). */
   worker?: string;
+  ran?: WorkerSpan;
+  /** Farm runs: the worker instance the scheduler placed the task on (coordinator-side tasks too). */
+  node?: string;
 }
 
 /** One more way to make a task's output once its tries are spent. */
@@ -141,6 +145,8 @@ export class LocalRunner implements TaskRunner {
 
   async run(t: SimTask, signal: AbortSignal): Promise<TaskOutcome> {
     const record: TaskRecord = { tries: 0, outputs: [] };
+    const node = this.exec.nodeOf?.(t);
+    if (node !== undefined) record.node = node;
     this.records.set(t.task.id, record);
     const result = await this.attempt(t, record, signal);
     if (!result.ok) {
@@ -348,6 +354,7 @@ export class LocalRunner implements TaskRunner {
     await rename(tmp, out.path);
     record.argv = argv;
     if (result.worker) record.worker = result.worker;
+    if (result.ran) record.ran = result.ran;
     const output: OutputRecord = { path: relative(this.opts.layout.work, out.path), bytes: result.bytes!, sha256: result.sha256!, frames: result.frames!, duration: result.duration! };
     return { ok: true, outputs: [output], seconds: result.wallMs / 1000, ...(result.cpuMs === undefined ? {} : { cpuSeconds: result.cpuMs / 1000 }) };
   }

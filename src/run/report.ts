@@ -12,6 +12,8 @@ import type { TaskRecord } from "./local";
 
 /** Adds each task's tries, fallback and output check to the plan's tasks. */
 export function withRunRecords(plan: Plan, records: ReadonlyMap<string, TaskRecord>): Plan {
+  const epochMs = Date.parse(plan.epoch);
+  const sinceEpoch = (ms: number) => Math.round(ms - epochMs) / 1000;
   const tasks = plan.tasks.map((t): PlanTask => {
     const r = records.get(t.id);
     if (!r) return t;
@@ -21,6 +23,8 @@ export function withRunRecords(plan: Plan, records: ReadonlyMap<string, TaskReco
     if (r.argv) out.argv = r.argv;
     if (r.resumed) out.resumed = true;
     if (r.worker) out.worker = r.worker;
+    if (r.node) out.node = r.node;
+    if (r.ran) out.ran = { start: sinceEpoch(r.ran.startMs), end: sinceEpoch(r.ran.endMs) };
     if (r.cpuSeconds !== undefined) out.cpuSeconds = Math.round(r.cpuSeconds * 1000) / 1000;
     const o = r.outputs[0];
     if (o) out.output = { path: o.path, bytes: o.bytes, sha256: o.sha256, ...(o.frames === undefined ? {} : { frames: o.frames }), ...(o.duration === undefined ? {} : { duration: o.duration }) };
