@@ -1,8 +1,28 @@
 import { defineConfig } from "vitest/config";
 
+// Tests that start processes — the vps CLI, ffmpeg, ffprobe, redis-server, chromium — are the
+// "e2e" project; the rest run in-process ("unit", `npm run test:unit`, the quick loop). `npm test`
+// runs both, with coverage. A new test that spawns belongs in this list (it still runs in unit,
+// but the quick loop would be slow).
+const E2E = [
+  "test/cli/**/*.test.ts",
+  "test/fuzz/**/*.test.ts",
+  "test/**/*.real.test.ts",
+  "test/**/cli.test.ts",
+  "test/content/{analyse,normalise,probe,shared-clips,synthetic}.test.ts",
+  "test/encode/ffmpeg.test.ts",
+  "test/ladder/args.test.ts",
+  "test/load/sources.test.ts",
+  "test/package/{checkPackage,codecs,pageRungs,play,rules}.test.ts",
+  "test/run/{fake-ffmpeg,journal,process,run.input,run.kill,verify}.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["**/node_modules/**", ...E2E] } },
+      { extends: true, test: { name: "e2e", include: E2E } },
+    ],
     // Builds dist/vps.cjs once, so the CLI tests never run a stale bundle.
     globalSetup: ["test/globalSetup.ts"],
     // Sized for a loaded 2-core machine (CI runs beside other work): hooks that spawn the CLI
