@@ -56,7 +56,7 @@ async function simulatePlans({ workload, costModel, ladders }: Planned, book: Re
 function emitComparison(plans: Plan[], flags: SimulateFlags, scenario: string): void {
   const comparison = comparePlans(plans);
   const doc = { schemaVersion: 1, scenario, seed: flags.seed, comparison, plans: Object.fromEntries(plans.map((p) => [p.policy, p])) };
-  emitDocument(doc, flags, () => `${plans.map((p) => headline(p)).join("\n")}\n${formatComparison(comparison)}\n`);
+  emitDocument(doc, flags, () => `${plans.map((p) => headline(p, "vps simulate")).join("\n")}\n${formatComparison(comparison)}\n`);
 }
 
 export async function runSimulate(flags: SimulateFlags): Promise<void> {
@@ -70,7 +70,7 @@ export async function runSimulate(flags: SimulateFlags): Promise<void> {
   if (flags.workloadOut !== undefined) writeFileAtomic(flags.workloadOut, workloadToYaml(workload));
   const policies: PolicyName[] = flags.policy ? [flags.policy] : ["value", "fifo"];
   const plans = await simulatePlans({ ...withLadders(workload, book, rqModels), costModel }, book, policies, flags);
-  if (plans.length === 1) emitPlan(plans[0]!, { ...flags, policy: plans[0]!.policy as PolicyName });
+  if (plans.length === 1) emitPlan(plans[0]!, { ...flags, policy: plans[0]!.policy as PolicyName }, "vps simulate");
   else emitComparison(plans, flags, flags.scenario);
   for (const p of plans) reportWarnings(p, plans.length > 1 ? `${p.policy}: ` : "");
   checkCompliance(plans[0]!, flags.minCompliance, `${plans[0]!.policy}: `);
