@@ -29,6 +29,17 @@ function explain(e: ErrorObject): string {
   }
 }
 
+/**
+ * `vps simulate` without `--policy` prints `{ schemaVersion, scenario, seed, comparison, plans }`:
+ * several plans, not one. Its schema errors ("expected key epoch") would not say so.
+ */
+function comparisonOf(data: unknown): string[] | null {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  const doc = data as Record<string, unknown>;
+  if (!("comparison" in doc) || typeof doc.plans !== "object" || doc.plans === null || "epoch" in doc) return null;
+  return Object.keys(doc.plans);
+}
+
 function readPlan(file: string): Plan {
   const text = readUserFile(file, "plan");
   let data: unknown;
@@ -36,6 +47,14 @@ function readPlan(file: string): Plan {
     data = JSON.parse(text);
   } catch (e) {
     throw new InputError(`${file}: expected plan JSON, found text that does not parse (${(e as Error).message})`);
+  }
+  const policies = comparisonOf(data);
+  if (policies !== null) {
+    const one = policies[0] ?? "value";
+    throw new InputError(
+      `${file}: expected a plan, found vps simulate's comparison of ${policies.length} plans (${policies.join(", ")}); ` +
+        `verify one of its plans: jq '.plans.${one}' ${file} > ${one}.json && vps verify ${one}.json (or simulate with --policy ${one})`,
+    );
   }
   const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(contractSchema());
   if (!validate(data)) {

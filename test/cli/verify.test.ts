@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { Plan } from "../../src/model";
-import { GOOD_WORKLOAD, tempDir, vps } from "./run";
+import { GOOD_WORKLOAD, tempDir, TINY_SCENARIO, vps } from "./run";
 
 let dir: string;
 let sound: Plan;
@@ -106,6 +106,21 @@ describe("vps verify", () => {
     const r = verifyEdited(edit);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  test("on vps simulate's comparison (no --policy) says where the plans are, exit 2 (it said only: expected key epoch)", () => {
+    const scenario = join(dir, "tiny.yaml");
+    writeFileSync(scenario, TINY_SCENARIO);
+    const out = join(dir, "compared.json");
+    expect(vps("simulate", "--scenario", scenario, "-o", out).status).toBe(0);
+    const r = vps("verify", out);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(`${out}: expected a plan, found vps simulate's comparison of 2 plans (value, fifo); verify one of its plans: jq '.plans.value' ${out}`);
+    expect(r.stderr).not.toContain("expected key");
+    // What it points at is a plan verify accepts.
+    const doc = JSON.parse(readFileSync(out, "utf8")) as { plans: Record<string, Plan> };
+    expect(verifyDoc(doc.plans.value)).toMatchObject({ status: 0 });
   });
 
   test("exits 2 for a file that is not JSON, or not there", () => {
