@@ -116,7 +116,7 @@ export function registerPlan(program: Command): void {
     .command("plan")
     .description("load a workload and the recipe library, simulate it on the fixed farm, and print the plan")
     .argument("<workload>", "workload YAML file")
-    .option("--policy <name>", "ordering policy: value (default) or fifo", parsePolicy, "value" as PolicyName)
+    .option("--policy <name>", "ordering policy: value or fifo", parsePolicy, "value" as PolicyName)
     .option("--noise-seed <n>", "seed of the hidden true costs --noise draws (default 1)", parseSeed);
   addLadderOptions(addAllocationOptions(addSourceOptions(addPlanOutputOptions(cmd)), 0)).action((file: string, flags: PlanFlags & SourceFlags & AllocationFlags & LadderModeFlags) =>
     runPlan(file, flags),

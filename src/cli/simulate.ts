@@ -1,6 +1,6 @@
 // `vps simulate`: generate a synthetic workload from a scenario and a seed, simulate it under one
 // policy or compare `value` with the `fifo` baseline side by side.
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import type { CostModel } from "../cost/types";
 import { loadRecipeDir } from "../load/recipes";
 import { workloadToYaml } from "../load/write";
@@ -80,7 +80,7 @@ export function registerSimulate(program: Command): void {
   const cmd = program
     .command("simulate")
     .description("generate a synthetic workload from a scenario and simulate it; compares value with fifo unless --policy is given")
-    .option("--scenario <name|file>", "a shipped scenario name or a scenario YAML file", "default")
+    .addOption(new Option("--scenario <name|file>", "a shipped scenario name or a scenario YAML file").default("default", "scenarios/default.yaml"))
     .option("--seed <n>", "random seed of the synthetic workload", parseSeed, 42)
     .option("--policy <name>", "simulate only this policy (value or fifo)", parsePolicy)
     .option("--accelerate <x>", "pace virtual time at x times wall-clock speed, with live progress on stderr", parsePositive)
