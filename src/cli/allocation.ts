@@ -38,7 +38,7 @@ export function addAllocationOptions(cmd: Command, defaultNoise: number): Comman
     .option("--no-backfill", "strict priority order: a task that cannot start blocks its pool (no backfill around reservations)")
     .option(
       "--noise <sigma>",
-      `σ of ln(true ÷ predicted cost) per title, drawn from the seed: the run's costs stray from the model's and the scheduler learns (default ${defaultNoise}; measured: ${SHIPPED_FIT.titleSigma})`,
+      `σ of ln(true ÷ predicted cost) per title, drawn from the seed: the run's costs stray from the model's and the scheduler learns; ${SHIPPED_FIT.titleSigma} is the spread measured in the transcode times`,
       parseSigma,
       defaultNoise,
     );

@@ -1,7 +1,8 @@
 // `vps analyze FILE...`: measure each file with ffprobe/ffmpeg and print its content profile — a
-// table per file on a terminal, a JSON array otherwise. A bad file does not stop the others: they
-// are reported, the bad one gets `file: message` on stderr, and the exit code says what went wrong
-// (2 a bad input, 3 ffmpeg missing or failing).
+// table per file on a terminal, a JSON array otherwise. Every file is tried, so one run names every
+// bad one (`file: message` on stderr); but a rejected input writes no output: when any file fails,
+// stdout stays empty and the exit code says what went wrong (2 a bad input, 3 ffmpeg missing or
+// failing). The good files' analyses are cached, so the run after the fix starts no ffmpeg for them.
 import chalk from "chalk";
 import Table from "cli-table3";
 import type { Command } from "commander";
@@ -78,10 +79,12 @@ export async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<
   // Anything that is neither a user error nor a tool error is a bug: let the entry point print its stack.
   const bug = failures.find((o) => !(o.error instanceof InputError) && !(o.error instanceof ExternalError));
   if (bug) throw bug.error;
-  if (wantsJson(flags.json, flags.table)) process.stdout.write(stableJson(analyses));
-  else for (const a of analyses) process.stdout.write(`${formatAnalysis(a)}\n`);
+  if (failures.length === 0) {
+    if (wantsJson(flags.json, flags.table)) process.stdout.write(stableJson(analyses));
+    else for (const a of analyses) process.stdout.write(`${formatAnalysis(a)}\n`);
+    return;
+  }
   for (const o of failures) process.stderr.write(`${errorLine(o)}\n`);
-  if (failures.length === 0) return;
   const summary = `analyze: ${failures.length} of ${files.length} file(s) could not be analysed`;
   if (failures.some((o) => o.error instanceof ExternalError)) throw new ExternalError(summary);
   throw new InputError(summary);

@@ -27,11 +27,12 @@ import { stableJson } from "./output";
 import { packageRoot, recipesDir, scenariosDir } from "./paths";
 
 const BENCHES = ["scale", "priority", "cost", "recipes", "run", "farm"] as const;
-const DEFAULT_SCALE_SCENARIO = "peak-hour";
 /** Internal: one measured run, in the process that `scale` spawns. */
 const CHILD = "scale-run";
 /** Internal: one plain BullMQ worker of `farm`'s part B (src/bench/farmScale.ts). */
 const BULLMQ_CHILD = "farm-bullmq-worker";
+/** The scenario each simulated bench runs unless --scenario names one (then that one, even peak-hour). */
+const DEFAULT_SCENARIO: Record<string, string> = { scale: "peak-hour", [CHILD]: "peak-hour", priority: "peak-load", cost: "backlog" };
 
 /** `farm`'s own flags are in src/cli/benchFarm.ts. */
 interface BenchFlags extends FarmFlags {
@@ -118,14 +119,14 @@ function scaleReport(flags: BenchFlags) {
 }
 
 function priority(flags: BenchFlags): ReturnType<typeof priorityReport> & { bench: string; scenario: string; seed: number } {
-  const scenario = flags.scenario === DEFAULT_SCALE_SCENARIO ? "peak-load" : flags.scenario;
+  const scenario = flags.scenario;
   const workload = generateWorkload(loadScenarioFile(resolveScenario(scenario, scenariosDir())), flags.seed);
   return { bench: "priority", scenario, seed: flags.seed, ...priorityReport(workload, loadRecipeDir(recipesDir()), flags.seed) };
 }
 
 /** Part (b) of `bench cost`: the backlog scenario (or --scenario) under every allocation. */
 function allocation(flags: BenchFlags): AllocationReport & { scenario: string } {
-  const scenario = flags.scenario === DEFAULT_SCALE_SCENARIO ? "backlog" : flags.scenario;
+  const scenario = flags.scenario;
   const workload = generateWorkload(loadScenarioFile(resolveScenario(scenario, scenariosDir())), flags.seed);
   return { scenario, ...allocationBench(workload, loadRecipeDir(recipesDir()), flags.seed, SHIPPED_FIT.titleSigma) };
 }
@@ -207,7 +208,7 @@ export function registerBench(program: Command): void {
     })
     .argument("[files...]", "(recipes) video files (default: ../shared/data/media plus synthetic sources)")
     .option("--seed <n>", "random seed", parseSeed, 42)
-    .option("--scenario <name|file>", "scenario (default: peak-hour for scale, peak-load for priority, backlog for cost)", DEFAULT_SCALE_SCENARIO)
+    .option("--scenario <name|file>", "scenario (default: peak-hour for scale, peak-load for priority, backlog for cost)")
     .option("--repeat <n>", "runs per policy; the median is reported", (v: string) => Math.max(1, Math.round(parsePositive(v))), 3)
     .option("--policy <name>", "(scale-run only) the policy of the one run", parsePolicy)
     .option("--json", "print the result as JSON")
@@ -225,7 +226,8 @@ export function registerBench(program: Command): void {
     .option("--noop-slots <n>", "(farm) slots (BullMQ concurrency) of each no-op worker", wholeNumber, 4)
     .addOption(new Option("--part <a|b>", "(farm) only part a (the real batch) or b (no-op tasks)").choices(["a", "b"]))
     .addOption(new Option("--queue <url>", "(farm-bullmq-worker, internal) the Redis").hideHelp())
-    .action(async (name: string, files: string[], flags: BenchFlags) => {
+    .action(async (name: string, files: string[], given: Omit<BenchFlags, "scenario"> & { scenario?: string }) => {
+      const flags: BenchFlags = { ...given, scenario: given.scenario ?? DEFAULT_SCENARIO[name] ?? "peak-hour" };
       if (name === "recipes") return runRecipesBenchCommand(files, flags);
       if (name === "run") return runBenchCommand(flags);
       if (name === "farm") return farmBenchCommand(flags);

@@ -7,7 +7,7 @@ import { buildForecast } from "../forecast/build";
 import { formatForecast, riskLines } from "../forecast/format";
 import type { Forecast } from "../forecast/types";
 import { loadRecipeDir } from "../load/recipes";
-import { loadWorkloadFile } from "../load/workload";
+import { loadMeasuredWorkload } from "../load/sources";
 import type { RecipeBook, Workload } from "../model";
 import { generateWorkload } from "../scenario/generate";
 import { loadScenarioFile, resolveScenario } from "../scenario/load";
@@ -16,11 +16,11 @@ import { GateError, InputError } from "../util/errors";
 import { parsePolicy, parseSeed } from "./options";
 import { emitDocument } from "./output";
 import { recipesDir, scenariosDir } from "./paths";
-import { costModelOf, withEventsFile } from "./plan";
+import { addCacheOptions, cacheDirOf, costModelOf, type SourceFlags, withEventsFile } from "./plan";
 import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
 import { checkDeliverables } from "./simulate";
 
-export interface ForecastFlags extends LadderModeFlags {
+export interface ForecastFlags extends LadderModeFlags, Pick<SourceFlags, "cache"> {
   scenario?: string;
   seed?: number;
   recipes?: string;
@@ -35,8 +35,18 @@ export interface ForecastFlags extends LadderModeFlags {
   failOnRisk?: boolean;
 }
 
-/** The workload file, or a scenario's synthetic workload: exactly one of them. */
-function loadInput(file: string | undefined, flags: ForecastFlags, book: RecipeBook): { workload: Workload; seed: number | null } {
+interface Input {
+  workload: Workload;
+  seed: number | null;
+  /** Written values the measured source files contradict. */
+  warnings: string[];
+}
+
+/**
+ * The workload file (its titles' source files measured as `vps plan` measures them, same cache), or
+ * a scenario's synthetic workload: exactly one of them.
+ */
+async function loadInput(file: string | undefined, flags: ForecastFlags, book: RecipeBook): Promise<Input> {
   if (file !== undefined && flags.scenario !== undefined) {
     throw new InputError(`vps forecast: give a workload file or --scenario, not both (found ${file} and --scenario ${flags.scenario})`);
   }
@@ -45,11 +55,12 @@ function loadInput(file: string | undefined, flags: ForecastFlags, book: RecipeB
     const path = resolveScenario(flags.scenario, scenariosDir());
     const workload = generateWorkload(loadScenarioFile(path), seed);
     checkDeliverables(workload, book, path);
-    return { workload, seed };
+    return { workload, seed, warnings: [] };
   }
   if (file === undefined) throw new InputError("vps forecast: expected a workload file or --scenario NAME, found neither");
   if (flags.seed !== undefined) throw new InputError("vps forecast: --seed goes with --scenario; a workload file has no seed");
-  return { workload: loadWorkloadFile(file, book), seed: null };
+  const measured = await loadMeasuredWorkload(file, book, { cacheDir: cacheDirOf(flags) });
+  return { workload: measured.workload, seed: null, warnings: measured.warnings };
 }
 
 function emit(forecast: Forecast, flags: ForecastFlags): void {
@@ -63,14 +74,16 @@ function checkRisk(forecast: Forecast, failOnRisk: boolean | undefined): void {
   throw new GateError(`${atRisk} of ${titles} deadline title(s) at risk`, riskLines(forecast));
 }
 
-export function runForecast(file: string | undefined, flags: ForecastFlags): void {
+export async function runForecast(file: string | undefined, flags: ForecastFlags): Promise<void> {
   const costModel = costModelOf(flags.costModel) ?? defaultCostModel;
   const rqModels = ladderModelsOf(flags);
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
-  const input = loadInput(file, flags, book);
+  const input = await loadInput(file, flags, book);
   const { workload } = withLadders(withEventsFile(input.workload, flags.events), book, rqModels);
   const forecast = buildForecast(workload, book, { costModel, seed: input.seed, policy: flags.plan ? flags.policy : null });
   emit(forecast, flags);
+  // On stderr, so JSON on stdout stays clean (a forecast has no warnings field to carry them).
+  for (const w of input.warnings) process.stderr.write(`vps: warning: ${w}\n`);
   checkRisk(forecast, flags.failOnRisk);
 }
 
@@ -93,5 +106,5 @@ export function registerForecast(program: Command): void {
     .option("--table", "print tables even when stdout is not a terminal")
     .option("-o, --output <file>", "write the forecast JSON to a file (written whole, or not at all)")
     .option("--fail-on-risk", "exit 1 when any deadline title is at risk (for CI); the forecast is still printed");
-  addLadderOptions(cmd).action((file: string | undefined, flags: ForecastFlags) => runForecast(file, flags));
+  addLadderOptions(addCacheOptions(cmd)).action((file: string | undefined, flags: ForecastFlags) => runForecast(file, flags));
 }

@@ -18,7 +18,8 @@ import { registerVerify } from "./verify";
 import { registerFarm } from "./farm";
 import { registerWorker } from "./worker";
 
-function program(): Command {
+/** Every command and option of `vps` (exported so tests can read the help texts). */
+export function program(): Command {
   const p = new Command("vps")
     .description("video processing pipeline scheduler: plan, simulate and run a fixed encoding farm")
     .version(packageVersion())

@@ -75,9 +75,9 @@ export function reportWarnings(plan: Plan, label = ""): void {
   if (plan.warnings.length > shown.length) process.stderr.write(`vps: warning: ${label}… and ${plan.warnings.length - shown.length} more (see the plan's warnings)\n`);
 }
 
-/** Prints or writes a plan as asked: JSON for tools, tables for people. */
-export function emitPlan(plan: Plan, flags: PlanFlags): void {
-  emitDocument(plan, flags, () => formatPlan(plan, { allTitles: flags.allTitles ?? false, tasks: flags.tasks ?? false }));
+/** Prints or writes a plan as asked: JSON for tools, tables for people headed by the command that made it. */
+export function emitPlan(plan: Plan, flags: PlanFlags, command: string): void {
+  emitDocument(plan, flags, () => formatPlan(plan, { command, allTitles: flags.allTitles ?? false, tasks: flags.tasks ?? false }));
 }
 
 /**
@@ -93,7 +93,7 @@ export async function runPlan(file: string, flags: PlanFlags & SourceFlags & All
   const commands = taskCommands(book, measured.sources, flags.outDir ?? DEFAULT_OUT_DIR, workload.titles);
   const run = allocationOptions(flags, flags.noiseSeed ?? 1);
   const plan = buildPlan(workload, book, { policy: flags.policy, seed: null, trace: null, costModel, commands, warnings: measured.warnings, ladders, ...run });
-  emitPlan(plan, flags);
+  emitPlan(plan, flags, "vps plan");
   reportWarnings(plan);
   checkCompliance(plan, flags.minCompliance);
 }
@@ -116,7 +116,7 @@ export function registerPlan(program: Command): void {
     .command("plan")
     .description("load a workload and the recipe library, simulate it on the fixed farm, and print the plan")
     .argument("<workload>", "workload YAML file")
-    .option("--policy <name>", "ordering policy: value (default) or fifo", parsePolicy, "value" as PolicyName)
+    .option("--policy <name>", "ordering policy: value or fifo", parsePolicy, "value" as PolicyName)
     .option("--noise-seed <n>", "seed of the hidden true costs --noise draws (default 1)", parseSeed);
   addLadderOptions(addAllocationOptions(addSourceOptions(addPlanOutputOptions(cmd)), 0)).action((file: string, flags: PlanFlags & SourceFlags & AllocationFlags & LadderModeFlags) =>
     runPlan(file, flags),

@@ -1,6 +1,6 @@
 // `vps simulate`: generate a synthetic workload from a scenario and a seed, simulate it under one
 // policy or compare `value` with the `fifo` baseline side by side.
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import type { CostModel } from "../cost/types";
 import { loadRecipeDir } from "../load/recipes";
 import { workloadToYaml } from "../load/write";
@@ -56,7 +56,7 @@ async function simulatePlans({ workload, costModel, ladders }: Planned, book: Re
 function emitComparison(plans: Plan[], flags: SimulateFlags, scenario: string): void {
   const comparison = comparePlans(plans);
   const doc = { schemaVersion: 1, scenario, seed: flags.seed, comparison, plans: Object.fromEntries(plans.map((p) => [p.policy, p])) };
-  emitDocument(doc, flags, () => `${plans.map((p) => headline(p)).join("\n")}\n${formatComparison(comparison)}\n`);
+  emitDocument(doc, flags, () => `${plans.map((p) => headline(p, "vps simulate")).join("\n")}\n${formatComparison(comparison)}\n`);
 }
 
 export async function runSimulate(flags: SimulateFlags): Promise<void> {
@@ -70,7 +70,7 @@ export async function runSimulate(flags: SimulateFlags): Promise<void> {
   if (flags.workloadOut !== undefined) writeFileAtomic(flags.workloadOut, workloadToYaml(workload));
   const policies: PolicyName[] = flags.policy ? [flags.policy] : ["value", "fifo"];
   const plans = await simulatePlans({ ...withLadders(workload, book, rqModels), costModel }, book, policies, flags);
-  if (plans.length === 1) emitPlan(plans[0]!, { ...flags, policy: plans[0]!.policy as PolicyName });
+  if (plans.length === 1) emitPlan(plans[0]!, { ...flags, policy: plans[0]!.policy as PolicyName }, "vps simulate");
   else emitComparison(plans, flags, flags.scenario);
   for (const p of plans) reportWarnings(p, plans.length > 1 ? `${p.policy}: ` : "");
   checkCompliance(plans[0]!, flags.minCompliance, `${plans[0]!.policy}: `);
@@ -80,7 +80,7 @@ export function registerSimulate(program: Command): void {
   const cmd = program
     .command("simulate")
     .description("generate a synthetic workload from a scenario and simulate it; compares value with fifo unless --policy is given")
-    .option("--scenario <name|file>", "a shipped scenario name or a scenario YAML file", "default")
+    .addOption(new Option("--scenario <name|file>", "a shipped scenario name or a scenario YAML file").default("default", "scenarios/default.yaml"))
     .option("--seed <n>", "random seed of the synthetic workload", parseSeed, 42)
     .option("--policy <name>", "simulate only this policy (value or fifo)", parsePolicy)
     .option("--accelerate <x>", "pace virtual time at x times wall-clock speed, with live progress on stderr", parsePositive)

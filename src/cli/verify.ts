@@ -3,7 +3,7 @@
 // finishes, deadline outcomes). Exit 0 sound, 1 an invariant is broken, 2 not a plan at all.
 import Ajv, { type ErrorObject } from "ajv";
 import type { Command } from "commander";
-import { planSchema } from "../plan/schema";
+import { contractSchema } from "../plan/schema";
 import type { Plan } from "../model";
 import { verifyPlan } from "../plan/verify";
 import { GateError, InputError } from "../util/errors";
@@ -30,15 +30,14 @@ function explain(e: ErrorObject): string {
 }
 
 /**
- * The contract says "add fields freely": other tools may extend a plan, so verification ignores
- * keys it does not know (the schema `vps schema plan` prints lists every key vps itself writes).
+ * `vps simulate` without `--policy` prints `{ schemaVersion, scenario, seed, comparison, plans }`:
+ * several plans, not one. Its schema errors ("expected key epoch") would not say so.
  */
-function lenient(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(lenient);
-  if (typeof schema !== "object" || schema === null) return schema;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema)) if (!(k === "additionalProperties" && v === false)) out[k] = lenient(v);
-  return out;
+function comparisonOf(data: unknown): string[] | null {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  const doc = data as Record<string, unknown>;
+  if (!("comparison" in doc) || typeof doc.plans !== "object" || doc.plans === null || "epoch" in doc) return null;
+  return Object.keys(doc.plans);
 }
 
 function readPlan(file: string): Plan {
@@ -49,7 +48,15 @@ function readPlan(file: string): Plan {
   } catch (e) {
     throw new InputError(`${file}: expected plan JSON, found text that does not parse (${(e as Error).message})`);
   }
-  const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(lenient(planSchema) as object);
+  const policies = comparisonOf(data);
+  if (policies !== null) {
+    const one = policies[0] ?? "value";
+    throw new InputError(
+      `${file}: expected a plan, found vps simulate's comparison of ${policies.length} plans (${policies.join(", ")}); ` +
+        `verify one of its plans: jq '.plans.${one}' ${file} > ${one}.json && vps verify ${one}.json (or simulate with --policy ${one})`,
+    );
+  }
+  const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(contractSchema());
   if (!validate(data)) {
     const lines = (validate.errors ?? []).slice(0, 20).map((e) => `${file} ${e.instancePath || "(root)"}: ${explain(e)}`);
     throw new InputError(`${file}: not a plan of schemaVersion 1`, []).withLines(lines);

@@ -46,7 +46,11 @@ export function registerWorker(program: Command): void {
     .description("lend this machine's slots to a farm: run the tasks a `vps run --queue` coordinator hands over through BullMQ")
     .requiredOption("--queue <url>", "the farm's Redis (redis://[:password@]host:port, rediss:// for TLS)")
     .requiredOption("--shared-dir <dir>", "the directory every machine of the farm sees (the coordinator's --shared-dir, mounted here)")
-    .option("--pool <name[=slots]>", "a pool this worker serves (repeatable; default cpu)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .addOption(
+      new Option("--pool <name[=slots]>", "a pool this worker serves (repeatable)")
+        .argParser((v: string, acc: string[]) => [...acc, v])
+        .default([] as string[], "cpu"),
+    )
     .option("--slots <n>", "slots of a --pool given without =slots (default: the number of cores)", parseSlotCount)
     .option("--name <name>", "how the farm calls this worker (default: the host name)")
     .option("--ffmpeg <path>", "the ffmpeg to run (default: ffmpeg on PATH)")

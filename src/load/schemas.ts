@@ -78,7 +78,7 @@ const contentSchema = {
   additionalProperties: false,
   description:
     "What the source is like; drives encode work and recipe choice. duration, fps and the size (resolution, or width and height) " +
-    "are required unless `source` names a file, which `vps plan` then measures (the measured facts win over written ones).",
+    "are required unless `source` names a file, which `vps plan` (and run, forecast, recipes explain) then measures (the measured facts win over written ones).",
   properties: {
     duration: {
       description: "Length of the source: seconds (a number > 0) or a duration like 45m, 1h30m, 90s.",
@@ -113,7 +113,7 @@ const contentSchema = {
       type: "string",
       minLength: 1,
       description:
-        "Path of the source file, relative to the workload file. `vps plan` measures it (cached by content hash): its duration, size, " +
+        "Path of the source file, relative to the workload file. `vps plan` (and run, forecast, recipes explain) measures it (cached by content hash): its duration, size, " +
         "frame rate, bit depth and HDR transfer replace written ones; class and complexity are measured unless written.",
     },
   },

@@ -186,7 +186,7 @@ const EXPECTED_FPS = "frames per second as a number (24, 29.97) or a fraction li
 
 /** Without a source to measure, duration, fps and the size must be written. */
 function requireWritten(written: ReadonlySet<string>, at: Path, problems: ProblemList): void {
-  const unless = "; without it the source file is measured only by vps plan and vps recipes explain";
+  const unless = "; without it the source file is measured only by vps plan, run, forecast and recipes explain";
   for (const [key, phrase] of [["duration", EXPECTED_DURATION], ["fps", EXPECTED_FPS]] as const) {
     if (!written.has(key) && problems.ok(at)) problems.add([...at, key], `expected a value for key "${key}" (${phrase})${unless}, found none`);
   }

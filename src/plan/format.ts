@@ -8,6 +8,8 @@ import { formatDuration } from "../util/time";
 export const TITLE_ROWS_LIMIT = 50;
 
 export interface FormatOptions {
+  /** The command that made the plan, named in the headline: `vps plan`, `vps simulate`. */
+  command: string;
   /** List every title, however many. */
   allTitles: boolean;
   /** List every task (start, end, pool). */
@@ -29,14 +31,15 @@ function outcome(t: PlanTitle): string {
   return chalk.red(`late ${formatDuration(t.lateBy ?? 0)}`);
 }
 
-export function headline(plan: Plan): string {
+/** One line: which command, policy, seed and epoch, and the plan's figures. */
+export function headline(plan: Plan, command: string): string {
   const m = plan.metrics;
   const compliance =
     m.deadlineCompliance === null
       ? "no deadlines"
       : `${(m.late === 0 ? chalk.green : chalk.yellow)(pct(m.deadlineCompliance))} of deadlines met`;
   return (
-    `${chalk.bold("vps plan")} — policy ${chalk.cyan(plan.policy)}` +
+    `${chalk.bold(command)} — policy ${chalk.cyan(plan.policy)}` +
     (plan.seed !== null ? `, seed ${plan.seed}` : "") +
     `, times after ${plan.epoch}` +
     `: ${m.titles} titles, ${m.tasks} tasks, makespan ${formatDuration(m.makespan)}, ${compliance}, ${m.downgraded} downgraded` +
@@ -134,7 +137,7 @@ export function tasksTable(plan: Plan): string {
 }
 
 export function formatPlan(plan: Plan, options: FormatOptions): string {
-  const parts = [headline(plan), poolsTable(plan), chalk.bold("Turnaround by tier"), turnaroundTable(plan.metrics)];
+  const parts = [headline(plan, options.command), poolsTable(plan), chalk.bold("Turnaround by tier"), turnaroundTable(plan.metrics)];
   parts.push(chalk.bold("Titles"), titlesTable(plan, options.allTitles));
   if (plan.metrics.downgraded > 0) parts.push(chalk.bold("Downgrades"), downgradesTable(plan));
   if (plan.metrics.ladders) parts.push(chalk.bold("Per-title ladders"), laddersTable(plan, options.allTitles));

@@ -1,6 +1,7 @@
-// The JSON Schema of the plan contract (DESIGN.md), printed by `vps schema plan` and used by
-// `vps verify`. Strict (no unknown keys) so that every field vps writes is documented here; a test
-// validates real plans against it.
+// The JSON Schema of the plans vps writes, printed by `vps schema plan`. Strict (no unknown keys,
+// every field vps writes required) so that every field is documented here; a test validates real
+// plans against it. `vps verify` checks the looser contractSchema at the end: the contract's fields
+// (DESIGN.md) required, the rest checked when present.
 import { DRAFT } from "../load/schemas";
 
 const seconds = (description: string) => ({ type: "number", description });
@@ -282,3 +283,46 @@ export const planSchema = {
     warnings: strings("Inputs that were ignored, and why."),
   },
 } as const;
+
+/**
+ * The plan contract (DESIGN.md): the fields other tools rely on, with their names and meanings.
+ * `vps verify` requires these of any plan; every other field vps writes is optional to it (but
+ * checked when present), and fields vps does not know are fine ("add fields freely").
+ */
+export const CONTRACT_FIELDS = {
+  plan: ["schemaVersion", "epoch", "policy", "seed", "pools", "titles", "tasks", "metrics"],
+  pool: ["id", "slots"],
+  title: ["id", "tier", "arrival", "deadline", "finish", "onTime", "downgrades"],
+  downgrade: ["step"],
+  task: ["id", "title", "kind", "pool", "slots", "start", "end", "after"],
+  metrics: ["deadlineCompliance", "makespan", "utilization"],
+} as const;
+
+type Json = Record<string, unknown>;
+
+/** A copy of a schema without `additionalProperties: false` anywhere. */
+function open(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(open);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(schema)) if (!(k === "additionalProperties" && v === false)) out[k] = open(v);
+  return out;
+}
+
+/** The schema `vps verify` checks against: the plan schema, open to unknown keys, requiring only the contract's fields. */
+export function contractSchema(): Json {
+  const root = open(planSchema) as Json;
+  const props = (s: Json) => s.properties as Json;
+  const items = (s: Json, key: string) => (props(s)[key] as Json).items as Json;
+  const title = items(root, "titles");
+  const require: [Json, readonly string[]][] = [
+    [root, CONTRACT_FIELDS.plan],
+    [items(root, "pools"), CONTRACT_FIELDS.pool],
+    [title, CONTRACT_FIELDS.title],
+    [items(title, "downgrades"), CONTRACT_FIELDS.downgrade],
+    [items(root, "tasks"), CONTRACT_FIELDS.task],
+    [props(root).metrics as Json, CONTRACT_FIELDS.metrics],
+  ];
+  for (const [schema, fields] of require) schema.required = [...fields];
+  return root;
+}

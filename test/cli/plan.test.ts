@@ -75,7 +75,7 @@ describe("vps plan good.yaml", () => {
     expect(r.stdout).toContain("ep-101");
     expect(r.stdout).toContain("clip-7");
     expect(r.stdout).toContain("Turnaround");
-    expect(r.stdout).toMatch(/policy value/);
+    expect(r.stdout).toMatch(/^vps plan — policy value, times after /);
     // FORCE_COLOR=0: no escape codes in the table.
     expect(r.stdout).not.toContain("\x1b[");
   });

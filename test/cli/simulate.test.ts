@@ -99,6 +99,15 @@ describe("vps simulate --scenario", () => {
     expect(verifyPlan(plan)).toEqual([]);
   });
 
+  it.each([[[]], [["--policy", "fifo"]]])("--table %j is headed by the command that made it, vps simulate (it said vps plan)", (extra) => {
+    const r = vps("simulate", "--scenario", join(dir, "tiny.yaml"), "--table", ...extra);
+    expect(r.status, r.stderr).toBe(0);
+    const heads = r.stdout.split("\n").filter((l) => l.includes(" — policy "));
+    expect(heads).toHaveLength(extra.length === 0 ? 2 : 1);
+    for (const h of heads) expect(h).toMatch(/^vps simulate — policy (value|fifo), seed 42,/);
+    expect(r.stdout).not.toContain("vps plan —");
+  });
+
   it("a scenario file with a mistake → exit 2 with its file:line:col, and no --workload-out written", () => {
     const out = join(tempDir(), "w.yaml");
     const r = vps("simulate", "--scenario", join(dir, "broken.yaml"), "--workload-out", out, "-o", out + ".plan.json");

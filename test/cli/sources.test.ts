@@ -137,3 +137,34 @@ describe("vps recipes explain", () => {
     expect(r.stdout).toContain("dropped 1080p:");
   });
 });
+
+describe("vps forecast with source files", () => {
+  /** `clip` gives only its source (duration, fps and size left out, as the README allows). */
+  const SOURCE_ONLY = WORKLOAD.replace("content: { source: clip.mp4, fps: 30 }", "content: { source: clip.mp4 }\n    deadline: +1h");
+
+  it("measures a title that gives only source:, as vps plan does (it was rejected for want of duration, fps and size)", () => {
+    const w = join(dir, "source-only.yaml");
+    writeFileSync(w, SOURCE_ONLY);
+    const r = vpsWith(null, "forecast", w, "--cache", join(dir, "cache"), "--json");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const f = JSON.parse(r.stdout) as { titles: { id: string; deadline: number | null; work: Record<string, number>; plan: { onTime: boolean; finish: number } | null }[] };
+    const clip = f.titles.find((t) => t.id === "clip")!;
+    expect(clip).toMatchObject({ deadline: 3600, plan: { onTime: true } });
+    expect(clip.work.cpu).toBeGreaterThan(0);
+    // The same workload as vps plan sees it: the forecast's simulated plan finishes the title where vps plan's does.
+    const plan: Plan = planOf(vpsWith(null, "plan", w, "--cache", join(dir, "cache")));
+    expect(clip.plan!.finish).toBe(plan.titles.find((t) => t.id === "clip")!.finish);
+  });
+
+  it("a written value the file contradicts is a warning on stderr; a missing source exits 2 at its place, nothing on stdout", () => {
+    const r = vpsWith(null, "forecast", join(dir, "w.yaml"), "--cache", join(dir, "cache"), "--json");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^vps: warning: title clip: content\.fps is written as 30 but its source measures 10; using the measured value\n$/);
+    const w = join(dir, "forecast-gone.yaml");
+    writeFileSync(w, SOURCE_ONLY.replace("source: clip.mp4", "source: gone.mp4"));
+    const gone = vpsWith(null, "forecast", w, "--no-cache");
+    expect(gone).toMatchObject({ status: 2, stdout: "" });
+    expect(gone.stderr).toContain(`${w}:7:24 titles[0].content.source: expected an existing source file, found no file at ${join(dir, "gone.mp4")}`);
+  });
+});

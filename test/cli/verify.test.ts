@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { Plan } from "../../src/model";
-import { GOOD_WORKLOAD, tempDir, vps } from "./run";
+import { GOOD_WORKLOAD, tempDir, TINY_SCENARIO, vps } from "./run";
 
 let dir: string;
 let sound: Plan;
@@ -37,6 +37,51 @@ describe("vps verify", () => {
     expect(r.status).toBe(0);
   });
 
+  /** The plan vps wrote, cut down to exactly the contract's fields (DESIGN.md, "The plan contract"). */
+  function contractOnly(): Record<string, unknown> {
+    const pick = <T extends object>(o: T, keys: string[]) => Object.fromEntries(keys.map((k) => [k, (o as Record<string, unknown>)[k]]));
+    return {
+      ...pick(sound, ["schemaVersion", "epoch", "policy", "seed"]),
+      pools: sound.pools.map((p) => pick(p, ["id", "slots"])),
+      titles: sound.titles.map((t) => ({
+        ...pick(t, ["id", "tier", "arrival", "deadline", "finish", "onTime"]),
+        downgrades: t.downgrades.map((d) => pick(d, ["step"])),
+      })),
+      tasks: sound.tasks.map((t) => pick(t, ["id", "title", "kind", "pool", "slots", "start", "end", "after"])),
+      metrics: pick(sound.metrics, ["deadlineCompliance", "makespan", "utilization"]),
+    };
+  }
+
+  function verifyDoc(doc: unknown) {
+    const file = join(dir, "doc.json");
+    writeFileSync(file, JSON.stringify(doc));
+    return vps("verify", file);
+  }
+
+  test("accepts a plan holding exactly the contract's fields (it wanted warnings, lateBy, waited… too)", () => {
+    const plan = contractOnly();
+    expect(Object.keys(plan).sort()).toEqual(["epoch", "metrics", "policy", "pools", "schemaVersion", "seed", "tasks", "titles"]);
+    const r = verifyDoc(plan);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/sound plan — 2 titles, \d+ tasks/);
+  });
+
+  test("still checks a contract-only plan: a broken invariant exits 1, a missing contract field 2", () => {
+    const late = contractOnly() as { titles: Record<string, unknown>[] };
+    late.titles[0]!.finish = 1;
+    expect(verifyDoc(late)).toMatchObject({ status: 1, stderr: expect.stringMatching(/title (ep-101|clip-7) finish 1 is not its last task's end/) });
+    const noOnTime = contractOnly() as { titles: Record<string, unknown>[] };
+    delete noOnTime.titles[1]!.onTime;
+    expect(verifyDoc(noOnTime)).toMatchObject({ status: 2, stderr: expect.stringMatching(/\/titles\/1: expected key "onTime", found none/) });
+  });
+
+  test("a field beyond the contract is still checked when present", () => {
+    const r = verifyEdited((p) => Object.assign(p.titles[0]!, { lateBy: "soon" }));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/\/titles\/0\/lateBy: expected number,null, found "soon"/);
+  });
+
   test("exits 1 and names the pool when a plan overbooks it", () => {
     const r = verifyEdited((p) => {
       p.pools[0]!.slots = 1;
@@ -61,6 +106,21 @@ describe("vps verify", () => {
     const r = verifyEdited(edit);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  test("on vps simulate's comparison (no --policy) says where the plans are, exit 2 (it said only: expected key epoch)", () => {
+    const scenario = join(dir, "tiny.yaml");
+    writeFileSync(scenario, TINY_SCENARIO);
+    const out = join(dir, "compared.json");
+    expect(vps("simulate", "--scenario", scenario, "-o", out).status).toBe(0);
+    const r = vps("verify", out);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(`${out}: expected a plan, found vps simulate's comparison of 2 plans (value, fifo); verify one of its plans: jq '.plans.value' ${out}`);
+    expect(r.stderr).not.toContain("expected key");
+    // What it points at is a plan verify accepts.
+    const doc = JSON.parse(readFileSync(out, "utf8")) as { plans: Record<string, Plan> };
+    expect(verifyDoc(doc.plans.value)).toMatchObject({ status: 0 });
   });
 
   test("exits 2 for a file that is not JSON, or not there", () => {

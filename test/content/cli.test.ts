@@ -37,19 +37,19 @@ describe("vps analyze", () => {
     for (const text of ["176x144", "29.970 fps", "SI mean / max", "cuts / min", "talking-head", "because", "staticPixelShare"]) expect(r.stdout).toContain(text);
   });
 
-  it("exits 2 for a missing file, naming it on stderr", () => {
+  it("exits 2 for a missing file, naming it on stderr and writing nothing on stdout (it printed [])", () => {
     const r = vps("analyze", "no/such/clip.mp4", "--no-cache");
     expect(r.status).toBe(2);
-    expect(r.stdout).toBe("[]\n");
+    expect(r.stdout).toBe("");
     expect(r.stderr).toContain("no/such/clip.mp4: no such file\n");
   });
 
-  it("reports the good files of a mixed batch and exits 2 for the bad one", () => {
-    const r = vps("analyze", "missing.mp4", MEDIA.talkinghead, "--cache", cache);
+  it.each([[[]], [["--table"]]])("a mixed batch %j exits 2 naming every bad file, with nothing on stdout (it printed the good one)", (format) => {
+    const r = vps("analyze", "missing.mp4", MEDIA.talkinghead, "gone.mov", "--cache", cache, ...format);
     expect(r.status).toBe(2);
-    expect(analyses(r).map((a) => a.classification.contentClass)).toEqual(["talking-head"]);
-    expect(r.stderr.split("\n")[0]).toBe("missing.mp4: no such file");
-    expect(r.stderr).toContain("analyze: 1 of 2 file(s) could not be analysed");
+    expect(r.stdout).toBe("");
+    expect(r.stderr.split("\n").slice(0, 2)).toEqual(["missing.mp4: no such file", "gone.mov: no such file"]);
+    expect(r.stderr).toContain("analyze: 2 of 3 file(s) could not be analysed");
   });
 
   it("exits 3 when ffmpeg is not installed", () => {

@@ -5,6 +5,7 @@ import { describe, expect, test } from "vitest";
 import { loadRecipeDir, loadRecipeText } from "../../src/load/recipes";
 import { loadWorkloadText } from "../../src/load/workload";
 import { buildPlan } from "../../src/plan/build";
+import { CONTRACT_FIELDS } from "../../src/plan/schema";
 import { verifyPlan } from "../../src/plan/verify";
 import { LIMITS, spanName } from "../../src/util/limits";
 
@@ -63,5 +64,12 @@ describe("the README's limits table", () => {
     expect(row("tasks a workload expands into")).toMatch(new RegExp(`^${n(LIMITS.tasks)} `));
     expect(row("explicit `work` of a title")).toMatch(new RegExp(`^${n(LIMITS.workSlotSeconds)} slot-seconds`));
     expect(row("views, expected views, subscribers")).toBe(`10^${Math.log10(LIMITS.audience)}`);
+  });
+});
+
+describe("the README's vps verify row", () => {
+  test("names every field of the plan contract that vps verify requires", () => {
+    const line = readme.split("\n").find((l) => l.startsWith("| `vps verify plan.json` |"))!;
+    for (const field of Object.values(CONTRACT_FIELDS).flat()) expect(line, field).toMatch(new RegExp(`[\`/.]${field}[\`/[]`));
   });
 });

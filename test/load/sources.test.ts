@@ -16,9 +16,9 @@ describe("a title with a source may leave its content to the measurement", () =>
   it("accepts content with only a source (the loader's synchronous path asks for the facts it cannot measure)", () => {
     const lines = workloadProblems(withTitle("  - id: a\n    content: { source: a.mov }\n    deliverables: [h264-sdr]\n"));
     expect(lines).toEqual([
-      'w.yaml:7:14 titles[0].content.duration: expected a value for key "duration" (seconds (a number > 0) or a duration like 45m, 1h30m, 90s); without it the source file is measured only by vps plan and vps recipes explain, found none',
-      'w.yaml:7:14 titles[0].content.fps: expected a value for key "fps" (frames per second as a number (24, 29.97) or a fraction like 30000/1001); without it the source file is measured only by vps plan and vps recipes explain, found none',
-      "w.yaml:7:14 titles[0].content: expected resolution (like 1920x1080) or both width and height; without it the source file is measured only by vps plan and vps recipes explain, found neither",
+      'w.yaml:7:14 titles[0].content.duration: expected a value for key "duration" (seconds (a number > 0) or a duration like 45m, 1h30m, 90s); without it the source file is measured only by vps plan, run, forecast and recipes explain, found none',
+      'w.yaml:7:14 titles[0].content.fps: expected a value for key "fps" (frames per second as a number (24, 29.97) or a fraction like 30000/1001); without it the source file is measured only by vps plan, run, forecast and recipes explain, found none',
+      "w.yaml:7:14 titles[0].content: expected resolution (like 1920x1080) or both width and height; without it the source file is measured only by vps plan, run, forecast and recipes explain, found neither",
     ]);
   });
 
