@@ -8,6 +8,7 @@ import { explainWorkload, type DeliverableExplanation, type TitleExplanation } f
 import { loadRecipeDir } from "../load/recipes";
 import { loadMeasuredWorkload } from "../load/sources";
 import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
+import { fpsText } from "../util/format";
 import { stableJson, wantsJson } from "./output";
 import { recipesDir } from "./paths";
 import { addCacheOptions, cacheDirOf, type SourceFlags } from "./plan";
@@ -35,7 +36,7 @@ function ladderText(d: DeliverableExplanation): string {
 function headline(t: TitleExplanation): string {
   const c = t.content;
   const from = c.from === "written" && c.measuredClass !== null && c.measuredClass !== c.class ? `written; measured ${c.measuredClass}` : c.from;
-  const facts = `${c.size}, ${c.fps} fps, ${c.bitDepth}-bit ${c.hdr.toUpperCase()}${t.chunks > 1 ? `, ${t.chunks} chunks` : ""}`;
+  const facts = `${c.size}, ${fpsText(c.fps)} fps, ${c.bitDepth}-bit ${c.hdr.toUpperCase()}${t.chunks > 1 ? `, ${t.chunks} chunks` : ""}`;
   const lines = [`${chalk.bold(t.title)} — ${chalk.green(c.class)} (${from})${t.source ? ` from ${t.source}` : ""}: ${facts}`];
   for (const r of c.from === "measured" ? c.reasons : []) lines.push(`  because ${r}`);
   for (const n of t.normalise) lines.push(chalk.yellow(`  normalise first: ${n}`));

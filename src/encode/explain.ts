@@ -2,7 +2,7 @@
 // class (and what decided it), the recipe's reason and settings, the ladder after the format
 // constraints (rungs above the source dropped, HDR signalled or tone-mapped, bit depth), and the
 // normalisation the source needs. Pure: the CLI measures and prints.
-import type { ContentClass, RecipeBook, Rendition, Title } from "../model";
+import type { ContentClass, DowngradeStep, RecipeBook, Rendition, Title } from "../model";
 import type { SourceFacts } from "../content/normalise";
 import type { Analysis } from "../content/types";
 import { select } from "../recipes/select";
@@ -110,14 +110,17 @@ function explainDeliverable(t: Title, deliverable: string, book: RecipeBook, fac
     // A per-title ladder replaces the recipe's whole: none of its rungs is "dropped".
     dropped: perTitle ? [] : recipe.ladder.filter((r) => !kept.has(r.name)).map((r) => ({ name: r.name, reason: `above the source (${size}): upscaling wastes bits and time` })),
     constraints,
-    downgrades: recipe.downgrades.map((d) =>
-      d.step === "faster-preset"
-        ? `faster-preset ${d.preset} (work ×${d.workFactor}, −${d.qualityCost} quality)`
-        : d.step === "defer-rendition"
-          ? `defer-rendition ${d.rendition} (−${d.qualityCost} quality)`
-          : `drop-top-rung (−${d.qualityCost} quality)`,
-    ),
+    downgrades: recipe.downgrades.map((d) => downgradeText(d, ladder)),
   };
+}
+
+/** A downgrade step as the scheduler could take it for this title, or why it cannot (n/a). */
+function downgradeText(d: DowngradeStep, ladder: readonly Rendition[]): string {
+  if (d.step === "faster-preset") return `faster-preset ${d.preset} (work ×${d.workFactor}, −${d.qualityCost} quality)`;
+  // As src/sched/downgrade.ts: a step that removes a rung needs that rung, and never takes the last one.
+  const na = d.step === "defer-rendition" && !ladder.some((r) => r.name === d.rendition) ? `n/a: no ${d.rendition} rung for this title` : ladder.length < 2 ? "n/a: a deliverable keeps its only rung" : null;
+  const what = d.step === "defer-rendition" ? `defer-rendition ${d.rendition}` : "drop-top-rung";
+  return na === null ? `${what} (−${d.qualityCost} quality)` : `${what} (${na})`;
 }
 
 const sizeText = (s: { width: number; height: number }) => `${s.width}x${s.height}`;

@@ -13,6 +13,7 @@ import { normaliseNeeds, type SourceFacts } from "../content/normalise";
 import type { Analysis } from "../content/types";
 import { chunksOf } from "../pipeline/expand";
 import { ExternalError, InputError } from "../util/errors";
+import { fpsText } from "../util/format";
 import { formatDuration } from "../util/time";
 import type { Path } from "./problems";
 import { readUserFile } from "./read";
@@ -113,7 +114,7 @@ export function mergeMeasured(title: Title, written: ReadonlySet<string>, a: Ana
   if (written.has("duration") && differs(w.duration, m.duration) && Math.abs(w.duration - m.duration) > 1) warn("duration", formatDuration(w.duration), formatDuration(m.duration));
   const sizeKey = written.has("resolution") ? "resolution" : written.has("width") || written.has("height") ? "width/height" : null;
   if (sizeKey && (w.width !== m.width || w.height !== m.height)) warn(sizeKey, `${w.width}x${w.height}`, `${m.width}x${m.height}`);
-  if (written.has("fps") && differs(w.fps, m.fps)) warn("fps", String(round3(w.fps)), String(m.fps));
+  if (written.has("fps") && differs(w.fps, m.fps)) warn("fps", fpsText(w.fps), fpsText(m.fps));
   if (written.has("bitDepth") && w.bitDepth !== m.bitDepth) warn("bitDepth", String(w.bitDepth), String(m.bitDepth));
   if (written.has("hdr") && w.hdr !== m.hdr) warn("hdr", w.hdr, m.hdr);
   const keepClass = written.has("class");
@@ -133,4 +134,3 @@ export function mergeMeasured(title: Title, written: ReadonlySet<string>, a: Ana
   return { title: merged, facts: { content, probe: a.probe, needs }, warnings };
 }
 
-const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -129,10 +129,20 @@ export function laddersTable(plan: Plan, all: boolean): string {
   return t.toString();
 }
 
+/** Below this many seconds a task's length is shown to a tenth of a second (5.3 s, not 5s). */
+const SHORT_TASK = 10;
+
+/**
+ * Every task's start and end to a tenth of a second: many last seconds, and whole seconds made a
+ * 0.3 s task "+5s → +5s" and a package seem to start before the encode it waits for had ended.
+ */
 export function tasksTable(plan: Plan): string {
-  const t = table(["task", "pool", "slots", "start", "end"]);
+  const t = table(["task", "pool", "slots", "start", "end", "took"]);
   const tasks = [...plan.tasks].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
-  for (const x of tasks) t.push([x.id, x.pool, x.slots, at(x.start), at(x.end)]);
+  for (const x of tasks) {
+    const took = x.end - x.start;
+    t.push([x.id, x.pool, x.slots, `+${formatDuration(x.start, 1)}`, `+${formatDuration(x.end, 1)}`, formatDuration(took, took < SHORT_TASK ? 1 : 0)]);
+  }
   return t.toString();
 }
 

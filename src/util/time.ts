@@ -66,15 +66,19 @@ export function describe(value: unknown): string {
   return String(value);
 }
 
-/** Seconds → `1h02m03s` for people. */
-export function formatDuration(seconds: number): string {
+/** Seconds → `1h02m03s` for people; with `decimals`, fractions of the last second (`5.3s`). */
+export function formatDuration(seconds: number, decimals = 0): string {
   const sign = seconds < 0 ? "-" : "";
-  let s = Math.round(Math.abs(seconds));
+  const unit = 10 ** decimals;
+  // Rounded once, in units of the last decimal shown, so 59.96 s at one decimal is 1m00.0s.
+  const units = Math.round(Math.abs(seconds) * unit);
+  let s = Math.floor(units / unit);
+  const fraction = decimals > 0 ? `.${String(units % unit).padStart(decimals, "0")}` : "";
   const h = Math.floor(s / 3600);
   s -= h * 3600;
   const m = Math.floor(s / 60);
   s -= m * 60;
-  if (h > 0) return `${sign}${h}h${String(m).padStart(2, "0")}m${String(s).padStart(2, "0")}s`;
-  if (m > 0) return `${sign}${m}m${String(s).padStart(2, "0")}s`;
-  return `${sign}${s}s`;
+  if (h > 0) return `${sign}${h}h${String(m).padStart(2, "0")}m${String(s).padStart(2, "0")}${fraction}s`;
+  if (m > 0) return `${sign}${m}m${String(s).padStart(2, "0")}${fraction}s`;
+  return `${sign}${s}${fraction}s`;
 }

@@ -143,3 +143,39 @@ describe("vps plan --min-compliance: the CI gate", () => {
     expect(planOf(r).metrics.deadlineCompliance).toBeNull();
   });
 });
+
+describe("numbers for people in the tables", () => {
+  /** A 4-second NTSC-film clip: its encodes last well under a second each. */
+  const BLIP = `epoch: 2026-11-24T00:00:00Z
+capacity:
+  pools:
+    cpu: 8
+titles:
+  - id: blip
+    content: { duration: 4s, resolution: 1280x720, fps: 24000/1001 }
+    deliverables: [h264-sdr]
+`;
+  const dir = tempDir({ "blip.yaml": BLIP });
+
+  it("plan --tasks shows each task's start and end to a tenth of a second, and a short task's length (it showed +5s → +5s)", () => {
+    const plan = planOf(vps("plan", join(dir, "blip.yaml")));
+    const r = vps("plan", join(dir, "blip.yaml"), "--table", "--tasks");
+    expect(r.status, r.stderr).toBe(0);
+    const tenth = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
+    const subSecond = plan.tasks.filter((t) => t.end - t.start < 1);
+    expect(subSecond.length).toBeGreaterThan(0);
+    for (const t of subSecond) {
+      const row = r.stdout.split("\n").find((l) => l.includes(` ${t.id} `))!;
+      const cells = row.split("│").map((c) => c.trim()).filter(Boolean);
+      expect(cells.slice(3), t.id).toEqual([`+${tenth(t.start)}s`, `+${tenth(t.end)}s`, `${tenth(t.end - t.start)}s`]);
+      expect(cells[3]).not.toBe(cells[4]);
+    }
+  });
+
+  it("recipes explain writes a frame rate with at most three decimals (it wrote 23.976023976023978 fps)", () => {
+    const r = vps("recipes", "explain", join(dir, "blip.yaml"), "--table", "--no-cache");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("blip — generic (default): 1280x720, 23.976 fps, 8-bit SDR");
+    expect(r.stdout).not.toContain("23.97602");
+  });
+});

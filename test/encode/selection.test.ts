@@ -129,6 +129,19 @@ describe("explainWorkload", () => {
     expect(t!.deliverables[0]!.constraints).toEqual(["540p kept although the source (640x360) is smaller: a deliverable is never empty; the source is not upscaled"]);
   });
 
+  it("marks the downgrade steps this title's ladder cannot take n/a (it listed defer-rendition 2160p for a 1080p source)", () => {
+    const explain = (width: number, height: number) =>
+      explainWorkload({ titles: [aTitle({ id: "s", content: aContent({ width, height }), deliverables: ["hevc-sdr"] })], book, sources: new Map(), analyses: new Map(), classFrom: new Map() })[0]!
+        .deliverables[0]!.downgrades;
+    expect(explain(1920, 1080)).toEqual(["defer-rendition 2160p (n/a: no 2160p rung for this title)", "faster-preset fast (work ×0.45, −3 quality)", "drop-top-rung (−8 quality)"]);
+    expect(explain(3840, 2160)[0]).toBe("defer-rendition 2160p (−2 quality)");
+    expect(explain(640, 360)).toEqual([
+      "defer-rendition 2160p (n/a: no 2160p rung for this title)",
+      "faster-preset fast (work ×0.45, −3 quality)",
+      "drop-top-rung (n/a: a deliverable keeps its only rung)",
+    ]);
+  });
+
   it("shows a per-title ladder as the title's, with the model's PSNR, and drops no recipe rung", () => {
     const ladder = [
       { name: "800p", width: 1920, height: 800, bitrateKbps: 2400, psnr: 41.2 },
