@@ -1,0 +1,81 @@
+// Walks over a parsed YAML document that stay linear and never recurse: a file with 50,000 keys
+// in one mapping, or nested thousands of levels deep, is answered in a blink with a positioned
+// problem instead of seconds of quadratic work or a stack overflow.
+import { type Document, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
+
+/**
+ * Deeper than any vps input needs (a workload is ~6 levels, a plan ~4), and far below where
+ * yaml's, ajv's or JSON.stringify's recursion would overflow the stack.
+ */
+export const MAX_DEPTH = 100;
+
+export function keyString(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/**
+ * The pair of `map` whose key reads `key` (the first such pair). The index is built once per
+ * mapping: positioning one problem per key of a 50,000-key mapping must not scan it every time.
+ */
+export function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) if (isPair(p) && !index.has(keyString(p.key))) index.set(keyString(p.key), p);
+    pairIndex.set(map, index);
+  }
+  return index.get(key);
+}
+
+/** A place in the document found by a walk: the node, its JSON path, its source offset. */
+export interface Found {
+  path: (string | number)[];
+  offset: number;
+}
+
+interface Visit {
+  node: unknown;
+  depth: number;
+  parent: Visit | null;
+  seg: string | number | null;
+}
+
+function pathOf(v: Visit): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let at: Visit | null = v; at !== null && at.seg !== null; at = at.parent) out.push(at.seg);
+  return out.reverse();
+}
+
+function offsetOf(node: unknown): number {
+  return (node as Node | null)?.range?.[0] ?? 0;
+}
+
+/**
+ * The first node nested deeper than MAX_DEPTH, and every key written twice in one mapping (at the
+ * later copy). yaml's own `uniqueKeys` check compares each key with every earlier one, which is
+ * quadratic in the size of the mapping; this keeps one set of keys per mapping.
+ */
+export function checkTree(doc: Document, maxDuplicates: number): { tooDeep: Found | null; duplicates: Found[] } {
+  const duplicates: Found[] = [];
+  const stack: Visit[] = [{ node: doc.contents, depth: 0, parent: null, seg: null }];
+  for (let v = stack.pop(); v !== undefined; v = stack.pop()) {
+    if (v.depth > MAX_DEPTH) return { tooDeep: { path: pathOf(v), offset: offsetOf(v.node) }, duplicates };
+    if (isMap(v.node)) {
+      const seen = new Set<string>();
+      for (const p of v.node.items) {
+        const key = isScalar(p.key) ? keyString(p.key) : null;
+        if (key !== null && seen.has(key) && duplicates.length < maxDuplicates) duplicates.push({ path: [...pathOf(v), key], offset: offsetOf(p.key) });
+        if (key !== null) seen.add(key);
+        // A complex key (`? [a, b]`) is a node too, and can be nested as deeply as a value.
+        else if (p.key !== null) stack.push({ node: p.key, depth: v.depth + 1, parent: v, seg: "?" });
+        stack.push({ node: p.value, depth: v.depth + 1, parent: v, seg: key ?? "?" });
+      }
+    } else if (isSeq(v.node)) {
+      v.node.items.forEach((item, i) => stack.push({ node: item, depth: v.depth + 1, parent: v, seg: i }));
+    }
+  }
+  duplicates.sort((a, b) => a.offset - b.offset);
+  return { tooDeep: null, duplicates };
+}
