@@ -159,6 +159,11 @@ function compile(schema: object): ValidateFunction {
   return fn;
 }
 
+/** True when `data` fits `schema`: a caller can skip building positions for a good file. */
+export function schemaAccepts(data: unknown, schema: object): boolean {
+  return compile(schema)(data);
+}
+
 /** Validates with ajv (allErrors) and maps each error to a Problem with a position and a human message "expected …, found …". Unknown keys (additionalProperties) are reported at the key, naming the key and the allowed keys. */
 export function validateSchema(source: YamlSource, data: unknown, schema: object): Problem[] {
   const validate = compile(schema);
