@@ -4,7 +4,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { Document, LineCounter, isAlias, isMap, isSeq, parseDocument, type Node } from "yaml";
 import type { SourcePos } from "../model";
 import { InputError, type Problem } from "../util/errors";
-import { checkTree, type Found, MAX_DEPTH, pairOf } from "./yamlTree";
+import { checkTree, type Found, MAX_DEPTH, pairOf, resolveAlias } from "./yamlTree";
 
 export interface YamlSource {
   file: string;
@@ -87,7 +87,7 @@ export function posOf(source: YamlSource, path: readonly (string | number)[], ke
   let node: unknown = source.doc.contents;
   let range: readonly number[] | null | undefined = (node as Node | null)?.range;
   for (const [i, seg] of path.entries()) {
-    if (isAlias(node)) node = node.resolve(source.doc);
+    if (isAlias(node)) node = resolveAlias(source.doc, node);
     const step = childOf(node, seg);
     if (!step) break;
     const isLast = i === path.length - 1;

@@ -1,7 +1,7 @@
 // Walks over a parsed YAML document that stay linear and never recurse: a file with 50,000 keys
 // in one mapping, or nested thousands of levels deep, is answered in a blink with a positioned
 // problem instead of seconds of quadratic work or a stack overflow.
-import { type Document, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
+import { type Alias, type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, type Node, type Pair, visit, type YAMLMap } from "yaml";
 
 /**
  * Deeper than any vps input needs (a workload is ~6 levels, a plan ~4), and far below where
@@ -27,6 +27,28 @@ export function pairOf(map: YAMLMap, key: string): Pair | undefined {
     pairIndex.set(map, index);
   }
   return index.get(key);
+}
+
+const aliasTargets = new WeakMap<Document, Map<Alias, unknown>>();
+
+/**
+ * The node an alias stands for. yaml's `Alias.resolve` searches the whole document each time, so
+ * positioning one problem per item of an aliased list of 2,000 items took half a minute; this
+ * maps every alias once (to the last anchor of its name before it, as YAML says).
+ */
+export function resolveAlias(doc: Document, alias: Alias): unknown {
+  let targets = aliasTargets.get(doc);
+  if (!targets) {
+    const anchors = new Map<string, unknown>();
+    const found = new Map<Alias, unknown>();
+    visit(doc, (_key, node) => {
+      if (isAlias(node)) found.set(node, anchors.get(node.source));
+      else if (isNode(node) && node.anchor) anchors.set(node.anchor, node);
+    });
+    targets = found;
+    aliasTargets.set(doc, targets);
+  }
+  return targets.get(alias);
 }
 
 /** A place in the document found by a walk: the node, its JSON path, its source offset. */
