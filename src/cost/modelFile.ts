@@ -10,10 +10,16 @@ import { FORM, specFeatures, workPerSecond } from "./fit";
 import { defaultCostModel } from "./model";
 import type { CostModel, EncodeSpec } from "./types";
 
-const num = { type: "number" } as const;
+/**
+ * A coefficient is a term of ln(work per second): ±20 is a factor of 5·10⁸ either way, far past any
+ * machine, codec or preset (fits give |c| < 3), and keeps exp(…) of a sum of them finite — a
+ * hand-edited 1e308 made every task's end Infinity and crashed the simulator (exit 70).
+ */
+const num = { type: "number", minimum: -20, maximum: 20, "x-expected": "a fitted coefficient from -20 to 20" } as const;
 const numbers = { type: "object", additionalProperties: num } as const;
-const positives = { type: "object", additionalProperties: { type: "number", exclusiveMinimum: 0 } } as const;
-const quantiles = { type: "object", required: ["median", "p90"], properties: { median: num, p90: num } } as const;
+/** Smearing turns a fitted median into a mean: about 1, never near 0 or huge. */
+const positives = { type: "object", additionalProperties: { type: "number", exclusiveMinimum: 0, maximum: 1000, "x-expected": "a smearing factor above 0, at most 1000" } } as const;
+const quantiles = { type: "object", required: ["median", "p90"], properties: { median: { type: "number" }, p90: { type: "number" } } } as const;
 
 export const costModelSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",

@@ -64,7 +64,7 @@ describe("vps calibrate → model.json → vps plan --cost-model", () => {
 describe("bad input exits 2 and writes nothing", () => {
   test.each([
     ["a model file that is not JSON", "not-json.json", /not-json\.json:\d+:\d+ \(json\): expected /],
-    ["a model file of the wrong shape", "wrong.json", /wrong\.json:\d+:\d+ coefficients\.machine: expected a number, found "fast"/],
+    ["a model file of the wrong shape", "wrong.json", /wrong\.json:\d+:\d+ coefficients\.machine: expected a fitted coefficient from -20 to 20, found "fast"/],
     ["a missing model file", "absent.json", /cannot read cost model .*absent\.json: no such file/],
   ])("plan with %s", (_what, file, message) => {
     const r = vps("plan", at("good.yaml"), "--cost-model", at(file), "-o", at(`plan-${file}`));

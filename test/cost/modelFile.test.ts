@@ -37,8 +37,8 @@ describe("parseCostModelDoc", () => {
     const text = JSON.stringify(bad, undefined, 2);
     expect(lines(() => parseCostModelDoc("m.json", text))).toEqual([
       'm.json:3:11 kind: expected "vps-cost-model", found "plan"',
-      'm.json:7:16 coefficients.machine: expected a number, found "fast"',
-      "m.json:28:15 coefficients.smearing.h264: expected a number > 0, found 0",
+      'm.json:7:16 coefficients.machine: expected a fitted coefficient from -20 to 20, found "fast"',
+      "m.json:28:15 coefficients.smearing.h264: expected a smearing factor above 0, at most 1000, found 0",
       "m.json: not a vps cost model (write one with vps calibrate HISTORY -o m.json)",
     ]);
   });
@@ -49,6 +49,11 @@ describe("parseCostModelDoc", () => {
       expect.stringMatching(/^m\.json:1:\d+ \(json\): expected at most 100 levels of nested arrays and objects, found deeper nesting$/),
     ]);
     expect(parseCostModelDoc("m.json", `\uFEFF${JSON.stringify(doc)}`)).toEqual(doc);
+  });
+
+  test("a coefficient whose exponential would overflow is refused at its place", () => {
+    const huge = JSON.stringify({ ...doc, coefficients: { ...doc.coefficients, machine: 1e308 } }, undefined, 2);
+    expect(lines(() => parseCostModelDoc("m.json", huge))[0]).toBe("m.json:7:16 coefficients.machine: expected a fitted coefficient from -20 to 20, found 1e+308");
   });
 
   test("a missing section", () => {
