@@ -166,6 +166,12 @@ function encode(format: Format, data: unknown, indent: boolean): string {
   return rows.map((r) => (Array.isArray(r) ? r.map(cell).join(",") : cell(r))).join("\n") + "\n";
 }
 
+/**
+ * Repeating a line stops at this many characters: a whole one-line plan repeated 5,000 times is a
+ * 250 MB file, which tests the machine's memory rather than vps.
+ */
+const MAX_REPEATED = 4_000_000;
+
 function applyText(text: string, op: TextOp): string {
   const at = "at" in op ? op.at % (text.length + 1) : 0;
   const lines = text.split("\n");
@@ -184,7 +190,7 @@ function applyText(text: string, op: TextOp): string {
     case "duplicate-line":
       return [...lines.slice(0, line + 1), lines[line]!, ...lines.slice(line + 1)].join("\n");
     case "repeat-line":
-      return [...lines.slice(0, line), ...Array<string>(op.times).fill(lines[line]!), ...lines.slice(line + 1)].join("\n");
+      return [...lines.slice(0, line), ...Array<string>(Math.min(op.times, Math.ceil(MAX_REPEATED / (lines[line]!.length + 1)))).fill(lines[line]!), ...lines.slice(line + 1)].join("\n");
     case "garbage":
       return String.fromCharCode(...op.bytes);
   }
