@@ -1,10 +1,10 @@
 // YAML parsing with positions, and JSON Schema validation whose errors point back into the YAML.
 // Every problem becomes `file:line:col path: expected …, found …` (see DESIGN.md, Errors).
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import { Document, LineCounter, isAlias, isMap, isSeq, parseDocument, type Node } from "yaml";
+import { Document, LineCounter, isAlias, isMap, isSeq, type Node } from "yaml";
 import type { SourcePos } from "../model";
 import { InputError, type Problem } from "../util/errors";
-import { checkTree, type Found, MAX_DEPTH, pairOf, resolveAlias } from "./yamlTree";
+import { checkTree, composeDocument, type Found, MAX_DEPTH, pairOf, resolveAlias } from "./yamlTree";
 
 export interface YamlSource {
   file: string;
@@ -21,11 +21,11 @@ const MAX_SYNTAX_PROBLEMS = 20;
 /** Parses; YAML syntax errors (and duplicate keys) throw InputError whose problems carry positions. Returns the plain JS data too. */
 export function parseYaml(file: string, text: string): { source: YamlSource; data: unknown } {
   const lineCounter = new LineCounter();
-  // prettyErrors off: we print our own `file:line:col` prefix and do not want yaml's context excerpt.
-  // uniqueKeys off: yaml's check is quadratic in a mapping's size; checkTree does it in one pass.
+  // prettyErrors off (in composeDocument): we print our own `file:line:col` prefix, not yaml's excerpt.
   let doc: Document;
+  let cut: boolean;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+    ({ doc, cut } = composeDocument(text, lineCounter));
   } catch (e) {
     // yaml reports most stack overflows as errors itself; this catches any it lets through.
     if (!(e instanceof RangeError)) throw e;
@@ -34,9 +34,10 @@ export function parseYaml(file: string, text: string): { source: YamlSource; dat
   const source: YamlSource = { file, text, doc, lineCounter };
   if (doc.errors.length > 0) {
     const problems = doc.errors.slice(0, MAX_SYNTAX_PROBLEMS).map((e) => syntaxProblem(source, e.message, e.pos[0]));
-    if (doc.errors.length > MAX_SYNTAX_PROBLEMS) {
+    if (doc.errors.length > MAX_SYNTAX_PROBLEMS || cut) {
       const last = problems[problems.length - 1]!;
-      problems.push({ pos: last.pos, message: `…and ${doc.errors.length - MAX_SYNTAX_PROBLEMS} more YAML errors` });
+      const more = cut ? "more YAML errors (reading stopped here)" : `${doc.errors.length - MAX_SYNTAX_PROBLEMS} more YAML errors`;
+      problems.push({ pos: last.pos, message: `…and ${more}` });
     }
     throw new InputError(`${file}: invalid YAML`, problems);
   }

@@ -141,6 +141,13 @@ describe("hostile input never crashes or hangs", () => {
     }
   });
 
+  it("stops reading after a few hundred syntax errors (a 4 MB file of one-line JSON documents makes a million)", () => {
+    const line = JSON.stringify({ epoch: "2026-11-24T00:00:00Z", capacity: { pools: { cpu: 4 } }, titles: [{ id: "a", content: { duration: 60 } }] });
+    const lines = load(Array(40_000).fill(line).join("\n"));
+    expect(lines).toHaveLength(21);
+    expect(lines[20]).toMatch(/^w\.yaml:\d+:\d+ \(yaml\): …and more YAML errors \(reading stopped here\)$/);
+  });
+
   it("reports deep nesting instead of overflowing the stack", () => {
     expect(load("[".repeat(50_000))[0]).toMatch(/^w\.yaml:1:\d+ \(yaml\): expected at most 100 levels of nested lists and mappings, found deeper nesting$/);
     expect(load(`titles: ${"[".repeat(120)}${"]".repeat(120)}\n`)).toEqual([
