@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import { checkRqModel, type RqModelDoc, shippedRqModel } from "../ladder/modelFile";
 import { withPerTitleLadders } from "../ladder/perTitle";
 import { readUserFile } from "../load/read";
+import { parseJson } from "../load/json";
 import type { LadderSummary, RecipeBook, Workload } from "../model";
 import { InputError } from "../util/errors";
 
@@ -20,14 +21,13 @@ export interface LadderModeFlags {
 /** A rate–quality model document from a file (`vps ladder --fit -o FILE`), checked; the shipped one without a path. */
 export function loadRqModel(path: string | undefined): RqModelDoc {
   if (!path) return shippedRqModel();
-  const text = readUserFile(path, "rate–quality model");
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: not JSON (${(e as Error).message})`);
-  }
-  return checkRqModel(doc, path);
+  return parseRqModelText(path, readUserFile(path, "rate–quality model"));
+}
+
+/** A rate–quality model document from a file's text, checked: every problem at its line and column. */
+export function parseRqModelText(file: string, text: string): RqModelDoc {
+  const json = parseJson(file, text, "rate–quality model (JSON written by vps ladder --fit)");
+  return checkRqModel(json.data, file, json.source);
 }
 
 function parseLadderMode(value: string): LadderModeName {

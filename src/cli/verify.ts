@@ -1,33 +1,13 @@
 // `vps verify plan.json`: checks a plan — this tool's, one edited by hand, or another tool's —
 // against the plan contract: the JSON Schema, then the invariants (capacity, dependencies,
 // finishes, deadline outcomes). Exit 0 sound, 1 an invariant is broken, 2 not a plan at all.
-import Ajv, { type ErrorObject } from "ajv";
 import type { Command } from "commander";
 import { contractSchema } from "../plan/schema";
 import type { Plan } from "../model";
 import { verifyPlan } from "../plan/verify";
 import { GateError, InputError } from "../util/errors";
 import { readUserFile } from "../load/read";
-
-/** Ajv's error as "expected …, found …", the form every other vps message takes. */
-function explain(e: ErrorObject): string {
-  const found = e.data === undefined ? "none" : JSON.stringify(e.data)?.slice(0, 60);
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case "required":
-      return `expected key "${String(p.missingProperty)}", found none`;
-    case "additionalProperties":
-      return `expected no key "${String(p.additionalProperty)}" (not in the plan contract), found one`;
-    case "const":
-      return `expected ${JSON.stringify(p.allowedValue)}, found ${found}`;
-    case "enum":
-      return `expected one of ${JSON.stringify(p.allowedValues)}, found ${found}`;
-    case "type":
-      return `expected ${String(p.type)}, found ${found}`;
-    default:
-      return `expected a value that ${e.message ?? "fits the schema"}, found ${found}`;
-  }
-}
+import { jsonSchemaProblems, parseJson } from "../load/json";
 
 /**
  * `vps simulate` without `--policy` prints `{ schemaVersion, scenario, seed, comparison, plans }`:
@@ -40,28 +20,28 @@ function comparisonOf(data: unknown): string[] | null {
   return Object.keys(doc.plans);
 }
 
-function readPlan(file: string): Plan {
-  const text = readUserFile(file, "plan");
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: expected plan JSON, found text that does not parse (${(e as Error).message})`);
-  }
-  const policies = comparisonOf(data);
+/** Built once: the schema's identity is what keeps its compiled validator cached. */
+let contract: object | null = null;
+
+/** The plan in a file's text, or an InputError with each problem at its line and column. */
+export function parsePlanText(file: string, text: string): Plan {
+  const json = parseJson(file, text, "plan JSON");
+  const policies = comparisonOf(json.data);
   if (policies !== null) {
     const one = policies[0] ?? "value";
-    throw new InputError(
-      `${file}: expected a plan, found vps simulate's comparison of ${policies.length} plans (${policies.join(", ")}); ` +
-        `verify one of its plans: jq '.plans.${one}' ${file} > ${one}.json && vps verify ${one}.json (or simulate with --policy ${one})`,
-    );
+    const message =
+      `expected a plan, found vps simulate's comparison of ${policies.length} plans (${policies.join(", ")}); ` +
+      `verify one of its plans: jq '.plans.${one}' ${file} > ${one}.json && vps verify ${one}.json (or simulate with --policy ${one})`;
+    throw new InputError(`${file}: a comparison, not a plan`, [{ pos: { file, line: 1, col: 1, path: "(root)" }, message }]);
   }
-  const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(contractSchema());
-  if (!validate(data)) {
-    const lines = (validate.errors ?? []).slice(0, 20).map((e) => `${file} ${e.instancePath || "(root)"}: ${explain(e)}`);
-    throw new InputError(`${file}: not a plan of schemaVersion 1`, []).withLines(lines);
-  }
-  return data as Plan;
+  contract ??= contractSchema();
+  const problems = jsonSchemaProblems(json, contract);
+  if (problems.length > 0) throw new InputError(`${file}: not a plan of schemaVersion 1`, problems);
+  return json.data as Plan;
+}
+
+function readPlan(file: string): Plan {
+  return parsePlanText(file, readUserFile(file, "plan"));
 }
 
 export function runVerify(file: string): void {

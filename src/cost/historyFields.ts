@@ -116,10 +116,16 @@ export const COLUMN_BY_KEY: ReadonlyMap<string, Column> = new Map(COLUMNS.map((c
 
 const isBlank = (raw: unknown): boolean => raw === undefined || raw === null || (typeof raw === "string" && raw.trim() === "");
 
+/** A bad value of a row: its column and what is wrong with it. */
+export interface FieldProblem {
+  column: ColumnName;
+  message: string;
+}
+
 /** One row from its written values (keyed by column name); the problems instead when any value is bad. */
-export function readRow(values: ReadonlyMap<ColumnName, unknown>, line: number): HistoryRow | string[] {
+export function readRow(values: ReadonlyMap<ColumnName, unknown>, line: number): HistoryRow | FieldProblem[] {
   const row: Record<string, unknown> = { line };
-  const problems: string[] = [];
+  const problems: FieldProblem[] = [];
   for (const c of COLUMNS) {
     const raw = values.get(c.name);
     if (isBlank(raw) && c.fallback) {
@@ -127,7 +133,7 @@ export function readRow(values: ReadonlyMap<ColumnName, unknown>, line: number):
       continue;
     }
     const v = c.read(raw, c.name);
-    if (typeof v === "object") problems.push(v.problem);
+    if (typeof v === "object") problems.push({ column: c.name, message: v.problem });
     else row[c.name] = v;
   }
   return problems.length > 0 ? problems : (row as unknown as HistoryRow);

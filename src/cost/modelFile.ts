@@ -2,7 +2,7 @@
 // (`vps plan --cost-model model.json`). The file is checked against a JSON Schema; a bad one is an
 // InputError with one line per problem, so a plan is never made from half a model.
 import { readUserFile } from "../load/read";
-import Ajv, { type ErrorObject } from "ajv";
+import { jsonSchemaProblems, parseJson } from "../load/json";
 import type { ContentProfile } from "../model";
 import { InputError } from "../util/errors";
 import { type CostModelDoc, MODEL_KIND } from "./calibrate";
@@ -10,10 +10,16 @@ import { FORM, specFeatures, workPerSecond } from "./fit";
 import { defaultCostModel } from "./model";
 import type { CostModel, EncodeSpec } from "./types";
 
-const num = { type: "number" } as const;
+/**
+ * A coefficient is a term of ln(work per second): ±20 is a factor of 5·10⁸ either way, far past any
+ * machine, codec or preset (fits give |c| < 3), and keeps exp(…) of a sum of them finite — a
+ * hand-edited 1e308 made every task's end Infinity and crashed the simulator (exit 70).
+ */
+const num = { type: "number", minimum: -20, maximum: 20, "x-expected": "a fitted coefficient from -20 to 20" } as const;
 const numbers = { type: "object", additionalProperties: num } as const;
-const positives = { type: "object", additionalProperties: { type: "number", exclusiveMinimum: 0 } } as const;
-const quantiles = { type: "object", required: ["median", "p90"], properties: { median: num, p90: num } } as const;
+/** Smearing turns a fitted median into a mean: about 1, never near 0 or huge. */
+const positives = { type: "object", additionalProperties: { type: "number", exclusiveMinimum: 0, maximum: 1000, "x-expected": "a smearing factor above 0, at most 1000" } } as const;
+const quantiles = { type: "object", required: ["median", "p90"], properties: { median: { type: "number" }, p90: { type: "number" } } } as const;
 
 export const costModelSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -55,32 +61,14 @@ export const costModelSchema = {
   },
 } as const;
 
-let validate: ReturnType<Ajv["compile"]> | null = null;
-
-function explain(e: ErrorObject): string {
-  const p = e.params as Record<string, unknown>;
-  const found = JSON.stringify(e.data)?.slice(0, 60) ?? "nothing";
-  if (e.keyword === "required") return `expected key "${String(p.missingProperty)}", found none`;
-  if (e.keyword === "const") return `expected ${JSON.stringify(p.allowedValue)}, found ${found}`;
-  if (e.keyword === "type") return `expected ${String(p.type)}, found ${found}`;
-  return `expected a value that ${e.message ?? "fits the schema"}, found ${found}`;
-}
-
-/** The document in a model file's text, or an InputError naming every problem. */
+/** The document in a model file's text, or an InputError naming every problem at its line and column. */
 export function parseCostModelDoc(file: string, text: string): CostModelDoc {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: expected a cost model (JSON written by vps calibrate), found text that does not parse (${(e as Error).message})`);
+  const json = parseJson(file, text, "cost model (JSON written by vps calibrate)");
+  const problems = jsonSchemaProblems(json, costModelSchema);
+  if (problems.length > 0) {
+    throw new InputError(`${file}: not a vps cost model`, problems).withLines([`${file}: not a vps cost model (write one with vps calibrate HISTORY -o ${file})`]);
   }
-  validate ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(costModelSchema);
-  if (!validate(data)) {
-    const errors = (validate.errors ?? []).filter((e) => e.keyword !== "oneOf");
-    const lines = errors.slice(0, 20).map((e) => `${file} ${e.instancePath || "(root)"}: ${explain(e)}`);
-    throw new InputError(`${file}: not a vps cost model`).withLines([...lines, `${file}: not a vps cost model (write one with vps calibrate HISTORY -o ${file})`]);
-  }
-  return data as CostModelDoc;
+  return json.data as CostModelDoc;
 }
 
 /**

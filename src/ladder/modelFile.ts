@@ -5,6 +5,7 @@
 import shipped from "../../recipes/rq-model.json";
 import type { ContentClass, ContentProfile, Recipe } from "../model";
 import { InputError } from "../util/errors";
+import { describeValue, formatPath, posOf, type YamlSource } from "../load/yaml";
 import { type DetailFit, FORMULA, ladderFromModel, PARAM_NAMES, type RqParams, UNFITTED_CLASSES } from "./model";
 import { DEFAULT_RULES, type RungRules } from "./rungs";
 import type { Rung } from "./types";
@@ -73,18 +74,28 @@ export interface FitDatum {
 
 const isNum = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
 
-/** Checks a parsed document; `where` names it in messages. */
-export function checkRqModel(doc: unknown, where: string): RqModelDoc {
-  const d = doc as Partial<RqModelDoc> | null;
-  const problems: string[] = [];
-  if (typeof d !== "object" || d === null) throw new InputError(`${where}: expected a rate–quality model document (JSON object), found ${JSON.stringify(doc)}`);
-  if (d.kind !== RQ_MODEL_KIND) problems.push(`kind: expected "${RQ_MODEL_KIND}", found ${JSON.stringify(d.kind)}`);
-  if (d.schemaVersion !== 2) problems.push(`schemaVersion: expected 2, found ${JSON.stringify(d.schemaVersion)}${d.schemaVersion === 1 ? " (a model of vps before detail was a term: fit it again with the command in its fit.command)" : ""}`);
-  for (const k of ["deliverable", "encoder", "preset"] as const) if (typeof d[k] !== "string") problems.push(`${k}: expected a string, found ${JSON.stringify(d[k])}`);
-  for (const n of PARAM_NAMES) if (!isNum(d.params?.[n])) problems.push(`params.${n}: expected a number, found ${JSON.stringify(d.params?.[n])}`);
-  for (const n of ["intercept", "slope"] as const) if (!isNum(d.detail?.[n])) problems.push(`detail.${n}: expected a number, found ${JSON.stringify(d.detail?.[n])}`);
-  if (problems.length > 0) throw new InputError(`${where}: invalid rate–quality model`).withLines(problems.map((p) => `${where}: ${p}`));
-  return d as RqModelDoc;
+/** What is wrong with a parsed document, each at its path: `["params", "a"]`. */
+function rqProblems(doc: unknown): { path: (string | number)[]; message: string }[] {
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return [{ path: [], message: `expected a rate–quality model document (a JSON object), found ${describeValue(doc)}` }];
+  const d = doc as Partial<RqModelDoc>;
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const found = (v: unknown) => describeValue(v);
+  if (d.kind !== RQ_MODEL_KIND) problems.push({ path: ["kind"], message: `expected "${RQ_MODEL_KIND}", found ${found(d.kind)}` });
+  if (d.schemaVersion !== 2) problems.push({ path: ["schemaVersion"], message: `expected 2, found ${found(d.schemaVersion)}${d.schemaVersion === 1 ? " (a model of vps before detail was a term: fit it again with the command in its fit.command)" : ""}` });
+  for (const k of ["deliverable", "encoder", "preset"] as const) if (typeof d[k] !== "string") problems.push({ path: [k], message: `expected a string, found ${found(d[k])}` });
+  const params = d.params as Record<string, unknown> | undefined;
+  const detail = d.detail as Record<string, unknown> | undefined;
+  for (const n of PARAM_NAMES) if (!isNum(params?.[n])) problems.push({ path: ["params", n], message: `expected a number, found ${found(params?.[n])}` });
+  for (const n of ["intercept", "slope"] as const) if (!isNum(detail?.[n])) problems.push({ path: ["detail", n], message: `expected a number, found ${found(detail?.[n])}` });
+  return problems;
+}
+
+/** Checks a parsed document; `where` names it in messages, `source` (a file's text) places each problem at its line and column. */
+export function checkRqModel(doc: unknown, where: string, source: (() => YamlSource) | null = null): RqModelDoc {
+  const problems = rqProblems(doc);
+  if (problems.length === 0) return doc as RqModelDoc;
+  const error = new InputError(`${where}: invalid rate–quality model`, source ? problems.map((p) => ({ pos: posOf(source(), p.path), message: p.message })) : []);
+  throw source ? error : error.withLines(problems.map((p) => `${where}: ${formatPath(p.path)}: ${p.message}`));
 }
 
 /** The model shipped with vps (recipes/rq-model.json, produced by the command in its `fit.command`). */

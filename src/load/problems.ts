@@ -9,14 +9,21 @@ export type Path = readonly (string | number)[];
 
 export class ProblemList {
   readonly problems: Problem[];
-  private readonly flagged: string[];
+  /** Paths (formatted) the schema or a rule found wrong, and every ancestor of one: sets, so a file with thousands of problems stays linear. */
+  private readonly flagged = new Set<string>();
+  private readonly aboveFlagged = new Set<string>();
 
   constructor(
     readonly source: YamlSource,
     schemaProblems: readonly Problem[],
   ) {
     this.problems = [...schemaProblems];
-    this.flagged = schemaProblems.map((p) => p.pos.path);
+    for (const p of schemaProblems) this.flag(p.pos.path);
+  }
+
+  private flag(path: string): void {
+    this.flagged.add(path);
+    for (const a of ancestors(path)) this.aboveFlagged.add(a);
   }
 
   add(path: Path, message: string, key = false): void {
@@ -25,14 +32,15 @@ export class ProblemList {
 
   /** Marks a value as unusable without a message of its own (its problem was reported elsewhere): rules skip it. */
   skip(path: Path): void {
-    this.flagged.push(formatPath(path));
+    this.flag(formatPath(path));
   }
 
   /** True when the schema found nothing wrong at any of these paths or their ancestors. */
   ok(...paths: Path[]): boolean {
+    if (this.flagged.has("(root)")) return false;
     return paths.every((p) => {
       const text = formatPath(p);
-      return !this.flagged.some((f) => f === "(root)" || f === text || isAncestor(f, text));
+      return !this.flagged.has(text) && !ancestors(text).some((a) => this.flagged.has(a));
     });
   }
 
@@ -51,17 +59,17 @@ export class ProblemList {
     throw new InputError(`${this.source.file}: invalid ${what} (${n} problem${n === 1 ? "" : "s"})`, unique);
   }
 
-
   /** Like ok, and nothing was found below these paths either: the whole subtree is usable. */
   clean(...paths: Path[]): boolean {
-    return this.ok(...paths) && paths.every((p) => !this.flagged.some((f) => isAncestor(formatPath(p), f)));
+    return this.ok(...paths) && paths.every((p) => !this.aboveFlagged.has(formatPath(p)));
   }
 }
 
-function isAncestor(ancestor: string, path: string): boolean {
-  if (!path.startsWith(ancestor)) return false;
-  const next = path[ancestor.length];
-  return next === "." || next === "[";
+/** `titles[3].content` → `titles`, `titles[3]`: each prefix that ends where a `.` or `[` starts the next step. */
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < path.length; i++) if (path[i] === "." || path[i] === "[") out.push(path.slice(0, i));
+  return out;
 }
 
 // ---- defensive readers: the schema has reported wrong types already; these just avoid crashing.

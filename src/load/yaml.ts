@@ -1,9 +1,10 @@
 // YAML parsing with positions, and JSON Schema validation whose errors point back into the YAML.
 // Every problem becomes `file:line:col path: expected …, found …` (see DESIGN.md, Errors).
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import { Document, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from "yaml";
+import { Document, LineCounter, isAlias, isMap, isSeq, type Node } from "yaml";
 import type { SourcePos } from "../model";
 import { InputError, type Problem } from "../util/errors";
+import { checkTree, composeDocument, type Found, MAX_DEPTH, pairOf, resolveAlias } from "./yamlTree";
 
 export interface YamlSource {
   file: string;
@@ -20,25 +21,29 @@ const MAX_SYNTAX_PROBLEMS = 20;
 /** Parses; YAML syntax errors (and duplicate keys) throw InputError whose problems carry positions. Returns the plain JS data too. */
 export function parseYaml(file: string, text: string): { source: YamlSource; data: unknown } {
   const lineCounter = new LineCounter();
-  // prettyErrors off: we print our own `file:line:col` prefix and do not want yaml's context excerpt.
+  // prettyErrors off (in composeDocument): we print our own `file:line:col` prefix, not yaml's excerpt.
   let doc: Document;
+  let cut: boolean;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    ({ doc, cut } = composeDocument(text, lineCounter));
   } catch (e) {
     // yaml reports most stack overflows as errors itself; this catches any it lets through.
     if (!(e instanceof RangeError)) throw e;
-    const pos: SourcePos = { file, line: 1, col: 1, path: "(yaml)" };
-    throw new InputError(`${file}: invalid YAML`, [{ pos, message: `expected YAML nested less deeply, found: ${e.message}` }]);
+    throw new InputError(`${file}: invalid YAML`, [{ pos: { file, line: 1, col: 1, path: "(yaml)" }, message: TOO_DEEP }]);
   }
   const source: YamlSource = { file, text, doc, lineCounter };
   if (doc.errors.length > 0) {
-    const problems = doc.errors.slice(0, MAX_SYNTAX_PROBLEMS).map((e) => syntaxProblem(source, e.code, e.message, e.pos[0]));
-    if (doc.errors.length > MAX_SYNTAX_PROBLEMS) {
+    const problems = doc.errors.slice(0, MAX_SYNTAX_PROBLEMS).map((e) => syntaxProblem(source, e.message, e.pos[0]));
+    if (doc.errors.length > MAX_SYNTAX_PROBLEMS || cut) {
       const last = problems[problems.length - 1]!;
-      problems.push({ pos: last.pos, message: `…and ${doc.errors.length - MAX_SYNTAX_PROBLEMS} more YAML errors` });
+      const more = cut ? "more YAML errors (reading stopped here)" : `${doc.errors.length - MAX_SYNTAX_PROBLEMS} more YAML errors`;
+      problems.push({ pos: last.pos, message: `…and ${more}` });
     }
     throw new InputError(`${file}: invalid YAML`, problems);
   }
+  const { tooDeep, duplicates } = checkTree(doc, MAX_SYNTAX_PROBLEMS);
+  if (tooDeep) throw new InputError(`${file}: invalid YAML`, [{ pos: offsetPos(source, tooDeep.offset, formatPath(tooDeep.path)), message: TOO_DEEP }]);
+  if (duplicates.length > 0) throw new InputError(`${file}: invalid YAML`, duplicates.map((d) => duplicateProblem(source, d)));
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -51,15 +56,18 @@ export function parseYaml(file: string, text: string): { source: YamlSource; dat
   return { source, data };
 }
 
-function syntaxProblem(source: YamlSource, code: string, message: string, offset: number): Problem {
+const TOO_DEEP = `expected at most ${MAX_DEPTH} levels of nested lists and mappings, found deeper nesting`;
+
+function syntaxProblem(source: YamlSource, message: string, offset: number): Problem {
   const pos = offsetPos(source, offset, "(yaml)");
-  if (code === "DUPLICATE_KEY") {
-    const key = truncate(keyAt(source, offset), 60);
-    const path = formatPath(key === "" ? pathAtOffset(source, offset) : [...pathAtOffset(source, offset), key]);
-    const found = key === "" ? "a key" : `key ${JSON.stringify(key)}`;
-    return { pos: { ...pos, path }, message: `expected unique keys, found ${found} more than once` };
-  }
+  // yaml catches its own stack overflow on deep nesting and reports it as a syntax error.
+  if (/call stack/i.test(message)) return { pos, message: TOO_DEEP };
   return { pos, message: `expected valid YAML, found a syntax error: ${firstLine(message)}` };
+}
+
+function duplicateProblem(source: YamlSource, d: Found): Problem {
+  const key = truncate(String(d.path[d.path.length - 1]), 60);
+  return { pos: offsetPos(source, d.offset, formatPath(d.path)), message: `expected unique keys, found key ${JSON.stringify(key)} more than once` };
 }
 
 /** yaml's message, one printable line of bounded length: garbage input quotes garbage tokens. */
@@ -70,45 +78,9 @@ function firstLine(message: string): string {
   return truncate(printable, 160);
 }
 
-function keyAt(source: YamlSource, offset: number): string {
-  const m = /^[^:\n]*/.exec(source.text.slice(offset, offset + 200));
-  return (m?.[0] ?? "").trim().replace(/^["']|["']$/g, "");
-}
-
 function offsetPos(source: YamlSource, offset: number, path: string): SourcePos {
   const { line, col } = source.lineCounter.linePos(offset);
   return { file: source.file, line, col, path };
-}
-
-/** Best-effort JSON path of the mapping containing `offset` (for duplicate-key errors). */
-function pathAtOffset(source: YamlSource, offset: number): (string | number)[] {
-  const path: (string | number)[] = [];
-  let node: unknown = source.doc.contents;
-  for (let next = childContaining(node, offset); next !== null; next = childContaining(node, offset)) {
-    path.push(next.key);
-    node = next.value;
-  }
-  return path;
-}
-
-function childContaining(node: unknown, offset: number): { key: string | number; value: unknown } | null {
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      const range = (pair.value as Node | null)?.range;
-      if (range && offset >= range[0] && offset < range[1]) return { key: keyString(pair.key), value: pair.value };
-    }
-  }
-  if (isSeq(node)) {
-    for (const [i, item] of node.items.entries()) {
-      const range = (item as Node | null)?.range;
-      if (range && offset >= range[0] && offset < range[1]) return { key: i, value: item };
-    }
-  }
-  return null;
-}
-
-function keyString(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
 }
 
 /** Position of the node at `path` (the key's position when `key` is true, e.g. for unknown keys); falls back to the nearest existing ancestor. path uses JSON path style in SourcePos.path: `titles[3].content.duration`. */
@@ -116,7 +88,7 @@ export function posOf(source: YamlSource, path: readonly (string | number)[], ke
   let node: unknown = source.doc.contents;
   let range: readonly number[] | null | undefined = (node as Node | null)?.range;
   for (const [i, seg] of path.entries()) {
-    if (isAlias(node)) node = node.resolve(source.doc);
+    if (isAlias(node)) node = resolveAlias(source.doc, node);
     const step = childOf(node, seg);
     if (!step) break;
     const isLast = i === path.length - 1;
@@ -130,7 +102,7 @@ export function posOf(source: YamlSource, path: readonly (string | number)[], ke
 
 function childOf(node: unknown, seg: string | number): { key: unknown; value: unknown } | null {
   if (isMap(node)) {
-    const pair = node.items.find((p) => isPair(p) && keyString(p.key) === String(seg));
+    const pair = pairOf(node, String(seg));
     return pair ? { key: pair.key, value: pair.value } : null;
   }
   if (isSeq(node) && typeof seg === "number") {
@@ -188,6 +160,11 @@ function compile(schema: object): ValidateFunction {
   return fn;
 }
 
+/** True when `data` fits `schema`: a caller can skip building positions for a good file. */
+export function schemaAccepts(data: unknown, schema: object): boolean {
+  return compile(schema)(data);
+}
+
 /** Validates with ajv (allErrors) and maps each error to a Problem with a position and a human message "expected …, found …". Unknown keys (additionalProperties) are reported at the key, naming the key and the allowed keys. */
 export function validateSchema(source: YamlSource, data: unknown, schema: object): Problem[] {
   const validate = compile(schema);
@@ -219,11 +196,12 @@ function isUnion(e: ErrorObject): boolean {
 function pruneUnionBranches(errors: readonly ErrorObject[]): ErrorObject[] {
   const dropped = new Set<ErrorObject>();
   const unions = errors.filter(isUnion).sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  const byPlace = [...errors].sort((a, b) => (a.instancePath < b.instancePath ? -1 : a.instancePath > b.instancePath ? 1 : 0));
   for (const u of unions) {
     if (dropped.has(u)) continue;
     const prefix = `${u.schemaPath}/`;
     const branches = new Map<string, ErrorObject[]>();
-    for (const e of errors) {
+    for (const e of within(byPlace, u.instancePath)) {
       if (!e.schemaPath.startsWith(prefix)) continue;
       const branch = e.schemaPath.slice(prefix.length).split("/")[0]!;
       branches.set(branch, [...(branches.get(branch) ?? []), e]);
@@ -236,6 +214,24 @@ function pruneUnionBranches(errors: readonly ErrorObject[]): ErrorObject[] {
     if (keep.size > 0) dropped.add(u);
   }
   return errors.filter((e) => !dropped.has(e));
+}
+
+/**
+ * The errors at `place` or below it, from errors sorted by instancePath: a union's branch errors
+ * are about its value or its value's children. Looking only there keeps a file with thousands of
+ * failed unions (a pool map of 50,000 wrong entries) from comparing every union with every error.
+ */
+function within(sorted: readonly ErrorObject[], place: string): ErrorObject[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.instancePath < place) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: ErrorObject[] = [];
+  for (let i = lo; i < sorted.length && sorted[i]!.instancePath.startsWith(place); i++) out.push(sorted[i]!);
+  return out;
 }
 
 function hasExpected(e: ErrorObject): boolean {

@@ -18,6 +18,8 @@ export class EventQueue {
   private heap: SimEventEntry[] = [];
   private seq = 0;
   private others = 0;
+  /** Queued `value` events: when they are all there is, a finished run has nothing to drop. */
+  private values = 0;
 
   get size(): number {
     return this.heap.length;
@@ -26,6 +28,7 @@ export class EventQueue {
   push(time: number, type: EventType, ref: number): void {
     const e: SimEventEntry = { time, type, ref, seq: this.seq++ };
     if (type !== "review") this.others++;
+    if (type === "value") this.values++;
     const h = this.heap;
     h.push(e);
     let i = h.length - 1;
@@ -45,6 +48,7 @@ export class EventQueue {
     const h = this.heap;
     const top = h[0];
     if (top !== undefined && top.type !== "review") this.others--;
+    if (top?.type === "value") this.values--;
     const last = h.pop();
     if (top === undefined || last === undefined || h.length === 0) return top;
     h[0] = last;
@@ -62,11 +66,17 @@ export class EventQueue {
     return top;
   }
 
-  /** Keeps only the events `keep` accepts (O(n); used once, when the run's work is done). */
+  /** Keeps only the events `keep` accepts (O(n log n): call it when it has something to drop). */
   retain(keep: (e: SimEventEntry) => boolean): void {
     const kept = this.heap.filter(keep).sort((a, b) => (less(a, b) ? -1 : less(b, a) ? 1 : 0));
     this.heap = kept;
     this.others = kept.filter((e) => e.type !== "review").length;
+    this.values = kept.filter((e) => e.type === "value").length;
+  }
+
+  /** True when every queued event is a `value` event. */
+  onlyValues(): boolean {
+    return this.values === this.heap.length;
   }
 
   /** True when only `review` events remain (reviews alone must not keep a finished run alive). */

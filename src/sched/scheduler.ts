@@ -161,7 +161,11 @@ export class Scheduler {
     dispatch(this.state);
     // Every title is published: aging and reviews have nothing left to act on. Analytics stay,
     // so late reports are still counted as ignored in the plan's warnings.
-    if (this.state.titlesDone === this.state.titles.length) this.state.events.retain((e) => e.type === "value");
+    // Only when there is something to drop: decide runs once per late report, and sorting the
+    // remaining reports every time made a feed of 50,000 reports quadratic.
+    if (this.state.titlesDone === this.state.titles.length) {
+      if (!this.state.events.onlyValues()) this.state.events.retain((e) => e.type === "value");
+    }
     else this.scheduleReview();
     return this.state.started.map((i) => this.state.tasks[i]!);
   }

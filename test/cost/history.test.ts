@@ -44,15 +44,15 @@ describe("good rows", () => {
 
 describe("bad rows are skipped and reported with their line", () => {
   const cases: [string, string, string][] = [
-    ["a number that is not one", "a,h264,medium,1920,1080,abc,1920,1080,10,8,15", 'h.csv:3: expected a number for fps, found "abc"'],
-    ["a missing value", "a,h264,medium,1920,1080,30,1920,1080,10,8,", "h.csv:3: expected a number for seconds, found nothing"],
-    ["zero seconds", "a,h264,medium,1920,1080,30,1920,1080,10,8,0", 'h.csv:3: expected a number above 0 to 1000000000 for seconds, found "0"'],
-    ["a fractional width", "a,h264,medium,1920.5,1080,30,1920,1080,10,8,15", 'h.csv:3: expected a whole number from 1 to 65536 for width, found "1920.5"'],
-    ["a hex number", "a,h264,medium,1920,1080,0x1e,1920,1080,10,8,15", 'h.csv:3: expected a number for fps, found "0x1e"'],
-    ["a codec with a space", "a,h 264,medium,1920,1080,30,1920,1080,10,8,15", 'h.csv:3: expected a codec name (h264, hevc, av1, vp9, …) for codec, found "h 264"'],
-    ["no video id", ",h264,medium,1920,1080,30,1920,1080,10,8,15", "h.csv:3: expected a video or title id for video, found nothing"],
-    ["too few fields", "a,h264,medium,1920,1080,30", "h.csv:3: expected 11 fields (as in the header), found 6"],
-    ["an unclosed quote", 'a,"h264,medium,1920,1080,30,1920,1080,10,8,15', "h.csv:3: a quoted field opens in this row and never closes"],
+    ["a number that is not one", "a,h264,medium,1920,1080,abc,1920,1080,10,8,15", 'h.csv:3:25 fps: expected a number for fps, found "abc"'],
+    ["a missing value", "a,h264,medium,1920,1080,30,1920,1080,10,8,", "h.csv:3:43 seconds: expected a number for seconds, found nothing"],
+    ["zero seconds", "a,h264,medium,1920,1080,30,1920,1080,10,8,0", 'h.csv:3:43 seconds: expected a number above 0 to 1000000000 for seconds, found "0"'],
+    ["a fractional width", "a,h264,medium,1920.5,1080,30,1920,1080,10,8,15", 'h.csv:3:15 width: expected a whole number from 1 to 65536 for width, found "1920.5"'],
+    ["a hex number", "a,h264,medium,1920,1080,0x1e,1920,1080,10,8,15", 'h.csv:3:25 fps: expected a number for fps, found "0x1e"'],
+    ["a codec with a space", "a,h 264,medium,1920,1080,30,1920,1080,10,8,15", 'h.csv:3:3 codec: expected a codec name (h264, hevc, av1, vp9, …) for codec, found "h 264"'],
+    ["no video id", ",h264,medium,1920,1080,30,1920,1080,10,8,15", "h.csv:3:1 video: expected a video or title id for video, found nothing"],
+    ["too few fields", "a,h264,medium,1920,1080,30", "h.csv:3:1 (row): expected 11 fields (as in the header), found 6"],
+    ["an unclosed quote", 'a,"h264,medium,1920,1080,30,1920,1080,10,8,15', "h.csv:3:3 (row): expected the quoted field opened here to close, found the end of the file"],
   ];
   test.each(cases)("%s", (_what, line, message) => {
     const h = parseHistory("h.csv", csv(GOOD_LINE, line));
@@ -62,7 +62,7 @@ describe("bad rows are skipped and reported with their line", () => {
 
   test("every problem of a row is reported, each on its own line", () => {
     const h = parseHistory("h.csv", csv(GOOD_LINE, "a,h264,medium,-5,1080,30,1920,1080,ten,8,15"));
-    expect(h.problems).toEqual(['h.csv:3: expected a whole number from 1 to 65536 for width, found "-5"', 'h.csv:3: expected a number for duration, found "ten"']);
+    expect(h.problems).toEqual(['h.csv:3:15 width: expected a whole number from 1 to 65536 for width, found "-5"', 'h.csv:3:36 duration: expected a number for duration, found "ten"']);
   });
 
   test("optional columns are checked when given", () => {
@@ -70,21 +70,23 @@ describe("bad rows are skipped and reported with their line", () => {
     const h = parseHistory("h.csv", text);
     expect(h.rows).toEqual([aRun({ video: "a", line: 3 })]);
     expect(h.problems).toEqual([
-      'h.csv:2: expected a number from 0 to 1 for complexity, found "1.5"',
-      expect.stringMatching(/^h\.csv:2: expected one of animation, .* for contentClass, found "cartoon"$/),
-      'h.csv:2: expected a whole number from 1 to 4096 for slots, found "0"',
+      'h.csv:2:46 complexity: expected a number from 0 to 1 for complexity, found "1.5"',
+      expect.stringMatching(/^h\.csv:2:50 contentClass: expected one of animation, .* for contentClass, found "cartoon"$/),
+      'h.csv:2:58 slots: expected a whole number from 1 to 4096 for slots, found "0"',
     ]);
   });
 
   test("NDJSON: a line that is not an object, a wrong type, a missing key", () => {
     const good = JSON.stringify({ ...aRun(), line: undefined });
+    // Each problem is at its key: where `"fps"` stands in the line (every line has the keys in the same order).
+    const keyCol = (key: string) => good.indexOf(`"${key}"`) + 1;
     const text = [good, "[1,2]", "{oops", JSON.stringify({ ...aRun(), line: undefined, fps: "abc" }), JSON.stringify({ ...aRun(), line: undefined, seconds: undefined }), JSON.stringify({ ...aRun(), line: undefined, codec: { x: 1 } })].join("\n");
     expect(parseHistory("h.ndjson", text).problems).toEqual([
-      'h.ndjson:2: expected one JSON object per line, found "[1,2]"',
-      'h.ndjson:3: expected one JSON object per line, found "{oops"',
-      'h.ndjson:4: expected a number for fps, found "abc"',
-      "h.ndjson:5: expected a number for seconds, found nothing",
-      'h.ndjson:6: expected a codec name (h264, hevc, av1, vp9, …) for codec, found "{\\"x\\":1}"',
+      'h.ndjson:2:1 (line): expected one JSON object per line, found "[1,2]"',
+      'h.ndjson:3:1 (line): expected one JSON object per line, found "{oops"',
+      `h.ndjson:4:${keyCol("fps")} fps: expected a number for fps, found "abc"`,
+      "h.ndjson:5:1 seconds: expected a number for seconds, found nothing",
+      `h.ndjson:6:${keyCol("codec")} codec: expected a codec name (h264, hevc, av1, vp9, …) for codec, found "{\\"x\\":1}"`,
     ]);
   });
 });
@@ -105,12 +107,12 @@ describe("columns", () => {
 
   test("a header without a required column rejects the file at line 1", () => {
     expect(rejection(() => parseHistory("h.csv", "video,codec\na,h264\n"))).toEqual([
-      'h.csv:1: expected the header to name columns preset, width, height, fps, sourceWidth, sourceHeight, duration, bitDepth, seconds, found "video,codec"',
+      'h.csv:1:1 (header): expected the header to name columns preset, width, height, fps, sourceWidth, sourceHeight, duration, bitDepth, seconds, found "video,codec"',
     ]);
   });
 
   test("a column named twice rejects the file", () => {
-    expect(rejection(() => parseHistory("h.csv", `${HEADER},FPS\n`))).toEqual(["h.csv:1: column fps appears twice in the header"]);
+    expect(rejection(() => parseHistory("h.csv", `${HEADER},FPS\n`))).toEqual([`h.csv:1:${HEADER.length + 2} fps: expected each column once in the header, found fps again`]);
   });
 });
 
@@ -120,13 +122,16 @@ describe("nothing usable is an InputError", () => {
     ["only a header", "h.csv", `${HEADER}\n`],
     ["blank NDJSON", "h.ndjson", "\n\n"],
   ])("%s", (_what, file, text) => {
-    expect(rejection(() => parseHistory(file, text))).toEqual([`${file}: no usable runs in the history: the file has no rows`]);
+    expect(rejection(() => parseHistory(file, text))).toEqual([
+      `${file}:1:1 (file): expected at least one run (a CSV row after the header, or a JSON line), found none`,
+      `${file}: no usable runs in the history: the file has no rows`,
+    ]);
   });
 
   test("all rows bad: every problem, then the verdict", () => {
     expect(rejection(() => parseHistory("h.csv", csv("a,h264,medium,1920,1080,abc,1920,1080,10,8,15", "b")))).toEqual([
-      'h.csv:2: expected a number for fps, found "abc"',
-      "h.csv:3: expected 11 fields (as in the header), found 1",
+      'h.csv:2:25 fps: expected a number for fps, found "abc"',
+      "h.csv:3:1 (row): expected 11 fields (as in the header), found 1",
       "h.csv: no usable runs in the history: every row was rejected (2 problems)",
     ]);
   });

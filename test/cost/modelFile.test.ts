@@ -26,22 +26,39 @@ describe("parseCostModelDoc", () => {
   });
 
   test("text that is not JSON", () => {
-    expect(lines(() => parseCostModelDoc("m.json", "{"))[0]).toMatch(/^m\.json: expected a cost model \(JSON written by vps calibrate\), found text that does not parse/);
+    expect(lines(() => parseCostModelDoc("m.json", "{"))).toEqual(["m.json:1:2 (json): expected property name or '}', found the end of the file"]);
+    expect(lines(() => parseCostModelDoc("m.json", '{\n  "kind": "vps-cost-model",\n  "form" "x"\n}'))).toEqual(["m.json:3:10 (json): expected valid JSON, found \"\\\"\""]);
+    expect(lines(() => parseCostModelDoc("m.json", '{"kind": [1, 2,]}'))).toEqual(['m.json:1:16 (json): expected valid JSON, found "]"']);
   });
 
   test("each problem of a wrong document on its own line, then what to do", () => {
     const bad = { ...doc, kind: "plan", coefficients: { ...doc.coefficients, machine: "fast", smearing: { h264: 0 } } } as unknown;
-    expect(lines(() => parseCostModelDoc("m.json", JSON.stringify(bad)))).toEqual([
-      'm.json /kind: expected "vps-cost-model", found "plan"',
-      'm.json /coefficients/machine: expected number, found "fast"',
-      "m.json /coefficients/smearing/h264: expected a value that must be > 0, found 0",
+    // As calibrate writes it: indented, so each problem has a line of its own.
+    const text = JSON.stringify(bad, undefined, 2);
+    expect(lines(() => parseCostModelDoc("m.json", text))).toEqual([
+      'm.json:3:11 kind: expected "vps-cost-model", found "plan"',
+      'm.json:7:16 coefficients.machine: expected a fitted coefficient from -20 to 20, found "fast"',
+      "m.json:28:15 coefficients.smearing.h264: expected a smearing factor above 0, at most 1000, found 0",
       "m.json: not a vps cost model (write one with vps calibrate HISTORY -o m.json)",
     ]);
   });
 
+  test("deep nesting is a positioned problem, not a stack overflow; a byte-order mark is fine", () => {
+    const deep = JSON.stringify({ ...doc, crossValidation: null }).replace('"crossValidation":null', `"crossValidation":${"[".repeat(5000)}${"]".repeat(5000)}`);
+    expect(lines(() => parseCostModelDoc("m.json", deep))).toEqual([
+      expect.stringMatching(/^m\.json:1:\d+ \(json\): expected at most 100 levels of nested arrays and objects, found deeper nesting$/),
+    ]);
+    expect(parseCostModelDoc("m.json", `\uFEFF${JSON.stringify(doc)}`)).toEqual(doc);
+  });
+
+  test("a coefficient whose exponential would overflow is refused at its place", () => {
+    const huge = JSON.stringify({ ...doc, coefficients: { ...doc.coefficients, machine: 1e308 } }, undefined, 2);
+    expect(lines(() => parseCostModelDoc("m.json", huge))[0]).toBe("m.json:7:16 coefficients.machine: expected a fitted coefficient from -20 to 20, found 1e+308");
+  });
+
   test("a missing section", () => {
     const { prior: _prior, ...rest } = doc;
-    expect(lines(() => parseCostModelDoc("m.json", JSON.stringify(rest)))[0]).toBe('m.json (root): expected key "prior", found none');
+    expect(lines(() => parseCostModelDoc("m.json", JSON.stringify(rest)))[0]).toBe('m.json:1:1 prior: expected a value for required key "prior", found none');
   });
 });
 

@@ -165,8 +165,8 @@ describe("predicted ladders", () => {
       checkRqModel({ kind: "vps-rq-model", schemaVersion: 2, deliverable: "h264-sdr", encoder: "libx264", preset: "medium", params: { a0: 1 } }, "m.json");
       expect.unreachable();
     } catch (e) {
-      expect((e as InputError).lines()).toContain("m.json: params.a1: expected a number, found undefined");
-      expect((e as InputError).lines()).toContain("m.json: detail.intercept: expected a number, found undefined");
+      expect((e as InputError).lines()).toContain("m.json: params.a1: expected a number, found nothing");
+      expect((e as InputError).lines()).toContain("m.json: detail.intercept: expected a number, found nothing");
     }
     // A model from before detail was a term says how to get a new one.
     expect(() => checkRqModel({ ...shippedRqModel(), schemaVersion: 1 }, "old.json")).toThrow(InputError);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CONTENT_CLASSES } from "../../src/model";
@@ -106,6 +107,19 @@ describe("loadRecipeText", () => {
     expect(problems(FILE.replace("pool: cpu", "pool: cpu\ncolour: blue").replace("rendition: 1080p", "rendition: 4k"))).toEqual([
       'r.yaml:5:1 colour: expected one of the keys deliverable, codec, encoder, pool, hdr, bitDepth, recipes, audio, package, segmentSeconds, fallback, found unknown key "colour"',
       'r.yaml:17:45 recipes[0].downgrades[1].rendition: expected a rung of this ladder (1080p, 720p, 360p), found "4k"',
+    ]);
+  });
+});
+
+describe("loadRecipeText on a big aliased list", () => {
+  it("places a problem for each of 2,000 copies of a step shared by alias, each at the anchored copy", () => {
+    // Line 27 of h264-sdr.yaml is a drop-top-rung step in the `&medium` downgrades other recipes alias.
+    const lines = readFileSync(join(RECIPES_DIR, "h264-sdr.yaml"), "utf8").split("\n");
+    const text = [...lines.slice(0, 27), ...Array<string>(2_000).fill(lines[26]!), ...lines.slice(27)].join("\n");
+    const problems = inputError(() => loadRecipeText("r.yaml", text)).problems;
+    expect(problems.length).toBeGreaterThan(2_000);
+    expect(problems.filter((p) => p.pos.path === "recipes[1].downgrades[5]")).toEqual([
+      { pos: { file: "r.yaml", line: 31, col: 9, path: "recipes[1].downgrades[5]" }, message: "expected at least one rung left, found 5 drop-top-rung steps for 5 rungs" },
     ]);
   });
 });

@@ -141,7 +141,26 @@ describe("hostile input never crashes or hangs", () => {
     }
   });
 
+  it("stops reading after a few hundred syntax errors (a 4 MB file of one-line JSON documents makes a million)", () => {
+    const line = JSON.stringify({ epoch: "2026-11-24T00:00:00Z", capacity: { pools: { cpu: 4 } }, titles: [{ id: "a", content: { duration: 60 } }] });
+    const lines = load(Array(40_000).fill(line).join("\n"));
+    expect(lines).toHaveLength(21);
+    expect(lines[20]).toMatch(/^w\.yaml:\d+:\d+ \(yaml\): …and more YAML errors \(reading stopped here\)$/);
+  });
+
   it("reports deep nesting instead of overflowing the stack", () => {
-    expect(load("[".repeat(50_000))[0]).toMatch(/^w\.yaml:\d+:\d+ \(yaml\): expected valid YAML/);
+    expect(load("[".repeat(50_000))[0]).toMatch(/^w\.yaml:1:\d+ \(yaml\): expected at most 100 levels of nested lists and mappings, found deeper nesting$/);
+    expect(load(`titles: ${"[".repeat(120)}${"]".repeat(120)}\n`)).toEqual([
+      `w.yaml:1:109 titles${"[0]".repeat(100)}: expected at most 100 levels of nested lists and mappings, found deeper nesting`,
+    ]);
+  });
+
+  it("answers every key of a 20,000-key mapping, and 20,000 copies of one key, each at its line", () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: 1`);
+    const lines = load(`epoch: 2026-11-24T00:00:00Z\ncapacity: { pools: { cpu: 4 } }\ntitles: []\n${keys.join("\n")}\n`);
+    expect(lines).toHaveLength(20_000);
+    expect(lines[19_999]).toBe('w.yaml:20003:1 k19999: expected one of the keys epoch, capacity, tiers, pipelines, titles, policy, events, found unknown key "k19999"');
+    const twice = load(`${Array(20_000).fill("k: 1").join("\n")}\n`);
+    expect(twice[0]).toBe('w.yaml:2:1 k: expected unique keys, found key "k" more than once');
   });
 });

@@ -99,6 +99,12 @@ describe("analytics events", () => {
     expect(p.titles[0]!.finish).not.toBeNull();
   });
 
+  test("50,000 reports after the last title is published are all counted, and planned in a blink", () => {
+    const events = Array.from({ length: 50_000 }, (_, i): AnalyticsEvent => ({ at: 100_000 + i, title: "t1", views: i }));
+    const p = plan(aWorkload({ titles: [clip("t1", "ugc", 0)], events }));
+    expect(p.warnings).toEqual([expect.stringMatching(/^50000 analytics event\(s\) for "t1" from \+27h46m40s ignored: after it was published/)]);
+  });
+
   test("never change the workload they came from (a second plan is identical)", () => {
     const w = aWorkload({ titles: [clip("a", "ugc", 0)], events: [{ at: 5, title: "a", expectedViews: 1e6 }] });
     const first = JSON.stringify(plan(w));
