@@ -6,7 +6,6 @@ import { defineConfig } from "vitest/config";
 // but the quick loop would be slow).
 const E2E = [
   "test/cli/**/*.test.ts",
-  "test/fuzz/**/*.test.ts",
   "test/**/*.real.test.ts",
   "test/**/cli.test.ts",
   "test/content/{analyse,normalise,probe,shared-clips,synthetic}.test.ts",
