@@ -17,6 +17,7 @@
 // drain, counted as the producer sees them complete through QueueEvents.
 import { join } from "node:path";
 import { type ConnectionOptions, type Job, Queue, QueueEvents, Worker } from "bullmq";
+import { whitelisted } from "../encode/formats";
 import { Farm } from "../farm/coordinator";
 import { type FfmpegJob, PREFIX, PROTOCOL } from "../farm/protocol";
 import { parseRedisUrl } from "../farm/redis";
@@ -55,7 +56,7 @@ export interface Throughput {
 const INPUT = "noop/in.mp4";
 
 /** A remux argv as vps writes them: it passes the worker's checks like any job of vps's. */
-const noopArgs = (dir: string, output: string) => ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", join(dir, INPUT), "-c", "copy", "-f", "mp4", output];
+const noopArgs = (dir: string, output: string) => ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", ...whitelisted(join(dir, INPUT)), "-c", "copy", "-f", "mp4", output];
 
 const throughput = (tasks: number, seconds: number): Throughput => ({ tasks, seconds: round(seconds), tasksPerSecond: Math.round(tasks / seconds) });
 
