@@ -68,9 +68,11 @@ describe("a fitted model", () => {
     }
   });
 
-  test("analysis runs at the fitted machine speed; the rest stays the shipped model's", () => {
+  test("analysis and normalisation run at the fitted machine speed; the rest stays the shipped model's", () => {
     const content = aContent();
     expect(model.analyseWork(content) / shipped.analyseWork(content)).toBeCloseTo(3, 1);
+    // Normalising decodes the source on the same machines as analysis, so it scales alike.
+    expect(model.normaliseWork(content) / defaultCostModel.normaliseWork(content)).toBeCloseTo(3, 1);
     expect(model.durationOn(100, 4, rendition)).toBe(shipped.durationOn(100, 4, rendition));
     expect(model.packageDuration(content, 2)).toBe(shipped.packageDuration(content, 2));
     expect(model.name).toBe("fitted");
