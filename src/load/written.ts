@@ -1,4 +1,5 @@
-// The written shapes: what users put in YAML, before normalisation (see notes/FORMATS.md).
+// The written shapes: what users put in YAML, before normalisation (the schemas in ./schemas.ts
+// validate them; README.md's "Input formats" and `vps schema` describe them to users).
 // Kept apart from src/model.ts so the model never has to carry the YAML's shorthands.
 
 export type WrittenTime = number | string;

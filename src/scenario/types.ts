@@ -121,7 +121,7 @@ export const DELIVERABLES: Record<string, { hdr: boolean }> = {
 
 export const DEFAULT_EPOCH = "2026-01-01T00:00:00Z";
 
-/** Tier weights every workload starts from (FORMATS.md); a scenario's `tiers` merge over them. */
+/** Tier weights every workload starts from; a scenario's `tiers` merge over them. */
 export const DEFAULT_TIERS: Readonly<Record<string, number>> = { premium: 8, partner: 4, standard: 2, ugc: 1 };
 
 export function isContentClass(key: string): key is ContentClass {

@@ -1,6 +1,8 @@
 // An indexed binary max-heap over small integer ids (title indices): push, update and remove by id
 // in O(log n), so a priority change re-orders one entry instead of re-sorting the queue.
-// Equal keys are broken by `seq` (lower first), which keeps equal priorities FIFO.
+// Equal keys are broken by `seq` (lower first). The scheduler passes the title's index as `seq`, so
+// equal priorities go in the workload's order (a follow-up, made while running, after every title);
+// that is arrival order only when the workload lists titles by arrival, as generated scenarios do.
 
 export class IndexedHeap {
   private ids: number[] = [];

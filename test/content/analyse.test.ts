@@ -1,6 +1,6 @@
 // analyseFile's edges: the cache (hit, corrupt, stale), bad inputs, missing or failing ffmpeg,
 // and the sampling path for a long file.
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ANALYSIS_FORMAT_VERSION, analyseFile, defaultCacheDir } from "../../src/content/analyse";
@@ -21,6 +21,9 @@ beforeAll(() => {
 }, 60_000);
 
 const entryPath = (cacheDir: string, sha: string) => join(cacheDir, "analysis", `${sha}.json`);
+/** Every path under `dir` with its size, sorted: what a test compares to see that nothing was written. */
+const listTree = (dir: string): string[] =>
+  (readdirSync(dir, { recursive: true }) as string[]).map((p) => `${p} ${statSync(join(dir, p)).size}`).sort();
 
 describe("the analysis cache", () => {
   it("answers a second analysis of the same bytes without running ffmpeg, under any file name", async () => {
@@ -71,10 +74,15 @@ describe("the analysis cache", () => {
   it("writes nothing without a cache directory, and survives one it cannot write", async () => {
     const notADir = join(tmp.dir, "a-file");
     writeFileSync(notADir, "");
+    const before = listTree(tmp.dir);
     const a = await analyseFile(clip, { cacheDir: notADir });
     expect(a.classification.contentClass).toBeDefined();
+    // The unwritable cache stays what it was (an empty file), and nothing appeared beside it.
+    expect(statSync(notADir).isFile() && statSync(notADir).size).toBe(0);
+    expect(listTree(tmp.dir)).toEqual(before);
     const none = await analyseFile(clip, { cacheDir: null });
     expect(none.sha256).toBe(a.sha256);
+    expect(listTree(tmp.dir)).toEqual(before);
   });
 
   it("lives in $VPS_CACHE_DIR, else ~/.cache/vps", () => {
