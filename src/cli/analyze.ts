@@ -4,12 +4,12 @@
 // stdout stays empty and the exit code says what went wrong (2 a bad input, 3 ffmpeg missing or
 // failing). The good files' analyses are cached, so the run after the fix starts no ffmpeg for them.
 import chalk from "chalk";
-import Table from "cli-table3";
 import type { Command } from "commander";
 import { analyseFiles, defaultCacheDir, type FileOutcome } from "../content/analyse";
 import type { Analysis } from "../content/types";
 import { ExternalError, InputError } from "../util/errors";
-import { stableJson, wantsJson } from "./output";
+import { type Column, renderTable, UNLIMITED } from "../util/table";
+import { stableJson, terminalWidth, wantsJson } from "./output";
 
 interface AnalyzeFlags {
   json?: boolean;
@@ -33,15 +33,15 @@ function analysedText(a: Analysis): string {
   return `${m.framesAnalysed} frames, ${where}, at ${m.analysisWidth}x${m.analysisHeight}`;
 }
 
+const ANALYSIS_COLUMNS: Column[] = [{ head: "" }, { head: "", wrap: true }];
+const ANALYSIS_WIDTH = 96;
+
 /** One file's profile as a two-column table: what it is, what was measured, what it was classed as and why. */
-export function formatAnalysis(a: Analysis): string {
+export function formatAnalysis(a: Analysis, width = UNLIMITED): string {
   const p = a.probe;
   const f = a.features;
-  // No rule between rows: a key–value table reads as one block.
-  const compact = { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" };
-  const t = new Table({ style: { head: [], border: [] }, wordWrap: true, colWidths: [16, 76], chars: compact });
   const hdr = p.hdr === "sdr" ? "SDR" : chalk.magenta(p.hdr.toUpperCase());
-  t.push(
+  const rows = [
     ["duration", `${num(p.duration, 2)} s`],
     ["video", `${p.codec}, ${p.width}x${p.height}, ${p.interlaced ? `interlaced (${p.fieldOrder})` : "progressive"}`],
     ["frame rate", `${num(p.fps, 3)} fps${p.variableFrameRate ? chalk.yellow(" (variable)") : ""}`],
@@ -57,9 +57,10 @@ export function formatAnalysis(a: Analysis): string {
     ["class", chalk.bold.green(a.classification.contentClass)],
     ["because", a.classification.reasons.join("\n")],
     ["analysed", analysedText(a)],
-  );
-  if (a.warnings.length > 0) t.push(["warnings", chalk.yellow(a.warnings.join("\n"))]);
-  return `${chalk.bold(a.file)}\n${t.toString()}`;
+  ];
+  if (a.warnings.length > 0) rows.push(["warnings", chalk.yellow(a.warnings.join("\n"))]);
+  // Reasons are sentences: past ANALYSIS_WIDTH columns they read worse, not better.
+  return `${chalk.bold(a.file)}\n${renderTable(ANALYSIS_COLUMNS, rows, Math.min(width, ANALYSIS_WIDTH))}`;
 }
 
 /** The line for a failed file: its name, then the reason (unless the reason already names it). */
@@ -81,7 +82,7 @@ export async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<
   if (bug) throw bug.error;
   if (failures.length === 0) {
     if (wantsJson(flags.json, flags.table)) process.stdout.write(stableJson(analyses));
-    else for (const a of analyses) process.stdout.write(`${formatAnalysis(a)}\n`);
+    else for (const a of analyses) process.stdout.write(`${formatAnalysis(a, terminalWidth())}\n`);
     return;
   }
   for (const o of failures) process.stderr.write(`${errorLine(o)}\n`);

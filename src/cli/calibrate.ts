@@ -1,14 +1,14 @@
 // `vps calibrate HISTORY`: read a history of observed runs → fit and cross-validate → print the
 // accuracy (a table, or the model document as JSON) and write the model file (`-o`), whole or not at all.
 import chalk from "chalk";
-import Table from "cli-table3";
 import { type Command, InvalidArgumentError } from "commander";
 import { calibrate, type CostModelDoc } from "../cost/calibrate";
 import { specFeatures, workPerSecond } from "../cost/fit";
 import { loadHistoryFile } from "../cost/history";
 import type { Codec } from "../model";
 import { parseSeed } from "./options";
-import { emitDocument } from "./output";
+import { emitDocument, terminalWidth } from "./output";
+import { renderTable, UNLIMITED, wrapText } from "../util/table";
 import { pct } from "../util/format";
 
 interface CalibrateFlags {
@@ -42,28 +42,32 @@ function level(doc: CostModelDoc, codec: string): number {
   return workPerSecond({ coefficients: doc.coefficients, prior: doc.prior }, f);
 }
 
-export function formatCalibration(doc: CostModelDoc): string {
+export function formatCalibration(doc: CostModelDoc, width = UNLIMITED): string {
   const t = doc.training;
   const head = `${chalk.bold("vps calibrate")} — ${t.source}: ${t.runs} runs of ${t.videos} videos${t.skippedRows ? `, ${t.skippedRows} rows skipped` : ""}; model ${doc.form}`;
   const cv = doc.crossValidation;
   if (!cv) return `${head}\nno cross-validation: it needs runs of at least two videos\n`;
-  const acc = new Table({ head: ["absolute error", "median", "p90"].map((h) => chalk.bold(h)), style: { head: [], border: [] } });
-  acc.push(["per task", pct(cv.perTask.median), pct(cv.perTask.p90)]);
-  acc.push(["per title (video)", pct(cv.perTitle.median), pct(cv.perTitle.p90)]);
-  acc.push([`batch total (${cv.folds} held-out batches)`, pct(cv.batchTotal.median), `${pct(cv.batchTotal.p90)} (max ${pct(cv.batchTotal.max)})`]);
-  const codecs = new Table({ head: ["codec", "runs", "slot-s per s, 1080p30", "size exp.", "rate exp."].map((h) => chalk.bold(h)), style: { head: [], border: [] } });
-  for (const [codec, runs] of Object.entries(t.codecs)) {
-    const c = doc.coefficients;
-    codecs.push([codec, runs, level(doc, codec).toFixed(2), (c.sizeExponent[codec] ?? 0).toFixed(2), (c.rateExponent[codec] ?? 0).toFixed(2)]);
-  }
-  return `${head}\n${cv.folds}-fold cross-validation holding out whole videos (seed ${cv.seed})\n${acc.toString()}\n${codecs.toString()}\n`;
+  const acc = renderTable(
+    ["absolute error", "median", "p90"],
+    [
+      ["per task", pct(cv.perTask.median), pct(cv.perTask.p90)],
+      ["per title (video)", pct(cv.perTitle.median), pct(cv.perTitle.p90)],
+      [`batch total (${cv.folds} held-out batches)`, pct(cv.batchTotal.median), `${pct(cv.batchTotal.p90)} (max ${pct(cv.batchTotal.max)})`],
+    ],
+    width,
+  );
+  const c = doc.coefficients;
+  const codecRows = Object.entries(t.codecs).map(([codec, runs]) => [codec, runs, level(doc, codec).toFixed(2), (c.sizeExponent[codec] ?? 0).toFixed(2), (c.rateExponent[codec] ?? 0).toFixed(2)]);
+  const codecs = renderTable(["codec", "runs", "slot-s per s, 1080p30", { head: "size exp.", drop: 2 }, { head: "rate exp.", drop: 1 }], codecRows, width);
+  const lines = `${head}\n${cv.folds}-fold cross-validation holding out whole videos (seed ${cv.seed})`;
+  return `${wrapText(lines, width)}\n${acc}\n${codecs}\n`;
 }
 
 export function runCalibrate(file: string, flags: CalibrateFlags): void {
   const history = loadHistoryFile(file);
   reportLoad(history.problems, history.warnings);
   const doc = calibrate(history.rows, { source: file, folds: flags.folds, seed: flags.seed, skippedRows: history.problems.length });
-  emitDocument(doc, flags, () => formatCalibration(doc));
+  emitDocument(doc, flags, () => formatCalibration(doc, terminalWidth()));
 }
 
 export function registerCalibrate(program: Command): void {

@@ -14,7 +14,7 @@ import { loadScenarioFile, resolveScenario } from "../scenario/load";
 import type { PolicyName } from "../sched/policy";
 import { GateError, InputError } from "../util/errors";
 import { parsePolicy, parseSeed } from "./options";
-import { emitDocument } from "./output";
+import { emitDocument, terminalWidth } from "./output";
 import { recipesDir, scenariosDir } from "./paths";
 import { addCacheOptions, cacheDirOf, costModelOf, type SourceFlags, withEventsFile } from "./plan";
 import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
@@ -64,7 +64,7 @@ async function loadInput(file: string | undefined, flags: ForecastFlags, book: R
 }
 
 function emit(forecast: Forecast, flags: ForecastFlags): void {
-  emitDocument(forecast, flags, () => formatForecast(forecast));
+  emitDocument(forecast, flags, () => formatForecast(forecast, terminalWidth()));
 }
 
 /** --fail-on-risk: exit 1 when any deadline title is at risk, after the forecast is printed. */

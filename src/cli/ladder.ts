@@ -4,7 +4,6 @@
 // trial encodes (by default on the bench's title set: the shared clips plus synthetic sources).
 import { join } from "node:path";
 import chalk from "chalk";
-import Table from "cli-table3";
 import { type Command, InvalidArgumentError } from "commander";
 import { DEFAULTS as BENCH_DEFAULTS, formatRecipesBench, runRecipesBench } from "../bench/recipes";
 import { defaultCacheDir } from "../content/analyse";
@@ -20,7 +19,8 @@ import type { Rung, TrialPoint } from "../ladder/types";
 import { loadRecipeDir } from "../load/recipes";
 import { InputError } from "../util/errors";
 import { parsePositive } from "./options";
-import { emitDocument, stableJson, wantsJson } from "./output";
+import { emitDocument, stableJson, terminalWidth, wantsJson } from "./output";
+import { type Column, renderTable, UNLIMITED, wrapText } from "../util/table";
 import { loadRqModel } from "./ladders";
 import { packageRoot, recipesDir } from "./paths";
 import { signedPct } from "../util/format";
@@ -76,29 +76,25 @@ function rulesOf(f: LadderFlags): RungRules {
 export const defaultMediaDir = (): string => join(packageRoot(), "..", "shared", "data", "media");
 
 const kbps = (x: number): string => (x >= 1000 ? `${(x / 1000).toFixed(2)} Mb/s` : `${Math.round(x)} kb/s`);
-const table = (head: string[]) => new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } });
-
-function rungTable(rungs: readonly Rung[], predicted: readonly Rung[] | null): string {
-  const t = table(["rung", "size", "bitrate", "PSNR-Y (trials)"]);
-  for (const r of rungs) t.push([r.name, `${r.width}x${r.height}`, kbps(r.kbps), `${r.psnr.toFixed(2)} dB`]);
-  const model = predicted && predicted.length > 0 ? `\nthe rate–quality model alone predicts: ${predicted.map((r) => `${r.name} ${kbps(r.kbps)}`).join(", ")}` : "";
-  return t.toString() + model;
+function rungTable(rungs: readonly Rung[], predicted: readonly Rung[] | null, width: number): string {
+  const rows = rungs.map((r) => [r.name, `${r.width}x${r.height}`, kbps(r.kbps), `${r.psnr.toFixed(2)} dB`]);
+  const model = predicted && predicted.length > 0 ? `\n${wrapText(`the rate–quality model alone predicts: ${predicted.map((r) => `${r.name} ${kbps(r.kbps)}`).join(", ")}`, width)}` : "";
+  return renderTable(["rung", "size", "bitrate", "PSNR-Y (trials)"], rows, width) + model;
 }
 
-function pointTable(title: string, points: readonly TrialPoint[]): string {
-  const t = table(["size", "CRF", "bitrate", "PSNR-Y", "SSIM-Y"]);
-  for (const p of points) t.push([`${p.width}x${p.height}`, p.crf, kbps(p.kbps), `${p.psnr.toFixed(2)} dB`, p.ssim === null ? "—" : p.ssim.toFixed(4)]);
-  return `${chalk.bold(title)}\n${t.toString()}`;
+function pointTable(title: string, points: readonly TrialPoint[], width: number): string {
+  const rows = points.map((p) => [`${p.width}x${p.height}`, p.crf, kbps(p.kbps), `${p.psnr.toFixed(2)} dB`, p.ssim === null ? "—" : p.ssim.toFixed(4)]);
+  return `${chalk.bold(title)}\n${renderTable(["size", "CRF", "bitrate", "PSNR-Y", { head: "SSIM-Y", drop: 1 }], rows, width)}`;
 }
 
-export function formatLadder(l: TitleLadder, verbose: boolean): string {
+export function formatLadder(l: TitleLadder, verbose: boolean, width = UNLIMITED): string {
   const head =
     `${chalk.bold(l.file)} — ${chalk.green(l.contentClass)} (complexity ${l.complexity.toFixed(2)}), ${l.source.width}x${l.source.height} ${l.source.fps} fps; ` +
     `recipe ${l.recipe}, ${l.encoder.encoder} preset ${l.encoder.preset}\n` +
     `${l.trials.length} trials on ${l.excerpt.seconds} s from ${l.excerpt.start} s (${l.excerpt.frames} frames); ${l.hull.length} on the hull; ` +
     `caps: top ${kbps(l.caps.topKbps)}, ${l.caps.maxRungs} rungs`;
-  const parts = [head, rungTable(l.rungs, l.predicted)];
-  if (verbose) parts.push(pointTable("hull", l.hull), pointTable("trials", l.trials));
+  const parts = [wrapText(head, width), rungTable(l.rungs, l.predicted, width)];
+  if (verbose) parts.push(pointTable("hull", l.hull, width), pointTable("trials", l.trials, width));
   return parts.join("\n") + "\n";
 }
 
@@ -121,7 +117,7 @@ async function runLadder(files: string[], flags: LadderFlags): Promise<void> {
   const ladders: TitleLadder[] = [];
   for (const file of files) ladders.push(await ladderForFile(file, opts));
   if (wantsJson(flags.json, flags.table)) process.stdout.write(stableJson(ladders));
-  else for (const l of ladders) process.stdout.write(formatLadder(l, flags.verbose === true));
+  else for (const l of ladders) process.stdout.write(formatLadder(l, flags.verbose === true, terminalWidth()));
 }
 
 function fitCommand(files: string[], flags: LadderFlags): string {
@@ -133,23 +129,33 @@ function fitCommand(files: string[], flags: LadderFlags): string {
   return parts.join(" ");
 }
 
-export function formatFit(doc: RqModelDoc): string {
-  const t = table(["title", "class", "complexity", "detail", "size", "points", "RMSE (fitted)", "RMSE (held out)", "ladder gap (held out)"]);
-  for (const x of doc.fit.titles) {
+/** At 80 columns the fit's inputs go first: the errors are what a reader of a fit came for. */
+const FIT_COLUMNS: (string | Column)[] = [
+  { head: "title", wrap: true },
+  { head: "class", drop: 4 },
+  { head: "complexity", drop: 2 },
+  { head: "detail", drop: 1 },
+  { head: "size", drop: 3 },
+  { head: "points", drop: 5 },
+  "RMSE (fitted)",
+  "RMSE (held out)",
+  "ladder gap (held out)",
+];
+
+export function formatFit(doc: RqModelDoc, width = UNLIMITED): string {
+  const rows = doc.fit.titles.map((x) => {
     const held = x.heldOutRmseDb === null ? "—" : `${x.heldOutRmseDb.toFixed(2)} dB`;
-    t.push([x.title, x.contentClass, x.complexity.toFixed(3), x.detail.toFixed(3), `${x.width}x${x.height}`, x.points, `${x.rmseDb.toFixed(2)} dB`, held, signedPct(x.heldOutLadderGap)]);
-  }
+    return [x.title, x.contentClass, x.complexity.toFixed(3), x.detail.toFixed(3), `${x.width}x${x.height}`, x.points, `${x.rmseDb.toFixed(2)} dB`, held, signedPct(x.heldOutLadderGap)];
+  });
+  const t = renderTable(FIT_COLUMNS, rows, width);
   const gap = doc.fit.heldOutLadderGap;
   const gapLine = gap
     ? `ladder gap on held-out titles (BD-rate of the predicted ladder against the trials' own, on the title's trial curves): mean ${signedPct(gap.mean)}, median ${signedPct(gap.median)}, worst ${signedPct(gap.worst)}\n`
     : "";
   const params = Object.entries(doc.params).map(([k, v]) => `${k} ${v}`).join(", ");
-  return (
-    `${chalk.bold("vps ladder --fit")} — ${doc.deliverable} (${doc.encoder}, preset ${doc.preset}), ${doc.fit.points} trial points of ${doc.fit.titles.length} titles\n` +
-    `${doc.formula}\n${params}\n${t.toString()}\n` +
-    `PSNR-Y RMSE ${doc.fit.rmseDb.toFixed(2)} dB fitted, ${doc.fit.heldOutRmseDb === null ? "—" : `${doc.fit.heldOutRmseDb.toFixed(2)} dB`} on titles held out (leave one title out)\n` +
-    gapLine
-  );
+  const before = `${chalk.bold("vps ladder --fit")} — ${doc.deliverable} (${doc.encoder}, preset ${doc.preset}), ${doc.fit.points} trial points of ${doc.fit.titles.length} titles\n${doc.formula}\n${params}`;
+  const after = `PSNR-Y RMSE ${doc.fit.rmseDb.toFixed(2)} dB fitted, ${doc.fit.heldOutRmseDb === null ? "—" : `${doc.fit.heldOutRmseDb.toFixed(2)} dB`} on titles held out (leave one title out)\n${gapLine}`;
+  return `${wrapText(before, width)}\n${t}\n${wrapText(after, width)}`;
 }
 
 async function runFit(files: string[], flags: LadderFlags): Promise<void> {
@@ -169,7 +175,7 @@ async function runFit(files: string[], flags: LadderFlags): Promise<void> {
       onTitle: (name, n) => process.stderr.write(`vps ladder --fit: ${name}: ${n} trial points\n`),
     });
   });
-  emitDocument(doc, flags, () => formatFit(doc));
+  emitDocument(doc, flags, () => formatFit(doc, terminalWidth()));
 }
 
 export function registerLadder(program: Command): void {

@@ -4,6 +4,7 @@ import { lstatSync, readlinkSync, renameSync, rmSync, type Stats, writeFileSync 
 import { basename, dirname, join, resolve } from "node:path";
 import { fsReason } from "../load/read";
 import { InputError } from "../util/errors";
+import { UNLIMITED } from "../util/table";
 
 const KINDS: [keyof Stats, string][] = [
   ["isDirectory", "a directory"],
@@ -78,4 +79,14 @@ export function emitDocument(doc: unknown, flags: EmitFlags, text: () => string)
   } else {
     process.stdout.write(text());
   }
+}
+
+/**
+ * The columns tables are fitted to: the terminal's, when stdout is one; else $COLUMNS when set (a
+ * script asking for a width); else none (a file or a pipe gets whole tables).
+ */
+export function terminalWidth(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
+  if (stream.isTTY && stream.columns > 0) return stream.columns;
+  const asked = Number(env.COLUMNS);
+  return Number.isInteger(asked) && asked > 0 ? asked : UNLIMITED;
 }

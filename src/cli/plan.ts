@@ -19,7 +19,7 @@ import { checkCompliance } from "./gate";
 import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
 import { addAllocationOptions, type AllocationFlags, allocationOptions } from "./allocation";
 import { parsePolicy, parseRatio, parseSeed } from "./options";
-import { emitDocument } from "./output";
+import { emitDocument, terminalWidth } from "./output";
 import { recipesDir } from "./paths";
 
 export interface PlanFlags {
@@ -77,7 +77,7 @@ export function reportWarnings(plan: Plan, label = ""): void {
 
 /** Prints or writes a plan as asked: JSON for tools, tables for people headed by the command that made it. */
 export function emitPlan(plan: Plan, flags: PlanFlags, command: string): void {
-  emitDocument(plan, flags, () => formatPlan(plan, { command, allTitles: flags.allTitles ?? false, tasks: flags.tasks ?? false }));
+  emitDocument(plan, flags, () => formatPlan(plan, { command, allTitles: flags.allTitles ?? false, tasks: flags.tasks ?? false, width: terminalWidth() }));
 }
 
 /**

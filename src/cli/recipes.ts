@@ -2,14 +2,14 @@
 // the ladder after the format constraints, and the normalisation its source needs. Source files
 // are measured as `vps plan` measures them (same cache). A table per title for people, JSON for tools.
 import chalk from "chalk";
-import Table from "cli-table3";
+import { type Column, renderTable, UNLIMITED, wrapText } from "../util/table";
 import type { Command } from "commander";
 import { explainWorkload, type DeliverableExplanation, type TitleExplanation } from "../encode/explain";
 import { loadRecipeDir } from "../load/recipes";
 import { loadMeasuredWorkload } from "../load/sources";
 import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
 import { fpsText } from "../util/format";
-import { stableJson, wantsJson } from "./output";
+import { stableJson, terminalWidth, wantsJson } from "./output";
 import { recipesDir } from "./paths";
 import { addCacheOptions, cacheDirOf, type SourceFlags } from "./plan";
 
@@ -43,26 +43,30 @@ function headline(t: TitleExplanation): string {
   return lines.join("\n");
 }
 
-export function formatExplanation(titles: readonly TitleExplanation[]): string {
+/** Every column wraps (reasons, settings and ladders are prose); the least read go first at 80 columns. */
+const EXPLAIN_COLUMNS: Column[] = [
+  { head: "deliverable" },
+  { head: "recipe and why", wrap: true },
+  { head: "settings", wrap: true },
+  { head: "ladder", wrap: true, drop: 3 },
+  { head: "constraints", wrap: true, drop: 1 },
+  { head: "downgrades", wrap: true, drop: 2 },
+];
+/** On a pipe or a wide terminal: the width the explanation was laid out at before it fitted terminals. */
+const EXPLAIN_WIDTH = 164;
+
+export function formatExplanation(titles: readonly TitleExplanation[], width = UNLIMITED): string {
   return titles
     .map((t) => {
-      const table = new Table({
-        head: ["deliverable", "recipe and why", "settings", "ladder", "constraints", "downgrades"].map((h) => chalk.bold(h)),
-        style: { head: [], border: [] },
-        wordWrap: true,
-        colWidths: [13, 34, 26, 30, 30, 24],
-      });
-      for (const d of t.deliverables) {
-        table.push([
-          d.deliverable,
-          `${d.recipe.id}, ${d.recipe.encoder} ${d.recipe.preset}: ${d.recipe.reason}`,
-          settingsText(d.recipe.settings),
-          ladderText(d),
-          d.constraints.join("\n") || chalk.dim("—"),
-          d.downgrades.join("\n"),
-        ]);
-      }
-      return `${headline(t)}\n${table.toString()}\n`;
+      const rows = t.deliverables.map((d) => [
+        d.deliverable,
+        `${d.recipe.id}, ${d.recipe.encoder} ${d.recipe.preset}: ${d.recipe.reason}`,
+        settingsText(d.recipe.settings),
+        ladderText(d),
+        d.constraints.join("\n") || chalk.dim("—"),
+        d.downgrades.join("\n"),
+      ]);
+      return `${wrapText(headline(t), width)}\n${renderTable(EXPLAIN_COLUMNS, rows, Math.min(width, EXPLAIN_WIDTH))}\n`;
     })
     .join("\n");
 }
@@ -74,7 +78,7 @@ export async function runExplain(file: string, flags: ExplainFlags & LadderModeF
   const { workload } = withLadders(m.workload, book, rqModels);
   const titles = explainWorkload({ titles: workload.titles, book, sources: m.sources, analyses: m.analyses, classFrom: m.classFrom });
   if (wantsJson(flags.json, flags.table)) process.stdout.write(stableJson({ titles, warnings: m.warnings }));
-  else process.stdout.write(formatExplanation(titles));
+  else process.stdout.write(formatExplanation(titles, terminalWidth()));
   for (const w of m.warnings) process.stderr.write(`vps: warning: ${w}\n`);
 }
 

@@ -17,10 +17,11 @@ import { addAllocationOptions, type AllocationFlags, allocationOptions } from ".
 import { checkCompliance } from "./gate";
 import { addLadderOptions, ladderModelsOf, type LadderModeFlags, withLadders } from "./ladders";
 import { parsePolicy, parsePositive, parseSeed } from "./options";
-import { emitDocument, writeFileAtomic } from "./output";
+import { emitDocument, terminalWidth, writeFileAtomic } from "./output";
 import { type PlanFlags, addPlanOutputOptions, costModelOf, emitPlan, reportWarnings, withEventsFile } from "./plan";
 import { recipesDir, scenariosDir } from "./paths";
 import { runPaced, stderrReporter, wallClock } from "./realtime";
+import { wrapText } from "../util/table";
 
 export interface SimulateFlags extends Omit<PlanFlags, "policy">, AllocationFlags, LadderModeFlags {
   scenario: string;
@@ -56,7 +57,10 @@ async function simulatePlans({ workload, costModel, ladders }: Planned, book: Re
 function emitComparison(plans: Plan[], flags: SimulateFlags, scenario: string): void {
   const comparison = comparePlans(plans);
   const doc = { schemaVersion: 1, scenario, seed: flags.seed, comparison, plans: Object.fromEntries(plans.map((p) => [p.policy, p])) };
-  emitDocument(doc, flags, () => `${plans.map((p) => headline(p, "vps simulate")).join("\n")}\n${formatComparison(comparison)}\n`);
+  emitDocument(doc, flags, () => {
+    const width = terminalWidth();
+    return `${plans.map((p) => wrapText(headline(p, "vps simulate"), width)).join("\n")}\n${formatComparison(comparison, width)}\n`;
+  });
 }
 
 export async function runSimulate(flags: SimulateFlags): Promise<void> {

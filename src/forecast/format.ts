@@ -1,13 +1,9 @@
 // The forecast for people: tables (cli-table3) with colour (chalk), like the plan's. Pure: returns a string.
 import chalk from "chalk";
-import Table from "cli-table3";
 import type { Forecast, PoolForecast, TitleForecast } from "./types";
 import { pct } from "../util/format";
+import { type Column, renderTable, UNLIMITED, wrapText } from "../util/table";
 import { at, dur, slotHours } from "./text";
-
-function table(head: string[]): Table.Table {
-  return new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } });
-}
 
 export function forecastHeadline(f: Forecast): string {
   const work = f.pools.map((p) => `${p.id} ${slotHours(p.work)}`).join(", ");
@@ -24,16 +20,16 @@ export function forecastHeadline(f: Forecast): string {
 }
 
 /** Per pool and hour: demand against capacity and the backlog left at the hour's end (slot-hours). */
-export function hoursTable(pools: readonly PoolForecast[]): string {
-  const t = table(["pool", "hour", "demand slot-h", "capacity slot-h", "load", "utilisation", "backlog slot-h"]);
-  for (const p of pools) {
-    for (const h of p.hours) {
+export function hoursTable(pools: readonly PoolForecast[], width = UNLIMITED): string {
+  const rows = pools.flatMap((p) =>
+    p.hours.map((h) => {
       const load = h.load > 1 ? chalk.yellow(pct(h.load)) : pct(h.load);
       const backlog = h.backlog > 0 ? chalk.yellow(slotHours(h.backlog)) : slotHours(h.backlog);
-      t.push([p.id, at(h.start), slotHours(h.demand), slotHours(h.capacity), load, pct(h.utilisation), backlog]);
-    }
-  }
-  return t.toString();
+      return [p.id, at(h.start), slotHours(h.demand), slotHours(h.capacity), load, pct(h.utilisation), backlog];
+    }),
+  );
+  const columns = ["pool", "hour", "demand slot-h", { head: "capacity slot-h", drop: 2 }, "load", { head: "utilisation", drop: 1 }, "backlog slot-h"];
+  return renderTable(columns, rows, width);
 }
 
 export function clearLines(f: Forecast): string {
@@ -71,16 +67,15 @@ function planCells(t: TitleForecast): (string | number)[] {
 }
 
 /** Deadline titles: the fluid bound's slack beside what the simulated plan does. */
-export function titlesTable(f: Forecast): string {
-  const withPlan = f.plan !== null;
-  const head = ["title", "tier", "arrival", "deadline", "critical path", "fluid slack (bound by)"];
-  if (withPlan) head.push("plan finish", "plan outcome", "downgrades");
-  const t = table([...head, "verdict"]);
-  for (const x of f.titles) {
+export function titlesTable(f: Forecast, width = UNLIMITED): string {
+  const columns: Column[] = [{ head: "title" }, { head: "tier", drop: 3 }, { head: "arrival", drop: 1 }, { head: "deadline" }, { head: "critical path", drop: 2 }, { head: "fluid slack (bound by)", wrap: true }];
+  if (f.plan !== null) columns.push({ head: "plan finish", drop: 4 }, { head: "plan outcome", wrap: true }, { head: "downgrades", drop: 5 });
+  columns.push({ head: "verdict", wrap: true });
+  const rows = f.titles.map((x) => {
     const slack = `${x.slack < 0 ? chalk.red(dur(x.slack)) : dur(x.slack)} (${x.slackBoundBy})`;
-    t.push([x.id, x.tier, at(x.arrival), at(x.deadline), dur(x.criticalPath), slack, ...planCells(x), verdict(x)]);
-  }
-  return t.toString();
+    return [x.id, x.tier, at(x.arrival), at(x.deadline), dur(x.criticalPath), slack, ...planCells(x), verdict(x)];
+  });
+  return renderTable(columns, rows, width);
 }
 
 export function reasonLines(f: Forecast): string {
@@ -90,20 +85,21 @@ export function reasonLines(f: Forecast): string {
     .join("\n");
 }
 
-export function formatForecast(f: Forecast): string {
-  const parts = [forecastHeadline(f)];
+export function formatForecast(f: Forecast, width = UNLIMITED): string {
+  const parts = [wrapText(forecastHeadline(f), width)];
   if (f.horizon.hours > 0) {
-    parts.push(chalk.bold("Demand and capacity per hour (fluid model, by title arrival)"), hoursTable(f.pools));
+    parts.push(chalk.bold("Demand and capacity per hour (fluid model, by title arrival)"), hoursTable(f.pools, width));
   }
-  parts.push(chalk.bold("Backlog"), clearLines(f));
+  parts.push(chalk.bold("Backlog"), wrapText(clearLines(f), width));
   if (f.titles.length > 0) {
     const label = f.plan === null ? "fluid bound" : `fluid bound | simulated plan, policy ${f.plan.policy}`;
-    parts.push(chalk.bold(`Deadline titles (${label})`), titlesTable(f));
+    parts.push(chalk.bold(`Deadline titles (${label})`), titlesTable(f, width));
   }
-  if (f.deadlines.atRisk > 0) parts.push(chalk.bold("Why at risk"), reasonLines(f));
-  if (f.caveats.length > 0) parts.push(chalk.bold("Where the fluid bound is optimistic"), f.caveats.map((c) => `  - ${c}`).join("\n"));
+  if (f.deadlines.atRisk > 0) parts.push(chalk.bold("Why at risk"), wrapText(reasonLines(f), width));
+  if (f.caveats.length > 0) parts.push(chalk.bold("Where the fluid bound is optimistic"), wrapText(f.caveats.map((c) => `  - ${c}`).join("\n"), width));
   return parts.join("\n") + "\n";
 }
+
 
 /** At-risk titles, earliest deadline first, as lines for a failed CI gate. */
 export function riskLines(f: Forecast): string[] {

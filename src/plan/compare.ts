@@ -1,7 +1,7 @@
 // Side-by-side comparison of plans of the same workload under different policies.
 import chalk from "chalk";
-import Table from "cli-table3";
 import type { Plan } from "../model";
+import { renderTable, UNLIMITED } from "../util/table";
 import { formatDuration } from "../util/time";
 
 export interface ComparisonRow {
@@ -73,9 +73,7 @@ function change(row: ComparisonRow): string {
   return paint(`${rel > 0 ? "+" : ""}${(rel * 100).toFixed(0)}%`);
 }
 
-export function formatComparison(c: Comparison): string {
-  const head = ["metric", ...c.policies, c.policies.length > 1 ? `${c.policies[0]} vs ${c.policies[c.policies.length - 1]}` : ""];
-  const t = new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } });
-  for (const row of c.rows) t.push([row.metric, ...row.values.map((v) => show(v, row.unit)), change(row)]);
-  return t.toString();
+export function formatComparison(c: Comparison, width = UNLIMITED): string {
+  const head = [{ head: "metric", wrap: true }, ...c.policies, c.policies.length > 1 ? `${c.policies[0]} vs ${c.policies[c.policies.length - 1]}` : ""];
+  return renderTable(head, c.rows.map((row) => [row.metric, ...row.values.map((v) => show(v, row.unit)), change(row)]), width);
 }

@@ -1,7 +1,7 @@
 // Plans for people: tables (cli-table3) with colour (chalk) for a terminal. Pure: returns strings.
 import chalk from "chalk";
-import Table from "cli-table3";
 import type { Plan, PlanMetrics, PlanTitle } from "../model";
+import { type Cell, type Column, renderTable, UNLIMITED, wrapText } from "../util/table";
 import { formatDuration } from "../util/time";
 
 /** Above this many titles the titles table lists only those with a deadline or a downgrade. */
@@ -14,16 +14,14 @@ export interface FormatOptions {
   allTitles: boolean;
   /** List every task (start, end, pool). */
   tasks: boolean;
+  /** The terminal's columns that tables and lines are fitted to (UNLIMITED: not fitted). */
+  width: number;
 }
 
 const pct = (x: number | null): string => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
 const dur = (x: number | null): string => (x === null ? "—" : formatDuration(x));
 /** A point in time: an offset from the plan's epoch, written as users write them in YAML. */
 const at = (x: number | null): string => (x === null ? "—" : `+${formatDuration(x)}`);
-
-function table(head: string[]): Table.Table {
-  return new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } });
-}
 
 function outcome(t: PlanTitle): string {
   if (t.onTime === null) return chalk.dim("no deadline");
@@ -66,29 +64,22 @@ function predictionNote(p: Plan["metrics"]["prediction"]): string {
   return `; encode estimates off by ${pct(p.firstEstimate.median)} (median) before the run, ${pct(p.atStart.median)} at start after learning`;
 }
 
-export function poolsTable(plan: Plan): string {
-  const t = table(["pool", "slots", "utilisation", "idle while work waits", "peak running"]);
-  for (const p of plan.pools) {
-    const m = plan.metrics;
-    t.push([p.id, p.slots, pct(m.utilization[p.id] ?? 0), pct(m.idleWhileQueued[p.id] ?? 0), m.peakRunning[p.id] ?? 0]);
-  }
-  return t.toString();
+export function poolsTable(plan: Plan, width = UNLIMITED): string {
+  const m = plan.metrics;
+  const rows = plan.pools.map((p) => [p.id, p.slots, pct(m.utilization[p.id] ?? 0), pct(m.idleWhileQueued[p.id] ?? 0), m.peakRunning[p.id] ?? 0]);
+  return renderTable(["pool", "slots", "utilisation", { head: "idle while work waits", drop: 2 }, { head: "peak running", drop: 1 }], rows, width);
 }
 
-export function turnaroundTable(metrics: PlanMetrics): string {
-  const t = table(["tier", "titles", "mean turnaround", "p95", "max", "longest wait"]);
-  for (const [tier, s] of Object.entries(metrics.turnaround)) {
-    t.push([tier, s.count, dur(s.mean), dur(s.p95), dur(s.max), dur(metrics.waits[tier]?.max ?? null)]);
-  }
-  return t.toString();
+export function turnaroundTable(metrics: PlanMetrics, width = UNLIMITED): string {
+  const rows = Object.entries(metrics.turnaround).map(([tier, s]) => [tier, s.count, dur(s.mean), dur(s.p95), dur(s.max), dur(metrics.waits[tier]?.max ?? null)]);
+  return renderTable(["tier", "titles", "mean turnaround", { head: "p95", drop: 2 }, { head: "max", drop: 1 }, "longest wait"], rows, width);
 }
 
-export function tierChangesTable(plan: Plan): string {
-  const t = table(["title", "at", "change", "reason"]);
+export function tierChangesTable(plan: Plan, width = UNLIMITED): string {
   const changes = plan.titles.flatMap((x) => x.tierChanges.map((c) => ({ id: x.id, c })));
   changes.sort((a, b) => a.c.at - b.c.at || (a.id < b.id ? -1 : 1));
-  for (const { id, c } of changes) t.push([id, at(c.at), `${c.kind} ${c.from} → ${c.to}`, c.reason]);
-  return t.toString();
+  const rows = changes.map(({ id, c }) => [id, at(c.at), `${c.kind} ${c.from} → ${c.to}`, c.reason]);
+  return renderTable(["title", "at", "change", { head: "reason", wrap: true }], rows, width);
 }
 
 function shownTitles(plan: Plan, all: boolean): PlanTitle[] {
@@ -97,36 +88,27 @@ function shownTitles(plan: Plan, all: boolean): PlanTitle[] {
   return byArrival.filter((t) => t.deadline !== null || t.downgrades.length > 0 || t.tierChanges.length > 0);
 }
 
-export function titlesTable(plan: Plan, all: boolean): string {
-  const rows = shownTitles(plan, all);
-  const t = table(["title", "tier", "arrival", "deadline", "finish", "outcome", "downgrades"]);
-  for (const x of rows) {
-    t.push([x.id, x.tier, at(x.arrival), at(x.deadline), at(x.finish), outcome(x), x.downgrades.length || ""]);
-  }
-  const hidden = plan.titles.length - rows.length;
-  const note = hidden > 0 ? chalk.dim(`\n${hidden} more titles without deadline, downgrade or tier change (--all-titles lists them)`) : "";
-  return t.toString() + note;
+export function titlesTable(plan: Plan, all: boolean, width = UNLIMITED): string {
+  const shown = shownTitles(plan, all);
+  const rows = shown.map((x) => [x.id, x.tier, at(x.arrival), at(x.deadline), at(x.finish), outcome(x), x.downgrades.length || ""]);
+  const columns: Column[] = [{ head: "title" }, { head: "tier" }, { head: "arrival", drop: 1 }, { head: "deadline" }, { head: "finish" }, { head: "outcome" }, { head: "downgrades", drop: 2 }];
+  const hidden = plan.titles.length - shown.length;
+  const note = hidden > 0 ? chalk.dim(`\n${wrapText(`${hidden} more titles without deadline, downgrade or tier change (--all-titles lists them)`, width)}`) : "";
+  return renderTable(columns, rows, width) + note;
 }
 
-export function downgradesTable(plan: Plan): string {
-  const t = table(["title", "at", "step", "deliverable", "detail", "quality cost", "time saved"]);
-  for (const x of plan.titles) {
-    for (const d of x.downgrades) {
-      t.push([x.id, at(d.at), d.step, d.deliverable, d.rendition ?? d.preset ?? "", d.qualityCost, dur(d.timeSaved)]);
-    }
-  }
-  return t.toString();
+export function downgradesTable(plan: Plan, width = UNLIMITED): string {
+  const rows: Cell[][] = plan.titles.flatMap((x) => x.downgrades.map((d) => [x.id, at(d.at), d.step, d.deliverable, d.rendition ?? d.preset ?? "", d.qualityCost, dur(d.timeSaved)]));
+  const columns: Column[] = [{ head: "title" }, { head: "at" }, { head: "step" }, { head: "deliverable", drop: 2 }, { head: "detail", wrap: true }, { head: "quality cost", drop: 1 }, { head: "time saved" }];
+  return renderTable(columns, rows, width);
 }
 
 /** Per-title ladders of the titles the titles table shows: each rung's size, bitrate and predicted PSNR-Y. */
-export function laddersTable(plan: Plan, all: boolean): string {
-  const t = table(["title", "deliverable", "rungs (size bitrate predicted PSNR-Y)"]);
-  for (const x of shownTitles(plan, all)) {
-    for (const l of x.ladders ?? []) {
-      t.push([x.id, l.deliverable, l.rungs.map((r) => `${r.width}x${r.height} ${r.kbps}k ${r.psnr.toFixed(1)} dB`).join(", ")]);
-    }
-  }
-  return t.toString();
+export function laddersTable(plan: Plan, all: boolean, width = UNLIMITED): string {
+  const rows = shownTitles(plan, all).flatMap((x) =>
+    (x.ladders ?? []).map((l) => [x.id, l.deliverable, l.rungs.map((r) => `${r.width}x${r.height} ${r.kbps}k ${r.psnr.toFixed(1)} dB`).join(", ")]),
+  );
+  return renderTable(["title", "deliverable", { head: "rungs (size bitrate predicted PSNR-Y)", wrap: true }], rows, width);
 }
 
 /** Below this many seconds a task's length is shown to a tenth of a second (5.3 s, not 5s). */
@@ -136,23 +118,23 @@ const SHORT_TASK = 10;
  * Every task's start and end to a tenth of a second: many last seconds, and whole seconds made a
  * 0.3 s task "+5s → +5s" and a package seem to start before the encode it waits for had ended.
  */
-export function tasksTable(plan: Plan): string {
-  const t = table(["task", "pool", "slots", "start", "end", "took"]);
+export function tasksTable(plan: Plan, width = UNLIMITED): string {
   const tasks = [...plan.tasks].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
-  for (const x of tasks) {
+  const rows = tasks.map((x) => {
     const took = x.end - x.start;
-    t.push([x.id, x.pool, x.slots, `+${formatDuration(x.start, 1)}`, `+${formatDuration(x.end, 1)}`, formatDuration(took, took < SHORT_TASK ? 1 : 0)]);
-  }
-  return t.toString();
+    return [x.id, x.pool, x.slots, `+${formatDuration(x.start, 1)}`, `+${formatDuration(x.end, 1)}`, formatDuration(took, took < SHORT_TASK ? 1 : 0)];
+  });
+  return renderTable([{ head: "task", wrap: true }, { head: "pool", drop: 2 }, "slots", "start", { head: "end", drop: 1 }, "took"], rows, width);
 }
 
 export function formatPlan(plan: Plan, options: FormatOptions): string {
-  const parts = [headline(plan, options.command), poolsTable(plan), chalk.bold("Turnaround by tier"), turnaroundTable(plan.metrics)];
-  parts.push(chalk.bold("Titles"), titlesTable(plan, options.allTitles));
-  if (plan.metrics.downgraded > 0) parts.push(chalk.bold("Downgrades"), downgradesTable(plan));
-  if (plan.metrics.ladders) parts.push(chalk.bold("Per-title ladders"), laddersTable(plan, options.allTitles));
-  if (plan.titles.some((x) => x.tierChanges.length > 0)) parts.push(chalk.bold("Tier changes"), tierChangesTable(plan));
-  if (options.tasks) parts.push(chalk.bold("Tasks"), tasksTable(plan));
+  const w = options.width;
+  const parts = [wrapText(headline(plan, options.command), w), poolsTable(plan, w), chalk.bold("Turnaround by tier"), turnaroundTable(plan.metrics, w)];
+  parts.push(chalk.bold("Titles"), titlesTable(plan, options.allTitles, w));
+  if (plan.metrics.downgraded > 0) parts.push(chalk.bold("Downgrades"), downgradesTable(plan, w));
+  if (plan.metrics.ladders) parts.push(chalk.bold("Per-title ladders"), laddersTable(plan, options.allTitles, w));
+  if (plan.titles.some((x) => x.tierChanges.length > 0)) parts.push(chalk.bold("Tier changes"), tierChangesTable(plan, w));
+  if (options.tasks) parts.push(chalk.bold("Tasks"), tasksTable(plan, w));
   return parts.join("\n") + "\n";
 }
 
