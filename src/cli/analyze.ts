@@ -9,7 +9,9 @@ import { analyseFiles, defaultCacheDir, type FileOutcome } from "../content/anal
 import type { Analysis } from "../content/types";
 import { ExternalError, InputError } from "../util/errors";
 import { type Column, renderTable, UNLIMITED } from "../util/table";
+import { localTools } from "../util/proc/runner";
 import { stableJson, terminalWidth, wantsJson } from "./output";
+import { showingTools, stepProgress } from "./progress";
 
 interface AnalyzeFlags {
   json?: boolean;
@@ -74,7 +76,9 @@ function isError(o: FileOutcome): o is { file: string; error: Error } {
 
 export async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<void> {
   const cacheDir = flags.cache === false ? null : (flags.cache ?? defaultCacheDir());
-  const outcomes = await analyseFiles(files, { cacheDir });
+  const progress = stepProgress("vps analyze", files.length, "files");
+  const tools = showingTools(localTools, progress);
+  const outcomes = await analyseFiles(files, { cacheDir, tools }, 2, () => progress.step()).finally(() => progress.stop());
   const analyses = outcomes.flatMap((o) => ("analysis" in o ? [o.analysis] : []));
   const failures = outcomes.filter(isError);
   // Anything that is neither a user error nor a tool error is a bug: let the entry point print its stack.

@@ -2,7 +2,7 @@
 // `scale` runs every measurement in a fresh child process (`bench scale-run`), so each run's
 // peak memory is its own and no run inherits another's garbage; policies are interleaved so drift
 // in the machine's speed affects both alike, and medians are reported.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { runBench, type RunBenchReport } from "../bench/run";
@@ -24,6 +24,7 @@ import { ExternalError } from "../util/errors";
 import { runRecipesBenchCommand } from "./ladder";
 import { parsePolicy, parsePositive, parseSeed } from "./options";
 import { stableJson } from "./output";
+import { stepProgress } from "./progress";
 import { packageRoot, recipesDir, scenariosDir } from "./paths";
 
 const BENCHES = ["scale", "priority", "cost", "recipes", "run", "farm"] as const;
@@ -73,11 +74,15 @@ function childRun(flags: BenchFlags): ChildRun {
   return { ...run, titles: workload.titles.length, generateSeconds, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
-function spawnRun(flags: BenchFlags, policy: PolicyName): ChildRun {
+/** One measured run in its own process; asynchronous, so the progress line keeps its clock while it runs. */
+function spawnRun(flags: BenchFlags, policy: PolicyName): Promise<ChildRun> {
   const args = [process.argv[1]!, "bench", CHILD, "--policy", policy, "--seed", String(flags.seed), "--scenario", flags.scenario];
-  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
-  if (r.status !== 0) throw new ExternalError(`bench run (${policy}) failed with exit ${r.status}: ${r.stderr.trim()}`);
-  return JSON.parse(r.stdout) as ChildRun;
+  return new Promise((ok, fail) => {
+    execFile(process.execPath, args, { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) fail(new ExternalError(`bench run (${policy}) failed with exit ${String(error.code)}: ${stderr.trim()}`));
+      else ok(JSON.parse(stdout) as ChildRun);
+    });
+  });
 }
 
 /** The median by simulate time: one slow run (a GC pause, a busy neighbour) does not decide. */
@@ -85,11 +90,19 @@ function median(runs: ChildRun[]): ChildRun {
   return [...runs].sort((a, b) => a.simulateSeconds - b.simulateSeconds)[Math.floor(runs.length / 2)]!;
 }
 
-function scaleReport(flags: BenchFlags) {
+async function scaleReport(flags: BenchFlags) {
   const runs: Record<"value" | "fifo", ChildRun[]> = { value: [], fifo: [] };
-  for (let i = 0; i < flags.repeat; i++) {
-    runs.value.push(spawnRun(flags, "value"));
-    runs.fifo.push(spawnRun(flags, "fifo"));
+  const progress = stepProgress("vps bench scale", 2 * flags.repeat, "runs");
+  try {
+    for (let i = 0; i < flags.repeat; i++) {
+      for (const policy of ["value", "fifo"] as const) {
+        progress.detail(`${policy}, run ${i + 1} of ${flags.repeat}`);
+        runs[policy].push(await spawnRun(flags, policy));
+        progress.step();
+      }
+    }
+  } finally {
+    progress.stop();
   }
   const value = median(runs.value);
   const fifo = median(runs.fifo);
@@ -147,7 +160,7 @@ function printPriority(r: ReturnType<typeof priority>): void {
   process.stdout.write(lines.join("\n") + "\n");
 }
 
-function printScale(r: ReturnType<typeof scaleReport>): void {
+function printScale(r: Awaited<ReturnType<typeof scaleReport>>): void {
   const line = (run: ChildRun) =>
     `${run.policy.padEnd(6)} ${run.tasks} tasks, ${run.events} events, peak ${run.peakRunningEncodes} encodes running; ` +
     `expand ${round(run.expandSeconds, 2)} s, simulate ${round(run.simulateSeconds, 2)} s (${run.tasksPerSecond} tasks/s, ` +
@@ -248,7 +261,7 @@ export function registerBench(program: Command): void {
         else printPriority(report);
         return;
       }
-      const report = scaleReport(flags);
+      const report = await scaleReport(flags);
       if (flags.json) process.stdout.write(stableJson(report));
       else printScale(report);
     });

@@ -20,6 +20,7 @@ import { loadRecipeDir } from "../load/recipes";
 import { InputError } from "../util/errors";
 import { parsePositive } from "./options";
 import { emitDocument, stableJson, terminalWidth, wantsJson } from "./output";
+import { showingTools, stepProgress } from "./progress";
 import { type Column, renderTable, UNLIMITED, wrapText } from "../util/table";
 import { loadRqModel } from "./ladders";
 import { packageRoot, recipesDir } from "./paths";
@@ -103,19 +104,27 @@ async function runLadder(files: string[], flags: LadderFlags): Promise<void> {
   const book = loadRecipeDir(flags.recipes ?? recipesDir());
   const model = loadRqModel(flags.model);
   const cacheDir = flags.cache === false ? null : (flags.cache ?? defaultCacheDir());
+  const progress = stepProgress("vps ladder", files.length, "files");
   const opts = {
     deliverable: flags.deliverable,
     book,
     preset: flags.preset ?? null,
     excerptSeconds: flags.seconds,
     rules: rulesOf(flags),
-    tools: localTools,
+    tools: showingTools(localTools, progress),
     cacheDir,
     jobs: flags.jobs ?? defaultJobs(),
     model,
   };
   const ladders: TitleLadder[] = [];
-  for (const file of files) ladders.push(await ladderForFile(file, opts));
+  try {
+    for (const file of files) {
+      ladders.push(await ladderForFile(file, opts));
+      progress.step();
+    }
+  } finally {
+    progress.stop();
+  }
   if (wantsJson(flags.json, flags.table)) process.stdout.write(stableJson(ladders));
   else for (const l of ladders) process.stdout.write(formatLadder(l, flags.verbose === true, terminalWidth()));
 }
@@ -163,17 +172,21 @@ async function runFit(files: string[], flags: LadderFlags): Promise<void> {
   const jobs = flags.jobs ?? defaultJobs();
   const doc = await withWorkspace(localTools, jobs, async (ws) => {
     const sources: TitleSource[] = files.length > 0 ? files.map((file) => ({ name: file, file, synthetic: false })) : await fitSources(ws.dir, flags.media ?? defaultMediaDir(), flags.seconds, localTools);
+    const progress = stepProgress("vps ladder --fit", sources.length, "titles");
     return fitFromSources(sources, {
       deliverable: flags.deliverable,
       book,
       preset: flags.preset ?? null,
       excerptSeconds: flags.seconds,
-      tools: localTools,
+      tools: showingTools(localTools, progress),
       cacheDir: flags.cache === false ? null : (flags.cache ?? defaultCacheDir()),
       jobs,
       command: fitCommand(files, flags),
-      onTitle: (name, n) => process.stderr.write(`vps ladder --fit: ${name}: ${n} trial points\n`),
-    });
+      onTitle: (name, n) => {
+        progress.log(`vps ladder --fit: ${name}: ${n} trial points`);
+        progress.step();
+      },
+    }).finally(() => progress.stop());
   });
   emitDocument(doc, flags, () => formatFit(doc, terminalWidth()));
 }

@@ -148,9 +148,10 @@ export type FileOutcome = { file: string; analysis: Analysis } | { file: string;
 
 /**
  * Analyses files at most `concurrency` at a time (each ffmpeg already uses several threads; two
- * suit a 2-core machine), in input order, one file's failure never stopping the others.
+ * suit a 2-core machine), in input order, one file's failure never stopping the others. `onDone`
+ * hears of each file as it finishes (for a progress line).
  */
-export async function analyseFiles(files: readonly string[], opts: AnalyseOptions, concurrency = 2): Promise<FileOutcome[]> {
+export async function analyseFiles(files: readonly string[], opts: AnalyseOptions, concurrency = 2, onDone: (o: FileOutcome) => void = () => undefined): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = new Array<FileOutcome>(files.length);
   let next = 0;
   const worker = async () => {
@@ -161,6 +162,7 @@ export async function analyseFiles(files: readonly string[], opts: AnalyseOption
       } catch (e) {
         outcomes[i] = { file, error: e as Error };
       }
+      onDone(outcomes[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, files.length)) }, worker));

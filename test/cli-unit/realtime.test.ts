@@ -1,6 +1,6 @@
 // The real-time driver paces virtual time against an injected clock; results must not depend on it.
 import { describe, expect, test } from "vitest";
-import { runPaced, type Clock } from "../../src/cli/realtime";
+import { type PacedSnapshot, progressLine, runPaced, type Clock } from "../../src/cli/realtime";
 import { assemblePlan, buildPlan, createSimulator } from "../../src/plan/build";
 import { aBook, aContent, aTitle, aWorkload } from "../builders";
 
@@ -47,13 +47,28 @@ describe("the paced run", () => {
   });
 
   test("reports progress for every simulator on one virtual clock, ending with a final line", async () => {
-    const lines: { line: string; final: boolean }[] = [];
+    const snaps: PacedSnapshot[] = [];
     const sims = (["value", "fifo"] as const).map((policy) => ({ name: policy, sim: createSimulator(workload, book, { ...options, policy }) }));
-    await runPaced(sims, 1000, fakeClock(), (line, final) => lines.push({ line, final }));
-    expect(lines.length).toBeGreaterThan(2);
-    expect(lines.at(-1)!.final).toBe(true);
-    expect(lines.filter((l) => l.final)).toHaveLength(1);
-    expect(lines.at(-1)!.line).toMatch(/simulated\] value: \d+\/\d+ tasks, 2\/2 titles, 0 late \| fifo: \d+\/\d+ tasks, 2\/2 titles, 0 late/);
+    await runPaced(sims, 1000, fakeClock(), (s) => snaps.push(s));
+    expect(snaps.length).toBeGreaterThan(2);
+    expect(snaps.at(-1)!.final).toBe(true);
+    expect(snaps.filter((s) => s.final)).toHaveLength(1);
+    expect(progressLine(snaps.at(-1)!)).toMatch(/simulated\] value: \d+\/\d+ tasks, 2\/2 titles, 0 late \| fifo: \d+\/\d+ tasks, 2\/2 titles, 0 late · done in /);
+    // Midway, the line says how much wall time is left at the pace so far.
+    const mid = snaps.find((s) => !s.final && s.sims[0]!.progress.tasksDone > 0)!;
+    expect(progressLine(mid)).toMatch(/ · ETA \d/);
+  });
+
+  test("the progress line fits the terminal: shorter forms first, cut only past the shortest", () => {
+    const p = { now: 0, tasksDone: 1200, tasks: 4828, titlesDone: 10, titles: 220, late: 3 };
+    const snap: PacedSnapshot = { now: 3725, wallSeconds: 12, final: false, sims: [{ name: "value", progress: p }, { name: "fifo", progress: { ...p, late: 0 } }] };
+    const wide = progressLine(snap);
+    expect(wide).toBe("[+1h02m05s simulated] value: 1200/4828 tasks, 10/220 titles, 3 late | fifo: 1200/4828 tasks, 10/220 titles, 0 late · ETA 36s");
+    const at79 = progressLine(snap, 79);
+    expect(at79.length).toBeLessThanOrEqual(79);
+    expect(at79).toBe("+1h02m05s value 10/220 titles, 3 late | fifo 10/220 titles, 0 late · ETA 36s");
+    expect(progressLine(snap, 60)).toBe("+1h02m05s value 24%, 3 late | fifo 24%, 0 late · ETA 36s");
+    expect(progressLine(snap, 30)).toHaveLength(30);
   });
 
   test("counts a deadline title still running past its deadline as late in progress", () => {
