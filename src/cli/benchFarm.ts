@@ -3,8 +3,6 @@
 // part B, no-op tasks through the coordinator and the queue against BullMQ alone (src/bench/farmScale.ts).
 // Each part on its own private redis-server (src/farm/redisServer.ts), stopped at the end.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import chalk from "chalk";
-import Table from "cli-table3";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type FarmBatchRun, farmBatch } from "../bench/farmBatch";
@@ -16,7 +14,8 @@ import { createScheduler } from "../plan/build";
 import { checkTools } from "../run/preflight";
 import { generateWorkload } from "../scenario/generate";
 import { loadScenarioFile, resolveScenario } from "../scenario/load";
-import { stableJson } from "./output";
+import { stableJson, terminalWidth } from "./output";
+import { renderTable } from "../util/table";
 import { packageRoot, recipesDir, scenariosDir } from "./paths";
 
 export interface FarmFlags {
@@ -100,7 +99,7 @@ export async function farmBenchCommand(flags: FarmFlags): Promise<void> {
         throughputRatio: s === null ? null : s.ratio >= TARGETS.throughputRatio,
       },
     };
-    process.stdout.write(flags.json ? stableJson(report) : formatFarm(report));
+    process.stdout.write(flags.json ? stableJson(report) : formatFarm(report, terminalWidth()));
   } finally {
     if (!flags.keep) rmSync(dir, { recursive: true, force: true });
   }
@@ -109,17 +108,16 @@ export async function farmBenchCommand(flags: FarmFlags): Promise<void> {
 const ms = (s: number) => `${Math.round(s * 1000)} ms`;
 const rate = (t: Throughput) => `${t.tasksPerSecond} tasks/s (${t.tasks} in ${t.seconds} s)`;
 
-function formatFarm(r: FarmReport): string {
+function formatFarm(r: FarmReport, width: number): string {
   const yes = (b: boolean | null) => (b === null ? "not measured" : b ? "met" : "NOT met");
   const pct = (x: number | null) => (x === null ? "—" : `${Math.round(x * 100)}%`);
   const lines = [`bench farm — the bench run batch on local one-slot vps workers through a private redis-server`];
-  const head = ["workers", "wall", "premium mean", "deadlines", "published", "hand-overs", "overhead median", "p99", "max"];
-  const table = new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } });
-  for (const b of r.batch) {
+  const head = ["workers", "wall", "premium mean", "deadlines", { head: "published", drop: 3 }, { head: "hand-overs", drop: 2 }, "overhead median", "p99", { head: "max", drop: 1 }];
+  const rows = r.batch.map((b) => {
     const premium = b.premiumTurnaround === null ? "—" : `${b.premiumTurnaround} s`;
-    table.push([b.workers, `${b.wallSeconds} s`, premium, pct(b.deadlineCompliance), `${b.published}/${b.titles}`, b.overhead.handOvers, ms(b.overhead.median), ms(b.overhead.p99), ms(b.overhead.max)]);
-  }
-  if (r.batch.length > 0) lines.push(table.toString());
+    return [b.workers, `${b.wallSeconds} s`, premium, pct(b.deadlineCompliance), `${b.published}/${b.titles}`, b.overhead.handOvers, ms(b.overhead.median), ms(b.overhead.p99), ms(b.overhead.max)];
+  });
+  if (r.batch.length > 0) lines.push(renderTable(head, rows, width));
   lines.push(`  overhead per task: median ≤ ${r.targets.overheadMedianMs} ms on every farm size: ${yes(r.meets.overheadMedian)}`);
   const s = r.scale;
   if (s === null) return lines.join("\n") + "\n";

@@ -8,7 +8,7 @@ import { formatReport, problemLines } from "../package/check/report";
 import { checkPackage } from "../package/check/run";
 import { GateError } from "../util/errors";
 import { localTools } from "../util/proc/runner";
-import { stableJson } from "./output";
+import { stableJson, terminalWidth } from "./output";
 
 interface CheckPackageFlags {
   json?: boolean;
@@ -20,7 +20,7 @@ export async function runCheckPackage(target: string, flags: CheckPackageFlags):
   // Loaded only when asked for: puppeteer is large and most runs never start a browser.
   const play = flags.play ? (await import("../package/check/play/play")).playPackage : undefined;
   const report = await checkPackage(target, { source: flags.source, play }, localTools);
-  process.stdout.write(flags.json ? stableJson(report) : formatReport(report));
+  process.stdout.write(flags.json ? stableJson(report) : formatReport(report, terminalWidth()));
   const problems = problemLines(report);
   if (!report.ok) throw new GateError(`${target}: ${problems.length} problem(s)`, problems.map((p) => `  ${p}`));
   if (!flags.json) {

@@ -2,11 +2,12 @@
 // slots and the tasks it runs, the jobs waiting on its queue, and the coordinator's run (titles
 // in flight). Reads only; `--json` for tools.
 import type { Command } from "commander";
-import Table from "cli-table3";
 import { Queue, type ConnectionOptions } from "bullmq";
 import { liveWorkers } from "../farm/coordinator";
 import { COORDINATOR_KEY, type CoordinatorRecord, PREFIX, type WorkerRecord, workerQueue } from "../farm/protocol";
 import { connect, parseRedisUrl, ready } from "../farm/redis";
+import { type Column, renderTable, UNLIMITED, wrapText } from "../util/table";
+import { terminalWidth } from "./output";
 
 export interface FarmStatus {
   redis: string;
@@ -54,20 +55,19 @@ export async function farmStatus(url: string): Promise<FarmStatus> {
   }
 }
 
-function text(s: FarmStatus): string {
+/** At 80 columns the host and the waiting count go first: the running tasks are what is looked for. */
+const WORKER_COLUMNS: (string | Column)[] = ["worker", { head: "host", drop: 2 }, "pools", "busy", { head: "waiting", drop: 1 }, { head: "running", wrap: true }];
+
+function statusText(s: FarmStatus, width = UNLIMITED): string {
   const lines: string[] = [`farm on ${s.redis}: ${s.workers.length} live worker${s.workers.length === 1 ? "" : "s"}`];
-  const w = new Table({ head: ["worker", "host", "pools", "busy", "waiting", "running"] });
-  for (const x of s.workers) {
-    w.push([x.name, x.host, Object.entries(x.pools).map(([p, n]) => `${p}=${n}`).join(" "), String(x.busySlots), String(x.waiting), x.running.map((r) => `${r.task} (${r.slots})`).join("\n") || "-"]);
-  }
-  if (s.workers.length > 0) lines.push(w.toString());
-  const p = new Table({ head: ["pool", "workers", "slots", "busy", "queued"] });
-  for (const [name, e] of Object.entries(s.pools)) p.push([name, String(e.workers), String(e.slots), String(e.busy), String(e.waiting)]);
-  if (Object.keys(s.pools).length > 0) lines.push(p.toString());
+  const workerRows = s.workers.map((x) => [x.name, x.host, Object.entries(x.pools).map(([p, n]) => `${p}=${n}`).join(" "), x.busySlots, x.waiting, x.running.map((r) => `${r.task} (${r.slots})`).join("\n") || "-"]);
+  if (s.workers.length > 0) lines.push(renderTable(WORKER_COLUMNS, workerRows, width));
+  const poolRows = Object.entries(s.pools).map(([name, e]) => [name, e.workers, e.slots, e.busy, e.waiting]);
+  if (poolRows.length > 0) lines.push(renderTable(["pool", "workers", "slots", "busy", "queued"], poolRows, width));
   const c = s.coordinator;
   if (c === null) lines.push("no coordinator running");
   else {
-    lines.push(`coordinator ${c.host} pid ${c.pid} (run ${c.run}): ${c.tasksDone}/${c.tasks} tasks done, ${c.inFlight} on workers, ${c.titles.length} title(s) in flight`);
+    lines.push(wrapText(`coordinator ${c.host} pid ${c.pid} (run ${c.run}): ${c.tasksDone}/${c.tasks} tasks done, ${c.inFlight} on workers, ${c.titles.length} title(s) in flight`, width));
     for (const t of c.titles.slice(0, 20)) lines.push(`  ${t.id} (${t.tier}${t.deadline === null ? "" : `, due +${Math.round(t.deadline)} s`}): ${t.tasksLeft} task(s) left`);
     if (c.titles.length > 20) lines.push(`  … and ${c.titles.length - 20} more`);
   }
@@ -83,6 +83,6 @@ export function registerFarm(program: Command): void {
     .option("--json", "print JSON")
     .action(async (flags: { queue: string; json?: boolean }) => {
       const s = await farmStatus(flags.queue);
-      process.stdout.write(flags.json || !process.stdout.isTTY ? `${JSON.stringify(s, null, 2)}\n` : text(s));
+      process.stdout.write(flags.json || !process.stdout.isTTY ? `${JSON.stringify(s, null, 2)}\n` : statusText(s, terminalWidth()));
     });
 }

@@ -2,7 +2,7 @@
 // declared rates beside the measured ones, then what was not checked. Problems are not printed
 // here: the CLI hands them to GateError, one line each, as `vps verify` does.
 import chalk from "chalk";
-import Table from "cli-table3";
+import { type Column, renderTable, UNLIMITED, wrapText } from "../../util/table";
 import type { ManifestReport, RungReport } from "./judge";
 import type { CheckReport, PlayedManifest } from "./run";
 
@@ -21,28 +21,35 @@ function media(r: RungReport): string {
     .join(", ");
 }
 
-// No rule between rows: each table reads as one block.
-const COMPACT = { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" };
-const table = (head: string[]): Table.Table => new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] }, chars: COMPACT });
+const RUNG_COLUMNS: Column[] = [{ head: "rung" }, { head: "kind", drop: 1 }, { head: "segments" }, { head: "duration" }, { head: "media (ffprobe)", wrap: true }, { head: "peak kb/s" }, { head: "average kb/s", drop: 2 }];
 
-function rungTable(m: ManifestReport): string {
-  const t = table(["rung", "kind", "segments", "duration", "media (ffprobe)", "peak kb/s", "average kb/s"]);
-  for (const r of m.rungs) t.push([r.id, r.kind, String(r.segments), `${r.duration.toFixed(3)} s`, media(r), kbps(r.peak), kbps(r.average)]);
-  return t.toString();
+function rungTable(m: ManifestReport, width: number): string {
+  const rows = m.rungs.map((r) => [r.id, r.kind, r.segments, `${r.duration.toFixed(3)} s`, media(r), kbps(r.peak), kbps(r.average)]);
+  return renderTable(RUNG_COLUMNS, rows, width);
 }
 
-function variantTable(m: ManifestReport): string {
-  const t = table(["variant", "BANDWIDTH", "measured peak", "AVERAGE-BANDWIDTH", "measured average", "CODECS", "RESOLUTION"]);
+/** The declared rates beside the measured ones stay; the averages and resolution go first at 80 columns. */
+const VARIANT_COLUMNS: Column[] = [
+  { head: "variant", wrap: true },
+  { head: "BANDWIDTH" },
+  { head: "measured peak" },
+  { head: "AVERAGE-BANDWIDTH", drop: 2 },
+  { head: "measured average", drop: 1 },
+  { head: "CODECS", wrap: true },
+  { head: "RESOLUTION", drop: 3 },
+];
+
+function variantTable(m: ManifestReport, width: number): string {
   const n = (x: number | null) => (x === null ? "—" : String(x));
-  for (const v of m.variants) t.push([v.uri, n(v.bandwidth), n(v.measuredPeak), n(v.averageBandwidth), n(v.measuredAverage), v.codecs ?? "—", v.resolution ?? "—"]);
-  return t.toString();
+  const rows = m.variants.map((v) => [v.uri, n(v.bandwidth), n(v.measuredPeak), n(v.averageBandwidth), n(v.measuredAverage), v.codecs ?? "—", v.resolution ?? "—"]);
+  return renderTable(VARIANT_COLUMNS, rows, width);
 }
 
-function manifestText(m: ManifestReport): string {
+function manifestText(m: ManifestReport, width: number): string {
   const status = m.problems.length === 0 ? chalk.green("passes") : chalk.red(`${m.problems.length} problem(s)`);
-  const parts = [`${chalk.bold(m.path)} (${m.kind === "hls" ? "HLS" : "DASH"}): ${status}`, rungTable(m)];
-  if (m.variants.length > 0) parts.push(variantTable(m));
-  for (const n of m.notes) parts.push(chalk.dim(`  note: ${n}`));
+  const parts = [`${chalk.bold(m.path)} (${m.kind === "hls" ? "HLS" : "DASH"}): ${status}`, rungTable(m, width)];
+  if (m.variants.length > 0) parts.push(variantTable(m, width));
+  for (const n of m.notes) parts.push(chalk.dim(wrapText(`  note: ${n}`, width)));
   return parts.join("\n");
 }
 
@@ -54,11 +61,11 @@ function playedText(p: PlayedManifest): string {
   return lines.join("\n");
 }
 
-export function formatReport(r: CheckReport): string {
+export function formatReport(r: CheckReport, width = UNLIMITED): string {
   const source = r.source ? `source: ${r.source.duration.toFixed(3)} s${r.source.fps ? ` at ${Number(r.source.fps.toFixed(3))} fps` : ""} (${r.source.from})` : null;
-  const parts = [...r.manifests.map(manifestText), ...(r.played ?? []).map(playedText)];
+  const parts = [...r.manifests.map((m) => manifestText(m, width)), ...(r.played ?? []).map((p) => wrapText(playedText(p), width))];
   if (source) parts.push(source);
-  for (const n of r.notes) parts.push(chalk.dim(`note: ${n}`));
+  for (const n of r.notes) parts.push(chalk.dim(wrapText(`note: ${n}`, width)));
   return `${parts.join("\n\n")}\n`;
 }
 
