@@ -12,7 +12,7 @@
 import chalk from "chalk";
 import Table from "cli-table3";
 import type { Recipe, RecipeBook, Title, Workload } from "../model";
-import { buildPlan } from "../plan/build";
+import { assemblePlan, createSimulator, type PlanOptions } from "../plan/build";
 import type { PolicyName } from "../sched/policy";
 import { InputError } from "../util/errors";
 import { pct } from "../util/format";
@@ -126,12 +126,30 @@ export interface VpsRun {
   order: number[];
   /** Time units the slot stood idle before the last job ended (0: vps ran the jobs back to back). */
   idle: number;
+  /** Jobs started while their title was in the value policy's at-risk band (src/sched/policy.ts). */
+  startedAtRisk: number;
+  /** Whether every title was in the at-risk band when the first job started. */
+  allAtRiskAtStart: boolean;
 }
 
 /** vps plans the instance under `policy`; its tardiness is read off the plan. */
 export function vpsRun(inst: WtInstance, policy: PolicyName = "value"): VpsRun {
   const workload = instanceWorkload(inst);
-  const plan = buildPlan(workload, JOB_BOOK, { policy, seed: null, trace: null });
+  const options: PlanOptions = { policy, seed: null, trace: null };
+  let startedAtRisk = 0;
+  let allAtRiskAtStart: boolean | null = null;
+  // Watches the band each job starts from; reads the scheduler's state, changes nothing.
+  const sim = createSimulator(workload, JOB_BOOK, {
+    ...options,
+    trace: (e) => {
+      if (e.type !== "task:start") return;
+      const titles = sim.state.titles;
+      allAtRiskAtStart ??= titles.every((t) => t.atRisk);
+      if (titles.find((t) => t.id === e.title)!.atRisk) startedAtRisk++;
+    },
+  });
+  sim.run();
+  const plan = assemblePlan(workload, sim.state, options);
   const index = new Map(workload.titles.map((t, j) => [t.id, j]));
   let tardiness = 0;
   for (const t of plan.titles) {
@@ -140,7 +158,13 @@ export function vpsRun(inst: WtInstance, policy: PolicyName = "value"): VpsRun {
   }
   const order = [...plan.tasks].sort((a, b) => a.start - b.start || (a.title < b.title ? -1 : 1)).map((t) => index.get(t.title)!);
   const total = inst.p.reduce((s, p) => s + p, 0);
-  return { tardiness: Math.round(tardiness * 1e6) / 1e6, order, idle: Math.round((plan.metrics.makespan / UNIT - total) * 1e6) / 1e6 };
+  const idle = Math.round((plan.metrics.makespan / UNIT - total) * 1e6) / 1e6;
+  return { tardiness: Math.round(tardiness * 1e6) / 1e6, order, idle, startedAtRisk, allAtRiskAtStart: allAtRiskAtStart ?? false };
+}
+
+/** Earliest due date first, the longest job first among jobs due together: the at-risk band's order on one slot. */
+export function eddLongestFirstOrder(inst: WtInstance): number[] {
+  return inst.d.map((_, j) => j).sort((a, b) => inst.d[a]! - inst.d[b]! || inst.p[b]! - inst.p[a]! || a - b);
 }
 
 /** How one method did over the instances. */
@@ -181,6 +205,16 @@ export interface DeadlinesReport {
   methods: Record<Method, MethodFigures>;
   /** Time units vps's one slot stood idle before the last job ended, over every instance (0: back to back). */
   vpsIdle: number;
+  /** Why vps (value) is where it is: the band its jobs started from, and how often its order is plain EDD. */
+  vpsBands: {
+    jobs: number;
+    /** Jobs started from the at-risk band (ordered by deadline, then longest remaining path; no weight). */
+    startedAtRisk: number;
+    /** Instances in which every title was at risk when the first job started. */
+    allAtRiskAtStart: number;
+    /** Instances in which vps's order is exactly EDD with the longest job first among jobs due together. */
+    eddLongestFirst: number;
+  };
   results: InstanceResult[];
 }
 
@@ -213,9 +247,15 @@ function figures(results: readonly InstanceResult[], method: Method): MethodFigu
 export function deadlinesReport(instances: readonly WtInstance[], optima: readonly number[]): DeadlinesReport {
   if (optima.length !== instances.length) throw new InputError(`expected one optimum per instance (${instances.length}), found ${optima.length}`);
   let vpsIdle = 0;
+  const bands = { jobs: 0, startedAtRisk: 0, allAtRiskAtStart: 0, eddLongestFirst: 0 };
   const results = instances.map((inst, i): InstanceResult => {
     const vps = vpsRun(inst, "value");
     vpsIdle += vps.idle;
+    bands.jobs += inst.p.length;
+    bands.startedAtRisk += vps.startedAtRisk;
+    if (vps.allAtRiskAtStart) bands.allAtRiskAtStart++;
+    const edd = eddLongestFirstOrder(inst);
+    if (vps.order.every((j, at) => j === edd[at])) bands.eddLongestFirst++;
     const atc = ATC_GRID.map((k) => weightedTardiness(inst, atcOrder(inst, k)));
     const best = Math.min(...atc);
     return {
@@ -236,6 +276,7 @@ export function deadlinesReport(instances: readonly WtInstance[], optima: readon
     atcGrid: ATC_GRID,
     methods: Object.fromEntries(METHODS.map((m) => [m, figures(results, m)])) as Record<Method, MethodFigures>,
     vpsIdle: round(vpsIdle, 6),
+    vpsBands: bands,
     results,
   };
 }
@@ -255,6 +296,8 @@ export function formatDeadlinesBench(r: DeadlinesReport): string {
     `bench deadlines — ${r.instances} instances of ${r.jobs} jobs (OR-Library wt40), total weighted tardiness; ` +
     `gap = (method − optimum) / optimum over the ${r.methods.vps.gap.instances} instances of optimum > 0; 1 time unit = ${r.unitSeconds} s\n` +
     `${table.toString()}\n` +
-    `ATC: index (w/p)·exp(−max(0, d − p − t)/(k·p̄)); best k of ${r.atcGrid.join(", ")} per instance. vps idle time: ${r.vpsIdle} units\n`
+    `ATC: index (w/p)·exp(−max(0, d − p − t)/(k·p̄)); best k of ${r.atcGrid.join(", ")} per instance. vps idle time: ${r.vpsIdle} units\n` +
+    `vps (value): ${r.vpsBands.startedAtRisk} of ${r.vpsBands.jobs} jobs started from the at-risk band; every title at risk from the start in ` +
+    `${r.vpsBands.allAtRiskAtStart} instances; order exactly EDD, longest first among jobs due together, in ${r.vpsBands.eddLongestFirst}\n`
   );
 }

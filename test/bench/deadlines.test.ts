@@ -8,6 +8,7 @@ import {
   ATC_GRID,
   atcOrder,
   deadlinesReport,
+  eddLongestFirstOrder,
   eddOrder,
   formatDeadlinesBench,
   instanceWorkload,
@@ -117,9 +118,10 @@ describe("tardiness of vps, EDD and ATC", () => {
 
   test("vps's tardiness is read off its plan: finish − deadline, in units, times the weight", () => {
     // One job of 5 units due at 2 is late by 3; weight 7.
-    expect(vpsRun({ p: [5], w: [7], d: [2] })).toEqual({ tardiness: 21, order: [0], idle: 0 });
+    expect(vpsRun({ p: [5], w: [7], d: [2] })).toMatchObject({ tardiness: 21, order: [0], idle: 0 });
     expect(vpsRun({ p: [5], w: [7], d: [9] }).tardiness).toBe(0);
-    expect(vpsRun({ p: [5, 4], w: [1, 1], d: [0, 0] }, "fifo")).toEqual({ tardiness: 14, order: [0, 1], idle: 0 });
+    // fifo has no at-risk band: the arrival order (here the job order), 5·1 + 9·1.
+    expect(vpsRun({ p: [5, 4], w: [1, 1], d: [0, 0] }, "fifo")).toEqual({ tardiness: 14, order: [0, 1], idle: 0, startedAtRisk: 0, allAtRiskAtStart: false });
   });
 
   test("EDD runs the on-time instance on time, and so does ATC", () => {
@@ -176,6 +178,18 @@ describe("the report", () => {
     expect(deadlinesReport([ALL_LATE, ON_TIME, ALL_LATE], [17, 0, 17]).methods.edd.gap).toEqual({ instances: 2, mean: 0.8235, median: 0.8235, max: 0.8235 });
   });
 
+  test("the at-risk figures are vps's own runs, summed", () => {
+    const runs = two.map((inst) => vpsRun(inst));
+    expect(report.vpsBands).toEqual({
+      jobs: 80,
+      startedAtRisk: runs[0]!.startedAtRisk + runs[1]!.startedAtRisk,
+      allAtRiskAtStart: runs.filter((r) => r.allAtRiskAtStart).length,
+      eddLongestFirst: runs.filter((r, i) => JSON.stringify(r.order) === JSON.stringify(eddLongestFirstOrder(two[i]!))).length,
+    });
+    // Jobs due together, longest first; then by due date.
+    expect(eddLongestFirstOrder({ p: [1, 3, 2, 5], w: [1, 1, 1, 1], d: [4, 4, 4, 1] })).toEqual([3, 1, 2, 0]);
+  });
+
   test("one optimum per instance", () => {
     expect(() => deadlinesReport(two, [913])).toThrow(/expected one optimum per instance \(2\), found 1/);
   });
@@ -185,5 +199,6 @@ describe("the report", () => {
     for (const label of Object.values(METHOD_LABELS)) expect(text).toContain(label);
     expect(text).toMatch(/2 instances of 40 jobs/);
     expect(text).toContain(`${report.methods.edd.optimal.count}/2`);
+    expect(text).toContain(`${report.vpsBands.startedAtRisk} of 80 jobs started from the at-risk band`);
   });
 });
