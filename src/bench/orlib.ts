@@ -38,6 +38,21 @@ export function parseWtInstances(text: string, jobs: number, file = "instances")
   return out;
 }
 
+/**
+ * An instances file and its optima file together: the job count follows from them (one optimum
+ * per instance, 3 integers per job), so wt40, wt50 and wt100 read alike.
+ */
+export function parseWtPair(instancesText: string, optimaText: string, files: { instances: string; optima: string }): { instances: WtInstance[]; optima: number[] } {
+  const count = integers(optimaText, files.optima).length;
+  if (count === 0) throw new InputError(`${files.optima}: expected one optimal value per instance, found none`);
+  const numbers = integers(instancesText, files.instances).length;
+  if (numbers % (3 * count) !== 0) {
+    throw new InputError(`${files.instances}: expected 3 integers per job for each of the ${count} instances ${files.optima} lists, found ${numbers} integers`);
+  }
+  const instances = parseWtInstances(instancesText, numbers / (3 * count), files.instances);
+  return { instances, optima: parseOptima(optimaText, instances.length, files.optima) };
+}
+
 /** The optimal (or best known) objective of each instance, in order. */
 export function parseOptima(text: string, instances: number, file = "optima"): number[] {
   const xs = integers(text, file);

@@ -14,7 +14,7 @@ import { priorityReport } from "../bench/priority";
 import { formatCostBench, runCostBench } from "../bench/cost";
 import { allocationBench, type AllocationReport } from "../bench/allocation";
 import { deadlinesReport, formatDeadlinesBench } from "../bench/deadlines";
-import { parseOptima, parseWtInstances } from "../bench/orlib";
+import { parseWtPair } from "../bench/orlib";
 import { readUserFile } from "../load/read";
 import { SHIPPED_FIT } from "../cost/shipped";
 import { runScale, type ScaleRun } from "../bench/scale";
@@ -193,16 +193,15 @@ function formatRunBench(r: RunBenchReport): string {
   ].join("\n") + "\n";
 }
 
-/** Jobs per instance of the OR-Library file `bench deadlines` reads (wt40). */
-const WT_JOBS = 40;
-
 /** `bench deadlines`: vps, EDD and ATC on the OR-Library wt40 instances (src/bench/deadlines.ts). */
 function deadlinesBenchCommand(flags: BenchFlags): void {
   const dir = join(packageRoot(), "..", "shared", "data", "orlib-wt40");
   const instancesFile = flags.instances ?? join(dir, "wt40.txt");
   const optimaFile = flags.optima ?? join(dir, "wtopt40.txt");
-  const instances = parseWtInstances(readUserFile(instancesFile, "the weighted-tardiness instances"), WT_JOBS, instancesFile);
-  const optima = parseOptima(readUserFile(optimaFile, "the optima"), instances.length, optimaFile);
+  const { instances, optima } = parseWtPair(readUserFile(instancesFile, "the weighted-tardiness instances"), readUserFile(optimaFile, "the optima"), {
+    instances: instancesFile,
+    optima: optimaFile,
+  });
   const report = { bench: "deadlines", instancesFile, optimaFile, ...deadlinesReport(instances, optima) };
   process.stdout.write(wantsJson(flags.json, undefined) ? stableJson(report) : formatDeadlinesBench(report));
 }
@@ -244,7 +243,7 @@ export function registerBench(program: Command): void {
     .option("--tasks <n>", "(farm) no-op tasks through the coordinator and through BullMQ alone", wholeNumber, 10_000)
     .option("--noop-workers <n>", "(farm) worker processes of the no-op part", wholeNumber, 4)
     .option("--noop-slots <n>", "(farm) slots (BullMQ concurrency) of each no-op worker", wholeNumber, 4)
-    .option("--instances <file>", "(deadlines) OR-Library weighted-tardiness instances of 40 jobs (default: ../shared/data/orlib-wt40/wt40.txt)")
+    .option("--instances <file>", "(deadlines) OR-Library weighted-tardiness instances, any job count (default: ../shared/data/orlib-wt40/wt40.txt)")
     .option("--optima <file>", "(deadlines) their optimal objective values, one per instance, in order (default: ../shared/data/orlib-wt40/wtopt40.txt)")
     .addOption(new Option("--part <a|b>", "(farm) only part a (the real batch) or b (no-op tasks)").choices(["a", "b"]))
     .addOption(new Option("--queue <url>", "(farm-bullmq-worker, internal) the Redis").hideHelp())

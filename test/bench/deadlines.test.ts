@@ -18,7 +18,7 @@ import {
   vpsRun,
   weightedTardiness,
 } from "../../src/bench/deadlines";
-import { parseOptima, parseWtInstances, type WtInstance } from "../../src/bench/orlib";
+import { parseOptima, parseWtInstances, parseWtPair, type WtInstance } from "../../src/bench/orlib";
 import { loadWorkloadText } from "../../src/load/workload";
 import { workloadToYaml } from "../../src/load/write";
 import { expandAll } from "../../src/plan/build";
@@ -72,6 +72,14 @@ describe("the OR-Library parser", () => {
     expect(() => parseOptima("1 2", 3, "o.txt")).toThrow(/^o\.txt: expected 3 optimal values, one per instance, found 2$/);
     expect(() => parseOptima("-1", 1)).toThrow(/expected optimal values >= 0/);
     expect(parseWtInstances(" 3 1\n2\n1 1 4 0 0 0 ", 3)).toEqual([ALL_LATE]);
+  });
+
+  test("an instances file and its optima: the job count follows from the two (wt40, wt50, wt100 alike)", () => {
+    const files = { instances: "wt.txt", optima: "opt.txt" };
+    expect(parseWtPair("3 1 2 1 1 4 0 0 0  2 2 2 1 1 1 6 4 2", "17\n0\n", files)).toEqual({ instances: [ALL_LATE, ON_TIME], optima: [17, 0] });
+    expect(parseWtPair("5 7 2", "21", files).instances).toEqual([{ p: [5], w: [7], d: [2] }]);
+    expect(() => parseWtPair("1 2 3 4", "0 0", files)).toThrow(/^wt\.txt: expected 3 integers per job for each of the 2 instances opt\.txt lists, found 4 integers$/);
+    expect(() => parseWtPair("1 1 1", "", files)).toThrow(/^opt\.txt: expected one optimal value per instance, found none$/);
   });
 });
 
