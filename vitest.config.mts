@@ -44,6 +44,9 @@ export default defineConfig({
         "src/cost/**/*.ts": { lines: 95 },
         "src/plan/prediction.ts": { lines: 95 },
         "src/bench/allocation.ts": { lines: 95 },
+        // The weighted-tardiness bench (issue 13): its figures go in the README.
+        "src/bench/deadlines.ts": { lines: 95 },
+        "src/bench/orlib.ts": { lines: 95 },
       },
     },
   },

@@ -13,6 +13,9 @@ import { type FarmFlags, farmBenchCommand } from "./benchFarm";
 import { priorityReport } from "../bench/priority";
 import { formatCostBench, runCostBench } from "../bench/cost";
 import { allocationBench, type AllocationReport } from "../bench/allocation";
+import { deadlinesReport, formatDeadlinesBench } from "../bench/deadlines";
+import { parseWtPair } from "../bench/orlib";
+import { readUserFile } from "../load/read";
 import { SHIPPED_FIT } from "../cost/shipped";
 import { runScale, type ScaleRun } from "../bench/scale";
 import { loadTranscodeTimes } from "../cost/transcodeTimes";
@@ -23,11 +26,11 @@ import type { PolicyName } from "../sched/policy";
 import { ExternalError } from "../util/errors";
 import { runRecipesBenchCommand } from "./ladder";
 import { parsePolicy, parsePositive, parseSeed } from "./options";
-import { stableJson } from "./output";
+import { stableJson, terminalWidth, wantsJson } from "./output";
 import { stepProgress } from "./progress";
 import { packageRoot, recipesDir, scenariosDir } from "./paths";
 
-const BENCHES = ["scale", "priority", "cost", "recipes", "run", "farm"] as const;
+const BENCHES = ["scale", "priority", "cost", "recipes", "run", "farm", "deadlines"] as const;
 /** Internal: one measured run, in the process that `scale` spawns. */
 const CHILD = "scale-run";
 /** Internal: one plain BullMQ worker of `farm`'s part B (src/bench/farmScale.ts). */
@@ -54,6 +57,9 @@ interface BenchFlags extends FarmFlags {
   keep?: string;
   /** Only for `farm`'s internal BullMQ worker. */
   queue?: string;
+  /** `deadlines`: the OR-Library weighted-tardiness instances and their optima. */
+  instances?: string;
+  optima?: string;
 }
 
 interface ChildRun extends ScaleRun {
@@ -200,6 +206,19 @@ function formatRunBench(r: RunBenchReport): string {
   ].join("\n") + "\n";
 }
 
+/** `bench deadlines`: vps, EDD and ATC on the OR-Library wt40 instances (src/bench/deadlines.ts). */
+function deadlinesBenchCommand(flags: BenchFlags): void {
+  const dir = join(packageRoot(), "..", "shared", "data", "orlib-wt40");
+  const instancesFile = flags.instances ?? join(dir, "wt40.txt");
+  const optimaFile = flags.optima ?? join(dir, "wtopt40.txt");
+  const { instances, optima } = parseWtPair(readUserFile(instancesFile, "the weighted-tardiness instances"), readUserFile(optimaFile, "the optima"), {
+    instances: instancesFile,
+    optima: optimaFile,
+  });
+  const report = { bench: "deadlines", instancesFile, optimaFile, ...deadlinesReport(instances, optima) };
+  process.stdout.write(wantsJson(flags.json, undefined) ? stableJson(report) : formatDeadlinesBench(report, terminalWidth()));
+}
+
 const wholeNumber = (v: string) => Math.max(1, Math.round(parsePositive(v)));
 const parseCounts = (v: string) => v.split(",").map((x) => wholeNumber(x.trim()));
 
@@ -237,6 +256,8 @@ export function registerBench(program: Command): void {
     .option("--tasks <n>", "(farm) no-op tasks through the coordinator and through BullMQ alone", wholeNumber, 10_000)
     .option("--noop-workers <n>", "(farm) worker processes of the no-op part", wholeNumber, 4)
     .option("--noop-slots <n>", "(farm) slots (BullMQ concurrency) of each no-op worker", wholeNumber, 4)
+    .option("--instances <file>", "(deadlines) OR-Library weighted-tardiness instances, any job count (default: ../shared/data/orlib-wt40/wt40.txt)")
+    .option("--optima <file>", "(deadlines) their optimal objective values, one per instance, in order (default: ../shared/data/orlib-wt40/wtopt40.txt)")
     .addOption(new Option("--part <a|b>", "(farm) only part a (the real batch) or b (no-op tasks)").choices(["a", "b"]))
     .addOption(new Option("--queue <url>", "(farm-bullmq-worker, internal) the Redis").hideHelp())
     .action(async (name: string, files: string[], given: Omit<BenchFlags, "scenario"> & { scenario?: string }) => {
@@ -244,6 +265,7 @@ export function registerBench(program: Command): void {
       if (name === "recipes") return runRecipesBenchCommand(files, flags);
       if (name === "run") return runBenchCommand(flags);
       if (name === "farm") return farmBenchCommand(flags);
+      if (name === "deadlines") return deadlinesBenchCommand(flags);
       if (name === BULLMQ_CHILD) return bullmqChild(flags);
       if (name === CHILD) {
         process.stdout.write(JSON.stringify(childRun(flags)));

@@ -70,5 +70,6 @@ function writeContent(c: ContentProfile): WrittenContent {
     class: c.contentClass,
     complexity: c.complexity,
     ...(c.source !== null ? { source: c.source } : {}),
+    ...(c.audio === false ? { audio: false } : {}),
   };
 }

@@ -30,6 +30,7 @@ export interface WrittenContent {
   class?: string;
   complexity?: number;
   source?: string;
+  audio?: boolean;
 }
 
 export interface WrittenTitle {

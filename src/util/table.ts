@@ -2,7 +2,8 @@
 // argument (the CLI reads the terminal's), so a plan printed at 80 columns is the same every time.
 //
 // What fitting does, in order: drop the columns a reader can best spare (each table says which,
-// lowest `drop` first), then wrap the one column whose text wraps well (a reason, a list of rungs).
+// lowest `drop` first), then wrap the columns whose text wraps well (a reason, a list of rungs),
+// then, if it still does not fit, wrap any column.
 // Rows carry no rule between them: a rule per row doubled every table's height.
 import chalk from "chalk";
 import Table from "cli-table3";
@@ -72,7 +73,10 @@ export function renderTable(spec: readonly (string | Column)[], rows: readonly C
   const kept = keptColumns(columns, natural, width);
   const widths = kept.map((i) => natural[i]!);
   const wrapped = kept.flatMap((i, k) => (columns[i]!.wrap === true ? [k] : []));
-  const wrapping = narrowWrapped(widths, wrapped, width);
+  // Last resort, when the prose columns are at their narrowest: every column wraps (a long heading
+  // over two lines reads better than a table torn by the terminal).
+  const prose = narrowWrapped(widths, wrapped, width);
+  const wrapping = narrowWrapped(widths, kept.map((_, k) => k), width) || prose;
   const headless = columns.every((c) => c.head === "");
   const t = new Table({
     head: headless ? [] : kept.map((i) => chalk.bold(columns[i]!.head)),

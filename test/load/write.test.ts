@@ -33,7 +33,7 @@ function everything(): Workload {
         arrival: 5400.5,
         tier: "archive",
         value: { expectedViews: 2_000_000, viewsSoFar: 10, subscribers: 1_000_000, revenuePerView: 0.004 },
-        content: { duration: 2701.25, width: 3840, height: 2160, fps: 30000 / 1001, bitDepth: 10, hdr: "pq", contentClass: "film-grain", complexity: 0.61, source: "/media/ep 101.mov" },
+        content: { duration: 2701.25, width: 3840, height: 2160, fps: 30000 / 1001, bitDepth: 10, hdr: "pq", contentClass: "film-grain", complexity: 0.61, source: "/media/ep 101.mov", audio: false },
         deliverables: ["h264-sdr", "hevc-hdr10", "av1"],
         deadline: 6 * 3600,
         work: 36000,
@@ -63,6 +63,8 @@ describe("workloadToYaml", () => {
     expect(text).toContain("    arrival: 5400.5\n");
     expect(text).toContain('  - id: "101"\n');
     expect(text).toContain("      resolution: 3840x2160\n");
+    // A source without audio stays without: its title gets no audio tasks after the round trip.
+    expect(text.match(/audio: false/g)).toHaveLength(1);
     expect(text).not.toContain("deadline: null");
     expect(text.match(/workPerSecond/g)).toHaveLength(1);
   });

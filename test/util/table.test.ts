@@ -89,3 +89,14 @@ describe("the shipped scenarios at 80 columns", () => {
     });
   }
 });
+
+describe("renderTable, when dropping and the prose columns are not enough", () => {
+  it("wraps any column, headings included, rather than overflow", () => {
+    const columns = ["method", "mean gap", { head: "median gap", drop: 1 }, "on time where the optimum is 0 (18 instances)"];
+    const rows = [["ATC, best k per instance", "3.6%", "0.8%", "18/18"]];
+    const text = renderTable(columns, rows, 50);
+    expect(widest(text)).toBeLessThanOrEqual(50);
+    expect(text.replace(/[│\s]+/g, " ")).toContain("on time where");
+    expect(text).toContain("18/18");
+  });
+});
