@@ -32,6 +32,8 @@ function reweigh(state: SimState, title: SimTitle): void {
   for (const t of followUp ? [title, followUp] : [title]) {
     t.weight = titleWeight(title.title, state.tiers, title.tier);
     if (!t.arrived || t.finish !== null) continue;
+    // A deadline title's weight is part of the sequence's objective: search it again.
+    if (t.deadline !== null) state.orderDirty = true;
     rekey(state, t);
     state.pendingChanges.push({ title: t.idx, at: state.now });
   }

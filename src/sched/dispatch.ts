@@ -16,7 +16,7 @@ import { updateProjection } from "./projection";
 import { type SimState, type SimTask, type SimTitle, TaskState, taskWork } from "./state";
 
 function setAtRisk(state: SimState, title: SimTitle): void {
-  title.atRisk = title.finish === null && state.policy.atRisk(title, state.now);
+  title.atRisk = title.finish === null && (title.bandFollower || state.policy.atRisk(title, state.now));
   if (title.atRisk) state.atRiskTitles.add(title.idx);
   else state.atRiskTitles.delete(title.idx);
 }

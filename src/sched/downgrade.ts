@@ -274,6 +274,8 @@ export function reviewGroup(state: SimState, group: readonly SimTitle[]): SimTit
   if (deadline === undefined || deadline === null) return [];
   const steps = planSteps(state, group, plannedDeadline(deadline, state.now));
   for (const c of steps) apply(state, c);
+  // Work came off deadline titles: the sequence of least weighted tardiness may have changed.
+  if (steps.length > 0) state.orderDirty = true;
   const changed = [...new Set(steps.map((c) => c.title))];
   for (const t of changed) {
     updateProjection(state, t);

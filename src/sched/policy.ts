@@ -12,10 +12,12 @@
 //                                             season finale and a 2-minute clip share one scale
 //       − arrival / τ                         aging: every waiting title gains 1/τ per second
 // A deadline title whose laxity falls below k times the time it still needs is *at risk*: it
-// moves to a band above every other title, ordered earliest deadline first (the order the
-// projection assumes, and the one that meets the most deadlines when they can all be met), then,
-// within a group due together, longest remaining critical path first: members that need longest
-// start first, so no episode of a season drop is left with a path that no longer fits.
+// moves to a band above every other title, with every deadline title sequenced before it (they
+// would delay it). The band is served in the deadline sequence (src/sched/order.ts): earliest
+// deadline first whenever that has every deadline title on time (the order the projection
+// assumes), else the order of least weighted tardiness found; within a group due together,
+// longest remaining critical path first: members that need longest start first, so no episode
+// of a season drop is left with a path that no longer fits.
 // The aging term is the same slope for everyone, so only `−arrival/τ` needs storing and the order
 // between titles without deadlines never changes over time; only deadline titles are re-keyed at
 // each review (their laxity shrinks).
@@ -41,6 +43,10 @@ export interface TitleView {
   laxity: number;
   /** Deadline order of the title's group (higher is later); -1 without a deadline. */
   groupEnd: number;
+  /** The title's block in the deadline sequence (higher is later): the band's order. */
+  sequenceBlock: number;
+  /** In the band because a title sequenced after it is at risk (src/sched/order.ts). */
+  bandFollower: boolean;
 }
 
 export interface Policy {
@@ -50,7 +56,10 @@ export interface Policy {
   /** Whether keys of deadline titles change with time (they are re-keyed at each review). */
   timeDependent: boolean;
   key(t: TitleView, now: number): number;
-  /** Whether the title must be served first to meet its deadline (the at-risk band). */
+  /**
+   * Whether the title is at risk of missing its deadline on its own slack. The band holds these
+   * and the titles sequenced before them (`bandFollower`), which they wait for.
+   */
   atRisk(t: TitleView, now: number): boolean;
   /** Seconds after arrival at which a waiting title joins the aged band (Infinity: never). */
   agedAfter: number;
@@ -114,7 +123,7 @@ export function valuePolicy(params: ValueParams): Policy {
       const ratio = Math.min(SIZE_CLAMP, Math.max(1 / SIZE_CLAMP, t.remainingWork / meanWork));
       const size = params.beta * Math.log(ratio);
       const base = Math.log(t.weight) - size - t.arrival / params.tau;
-      if (atRisk(t, now)) return AT_RISK - t.groupEnd * GROUP_STEP + Math.min(GROUP_STEP - 1, t.remainingPath / 60);
+      if (t.bandFollower || atRisk(t, now)) return AT_RISK - t.sequenceBlock * GROUP_STEP + Math.min(GROUP_STEP - 1, t.remainingPath / 60);
       // First come, first served within the band; arrivals are at most ~10^7 s after the epoch.
       if (now - t.arrival >= params.agedAfter) return AGED - t.arrival / 1e3;
       if (t.deadline === null) return base - params.noDeadlineSlack;

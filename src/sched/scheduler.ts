@@ -20,6 +20,10 @@ import { createState, type SimState, type SimTask, type SimTitle, TaskState } fr
 import type { TraceSink } from "./trace";
 import { type Allocation, PREDICTIVE } from "./allocate";
 import { addNode, loseNode, moveNode, requeue, setNodes } from "./nodes";
+import { reband, reorder } from "./order";
+
+/** An observed duration this far from its estimate (relative) makes the deadline sequence stale. */
+const STALE_ESTIMATE = 0.1;
 
 export interface SchedulerInput {
   pools: Pool[];
@@ -116,6 +120,8 @@ export class Scheduler {
   complete(taskIdx: number, seconds: number): void {
     const t = this.task(taskIdx, TaskState.Running);
     this.state.eventsProcessed++;
+    const estimated = t.estimate;
+    if (this.state.titles[t.titleIdx]!.deadline !== null && Math.abs(seconds - estimated) > STALE_ESTIMATE * estimated) this.state.orderStale = true;
     const title = end(this.state, t, seconds);
     if (title.finish === null && title.deadline !== null) this.refresh(title);
   }
@@ -157,6 +163,10 @@ export class Scheduler {
   /** Decides what starts now: the tasks returned are running from this instant, at `task.slots` wide. */
   decide(): SimTask[] {
     resolvePendingChanges(this.state);
+    if (this.state.policy.timeDependent) {
+      if (this.state.orderDirty) reorder(this.state);
+      else if (this.state.bandDirty) reband(this.state);
+    }
     this.state.started = [];
     dispatch(this.state);
     // Every title is published: aging and reviews have nothing left to act on. Analytics stay,
@@ -204,6 +214,7 @@ export class Scheduler {
   /** Capacity changed: every deadline title's projection and slack, and a review of those now late. */
   private refreshAll(): void {
     for (const idx of [...this.state.activeDeadline]) this.refresh(this.state.titles[idx]!);
+    this.state.orderDirty = true;
   }
 
   /** Counters for a live progress line. */
@@ -250,6 +261,7 @@ export class Scheduler {
     // New work due by a deadline tightens every group due at or after it.
     refreshLaxities(this.state);
     for (const i of this.state.activeDeadline) rekey(this.state, this.state.titles[i]!);
+    this.state.orderDirty = true;
     this.checkDeadline(title);
   }
 
@@ -261,7 +273,9 @@ export class Scheduler {
   /** A deadline title's slack changed: re-key it, and review its group if it no longer fits. */
   private refresh(title: SimTitle): void {
     updateProjection(this.state, title);
+    const wasAtRisk = title.atRisk;
     rekey(this.state, title);
+    if (title.atRisk !== wasAtRisk) this.state.bandDirty = true;
     this.checkDeadline(title);
   }
 
@@ -275,6 +289,8 @@ export class Scheduler {
   private onReview(): void {
     this.reviewPending = false;
     const s = this.state;
+    s.bandDirty = true;
+    if (s.orderStale) s.orderDirty = true;
     const groups = [...s.activeGroups.values()].map((m) => [...m].map((i) => s.titles[i]!));
     for (const group of groups) group.forEach((t) => updateProjection(s, t));
     refreshLaxities(s);

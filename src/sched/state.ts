@@ -99,6 +99,13 @@ export interface SimTitle {
   groupLaxity: number;
   /** In the policy's at-risk band at the last re-key. */
   atRisk: boolean;
+  /**
+   * Position of the title's block in the deadline sequence (src/sched/order.ts): the band is served
+   * in this order. Under earliest-deadline-first, the group's groupEnd; otherwise the title's place.
+   */
+  sequenceBlock: number;
+  /** In the band though not at risk itself: a title sequenced after it is, and waits for it. */
+  bandFollower: boolean;
   tasks: number[];
   remainingTasks: number;
   remainingWork: number;
@@ -192,6 +199,14 @@ export interface SimState {
   runningEnds: IndexedHeap[];
   /** Titles in the policy's at-risk band, kept by `rekey`. */
   atRiskTitles: Set<number>;
+  /** The deadline titles in the order the band serves them (src/sched/order.ts). */
+  sequence: number[];
+  /** The sequence must be searched again before the next dispatch (new deadline work, weights, capacity). */
+  orderDirty: boolean;
+  /** Estimates proved wrong since the last search: search again at the next review. */
+  orderStale: boolean;
+  /** Some title's own risk may have changed: update the band along the sequence before the next dispatch. */
+  bandDirty: boolean;
   eventsProcessed: number;
   tasksDone: number;
   /** Tasks that failed for good (real runs only). */
@@ -268,6 +283,8 @@ function newTitle(idx: number, source: Title, tiers: Record<string, number>, poo
     laxity: Infinity,
     groupLaxity: Infinity,
     atRisk: false,
+    sequenceBlock: -1,
+    bandFollower: false,
     tasks: [],
     remainingTasks: 0,
     remainingWork: 0,
@@ -414,6 +431,10 @@ export function createState(input: StateInput): SimState {
     queuedWork: pools.map(() => 0),
     runningEnds: pools.map(() => new IndexedHeap()),
     atRiskTitles: new Set(),
+    sequence: [],
+    orderDirty: false,
+    orderStale: false,
+    bandDirty: false,
     eventsProcessed: 0,
     tasksDone: 0,
     tasksFailed: 0,
@@ -437,6 +458,7 @@ export function createState(input: StateInput): SimState {
     title.deadlineRank = r?.rank ?? -1;
     title.groupStart = r?.groupStart ?? -1;
     title.groupEnd = r?.groupEnd ?? -1;
+    title.sequenceBlock = title.groupEnd;
     state.titles.push(title);
     addPipeline(state, p, title);
   });
