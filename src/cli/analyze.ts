@@ -36,7 +36,6 @@ function analysedText(a: Analysis): string {
 }
 
 const ANALYSIS_COLUMNS: Column[] = [{ head: "" }, { head: "", wrap: true }];
-const ANALYSIS_WIDTH = 96;
 
 /** One file's profile as a two-column table: what it is, what was measured, what it was classed as and why. */
 export function formatAnalysis(a: Analysis, width = UNLIMITED): string {
@@ -61,8 +60,7 @@ export function formatAnalysis(a: Analysis, width = UNLIMITED): string {
     ["analysed", analysedText(a)],
   ];
   if (a.warnings.length > 0) rows.push(["warnings", chalk.yellow(a.warnings.join("\n"))]);
-  // Reasons are sentences: past ANALYSIS_WIDTH columns they read worse, not better.
-  return `${chalk.bold(a.file)}\n${renderTable(ANALYSIS_COLUMNS, rows, Math.min(width, ANALYSIS_WIDTH))}`;
+  return `${chalk.bold(a.file)}\n${renderTable(ANALYSIS_COLUMNS, rows, width)}`;
 }
 
 /** The line for a failed file: its name, then the reason (unless the reason already names it). */

@@ -52,8 +52,6 @@ const EXPLAIN_COLUMNS: Column[] = [
   { head: "constraints", wrap: true, drop: 1 },
   { head: "downgrades", wrap: true, drop: 2 },
 ];
-/** On a pipe or a wide terminal: the width the explanation was laid out at before it fitted terminals. */
-const EXPLAIN_WIDTH = 164;
 
 export function formatExplanation(titles: readonly TitleExplanation[], width = UNLIMITED): string {
   return titles
@@ -66,7 +64,7 @@ export function formatExplanation(titles: readonly TitleExplanation[], width = U
         d.constraints.join("\n") || chalk.dim("—"),
         d.downgrades.join("\n"),
       ]);
-      return `${wrapText(headline(t), width)}\n${renderTable(EXPLAIN_COLUMNS, rows, Math.min(width, EXPLAIN_WIDTH))}\n`;
+      return `${wrapText(headline(t), width)}\n${renderTable(EXPLAIN_COLUMNS, rows, width)}\n`;
     })
     .join("\n");
 }
