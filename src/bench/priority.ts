@@ -44,3 +44,43 @@ export function priorityReport(workload: Workload, book: RecipeBook, seed: numbe
     },
   };
 }
+
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+/** Min, median (the mean of the middle two for an even count) and max; null for no figures. */
+export function spread(xs: readonly number[]): Spread | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { min: round(s[0]!), median: round(median), max: round(s.at(-1)!) };
+}
+
+export interface SeedFigures {
+  seed: number;
+  premiumReduction: number | null;
+  standardCost: number | null;
+  ugcCost: number | null;
+  meets: boolean;
+}
+
+/**
+ * The bench over many seeds: one seed's figure can flatter (a −80% claimed at one seed was −60%,
+ * and below the bar at 8 of 20, two sessions later), so the bar is judged at every seed.
+ */
+export function seedSeries(runs: readonly SeedFigures[]) {
+  const figures = (f: (r: SeedFigures) => number | null) => spread(runs.flatMap((r) => (f(r) === null ? [] : [f(r)!])));
+  return {
+    seeds: runs.map((r) => r.seed),
+    premiumReduction: figures((r) => r.premiumReduction),
+    standardCost: figures((r) => r.standardCost),
+    ugcCost: figures((r) => r.ugcCost),
+    seedsMeetingBars: runs.filter((r) => r.meets).length,
+    seedsBelowBars: runs.filter((r) => !r.meets).map((r) => r.seed),
+    runs,
+  };
+}

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { bullmqWorker } from "../bench/farmScale";
 import { type FarmFlags, farmBenchCommand } from "./benchFarm";
-import { priorityReport } from "../bench/priority";
+import { priorityReport, type SeedFigures, seedSeries, type Spread } from "../bench/priority";
 import { formatCostBench, runCostBench } from "../bench/cost";
 import { allocationBench, type AllocationReport } from "../bench/allocation";
 import { deadlinesReport, formatDeadlinesBench } from "../bench/deadlines";
@@ -25,7 +25,8 @@ import { loadScenarioFile, resolveScenario } from "../scenario/load";
 import type { PolicyName } from "../sched/policy";
 import { ExternalError } from "../util/errors";
 import { runRecipesBenchCommand } from "./ladder";
-import { parsePolicy, parsePositive, parseSeed } from "./options";
+import { parsePolicy, parsePositive, parseSeed, parseSeeds } from "./options";
+import { renderTable } from "../util/table";
 import { stableJson, terminalWidth, wantsJson } from "./output";
 import { stepProgress } from "./progress";
 import { packageRoot, recipesDir, scenariosDir } from "./paths";
@@ -41,6 +42,8 @@ const DEFAULT_SCENARIO: Record<string, string> = { scale: "peak-hour", [CHILD]: 
 /** `farm`'s own flags are in src/cli/benchFarm.ts. */
 interface BenchFlags extends FarmFlags {
   seed: number;
+  /** `priority`: run every one of these seeds and judge the bars at each. */
+  seeds?: number[];
   scenario: string;
   repeat: number;
   policy?: PolicyName;
@@ -150,6 +153,38 @@ function allocation(flags: BenchFlags): AllocationReport & { scenario: string } 
   return { scenario, ...allocationBench(workload, loadRecipeDir(recipesDir()), flags.seed, SHIPPED_FIT.titleSigma) };
 }
 
+/** `bench priority --seeds`: the bench at every seed, and the spread of its figures. */
+function prioritySeeds(flags: BenchFlags, seeds: readonly number[]) {
+  const scenario = loadScenarioFile(resolveScenario(flags.scenario, scenariosDir()));
+  const book = loadRecipeDir(recipesDir());
+  const progress = stepProgress("vps bench priority", seeds.length, "seeds");
+  const runs = seeds.map((seed): SeedFigures => {
+    const r = priorityReport(generateWorkload(scenario, seed), book, seed);
+    progress.step();
+    return { seed, premiumReduction: r.premiumReduction, standardCost: r.costToOthers.standard, ugcCost: r.costToOthers.ugc, meets: r.bars.meets };
+  });
+  progress.stop();
+  return { bench: "priority", scenario: flags.scenario, ...seedSeries(runs), bars: { premiumReductionAtLeast: 0.5, premiumReductionTarget: 0.8, standardCostAtMost: 0.2 } };
+}
+
+function printPrioritySeeds(r: ReturnType<typeof prioritySeeds>): void {
+  const pct = (x: number | null | undefined) => (x == null ? "—" : `${x > 0 ? "+" : ""}${(x * 100).toFixed(1)}%`);
+  const rows = r.runs.map((x) => [x.seed, pct(x.premiumReduction === null ? null : -x.premiumReduction), pct(x.standardCost), pct(x.ugcCost), x.meets ? "met" : "NOT met"]);
+  const line = (name: string, s: Spread | null) => `  ${name}: min ${pct(s?.min)}, median ${pct(s?.median)}, max ${pct(s?.max)}`;
+  const share = (x: number | undefined) => (x === undefined ? "—" : `${(x * 100).toFixed(1)}%`);
+  const reduction = r.premiumReduction;
+  process.stdout.write(
+    [
+      `bench priority — scenario ${r.scenario}, ${r.seeds.length} seeds: value against fifo, mean turnaround per tier`,
+      renderTable(["seed", "premium", "standard", "ugc", "bars (premium ≤ −50%, standard ≤ +20%)"], rows, terminalWidth()),
+      `  premium reduction: min ${share(reduction?.min)}, median ${share(reduction?.median)}, max ${share(reduction?.max)} (bar 50% at every seed, target 80%)`,
+      line("standard", r.standardCost),
+      line("ugc", r.ugcCost),
+      `bars met at ${r.seedsMeetingBars} of ${r.seeds.length} seeds${r.seedsBelowBars.length > 0 ? ` (not at ${r.seedsBelowBars.join(", ")})` : ""}`,
+    ].join("\n") + "\n",
+  );
+}
+
 function printPriority(r: ReturnType<typeof priority>): void {
   const pct = (x: number | null) => (x === null ? "—" : `${x > 0 ? "+" : ""}${(x * 100).toFixed(0)}%`);
   const mins = (s: number | null | undefined) => (s == null ? "—" : `${(s / 60).toFixed(0)} min`);
@@ -240,6 +275,7 @@ export function registerBench(program: Command): void {
     })
     .argument("[files...]", "(recipes) video files (default: ../shared/data/media plus synthetic sources)")
     .option("--seed <n>", "random seed", parseSeed, 42)
+    .option("--seeds <range>", "(priority) every seed of a range (1-20) or list (1,7,42): figures per seed and their min, median and max", parseSeeds)
     .option("--scenario <name|file>", "scenario (default: peak-hour for scale, peak-load for priority, backlog for cost)")
     .option("--repeat <n>", "runs per policy; the median is reported", (v: string) => Math.max(1, Math.round(parsePositive(v))), 3)
     .option("--policy <name>", "(scale-run only) the policy of the one run", parsePolicy)
@@ -275,6 +311,12 @@ export function registerBench(program: Command): void {
         const data = flags.data ?? join(packageRoot(), "..", "shared", "data", "transcode-times");
         const report = runCostBench(loadTranscodeTimes(data), { data, folds: flags.folds, seed: flags.seed, repeat: flags.repeat }, allocation(flags));
         process.stdout.write(flags.json ? stableJson(report) : formatCostBench(report));
+        return;
+      }
+      if (name === "priority" && flags.seeds) {
+        const report = prioritySeeds(flags, flags.seeds);
+        if (flags.json) process.stdout.write(stableJson(report));
+        else printPrioritySeeds(report);
         return;
       }
       if (name === "priority") {

@@ -14,6 +14,16 @@ export function parseSeed(value: string): number {
   return n;
 }
 
+/** Seeds as a range (`1-20`) or a list (`1,7,42`), each a whole number ≥ 0; at most 1,000. */
+export function parseSeeds(value: string): number[] {
+  const range = /^(\d+)-(\d+)$/.exec(value.trim());
+  const seeds = range ? Array.from({ length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) }, (_, i) => Number(range[1]) + i) : value.split(",").map((v) => parseSeed(v.trim()));
+  if (seeds.length === 0 || seeds.length > 1000 || !seeds.every(Number.isSafeInteger)) {
+    throw new InvalidArgumentError(`expected seeds as a range like 1-20 or a list like 1,7,42 (at most 1,000), found "${value}"`);
+  }
+  return seeds;
+}
+
 export function parseRatio(value: string): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) {
