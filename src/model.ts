@@ -136,6 +136,12 @@ export interface ViralRule {
 export interface PolicyConfig {
   /** No-starvation bound: a waiting title outranks every title that arrives this much later. */
   maxWait: Seconds;
+  /**
+   * Longest an encode of a title without a deadline may hold its slots, by the cost model on one
+   * slot: longer ones are cut into more chunks, so a premium arrival or a promotion finds a slot
+   * within about this long. Null (the default): encodes are cut by the title's length only.
+   */
+  maxResponse: Seconds | null;
   viral: ViralRule;
 }
 
@@ -243,6 +249,8 @@ export interface Task {
   deliverable: string | null;
   rendition: string | null;
   chunk: number | null;
+  /** How many chunks the task's rendition is cut into (null: not cut). */
+  chunks: number | null;
   /** Encoder preset of an encode task (downgrades may change it). */
   preset: string | null;
   /** Id of the recipe an encode task follows (`h264-sdr/animation`). */
@@ -335,6 +343,7 @@ export interface PlanTask {
   deliverable?: string;
   rendition?: string;
   chunk?: number;
+  chunks?: number;
   preset?: string;
   recipe?: string;
   /** Why the task exists (normalise: the source traits it fixes). */

@@ -3,15 +3,15 @@
 // none; neither do analyse, package and publish tasks (the farm's own tools do those).
 import type { FallbackEncoder, Recipe, RecipeBook, Rendition, Task, Title } from "../model";
 import { chunksOf } from "../pipeline/expand";
-import { audioProfileNamed } from "../recipes/delivery";
+import { audioProfileNamed, segmentSeconds } from "../recipes/delivery";
 import { audioArgv, type Chunk, encodeArgv, joinArgv, normaliseArgv, type SourceFacts } from "./argv";
 
 /** A task's argv; with `fallback`, an encode's with the deliverable's fallback encoder in place of the recipe's. */
 export type TaskCommands = (task: Task, sourceTitle: string, fallback?: FallbackEncoder) => string[] | null;
 
-/** Chunk `index` of a title `duration` seconds long, as the pipeline cut it. */
-export function chunkOf(duration: number, index: number): Chunk {
-  const lengths = chunksOf(duration);
+/** Chunk `index` of `count` of a title `duration` seconds long, as the pipeline cut its rendition (on `segment`-second boundaries). */
+export function chunkOf(duration: number, index: number, count: number, segment: number): Chunk {
+  const lengths = chunksOf(duration, count, segment);
   const start = lengths.slice(0, index).reduce((s, x) => s + x, 0);
   return { index, start, seconds: lengths[index] ?? 0 };
 }
@@ -40,7 +40,7 @@ export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, Sour
     if (!facts) return null;
     if (task.kind === "normalise") return normaliseArgv(facts, outDir, title, task.slots);
     if (task.kind === "join" && task.deliverable !== null && task.rendition !== null) {
-      return joinArgv(outDir, title, task.deliverable, task.rendition, chunksOf(facts.content.duration).length);
+      return joinArgv(outDir, title, task.deliverable, task.rendition, task.chunks ?? task.after.length);
     }
     if (task.kind === "audio" && task.rendition !== null) {
       const profile = audioProfileNamed(book.recipes, task.rendition);
@@ -51,7 +51,7 @@ export function taskCommands(book: RecipeBook, sources: ReadonlyMap<string, Sour
     if (!found) return null;
     const rendition = found.rendition;
     const recipe = fallback ? { ...found.recipe, encoder: fallback.encoder, settings: fallback.settings } : found.recipe;
-    const chunk = task.chunk === null ? null : chunkOf(facts.content.duration, task.chunk);
+    const chunk = task.chunk === null ? null : chunkOf(facts.content.duration, task.chunk, task.chunks ?? 1, segmentSeconds(found.recipe));
     return encodeArgv(facts, { title, recipe, rendition, preset: task.preset ?? recipe.preset, chunk, slots: task.slots }, outDir);
   };
 }

@@ -6,7 +6,7 @@ import type { ContentClass, DowngradeStep, RecipeBook, Rendition, Title } from "
 import type { SourceFacts } from "../content/normalise";
 import type { Analysis } from "../content/types";
 import { select } from "../recipes/select";
-import { chunksOf } from "../pipeline/expand";
+import { lengthChunks } from "../pipeline/expand";
 import { outputSize } from "./argv";
 
 export interface RungExplanation extends Rendition {
@@ -87,7 +87,8 @@ function explainTitle(t: Title, input: ExplainInput): TitleExplanation {
       hdr: c.hdr,
     },
     normalise: facts?.needs.map((n) => n.reason) ?? [],
-    chunks: chunksOf(c.duration).length,
+    // By its length; the plan cuts long encodes into more (policy.maxResponse), which needs the cost model.
+    chunks: lengthChunks(c.duration),
     deliverables: t.deliverables.map((d) => explainDeliverable(t, d, input.book, facts)),
   };
 }

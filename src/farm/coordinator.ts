@@ -122,6 +122,9 @@ export class Farm {
       this.known.set(w.instance, w);
       await this.openQueue(w.instance);
     }
+    // The record is there before the first job is sent: `vps farm status` asked as soon as a task
+    // started found no coordinator when the first write waited for the first poll (500 ms).
+    await this.redis.set(COORDINATOR_KEY, JSON.stringify(this.record()), "PX", 5000);
     this.timer = setInterval(() => void this.poll().catch(() => {}), 500);
   }
 

@@ -55,9 +55,11 @@ export function normalisePolicy(data: unknown, problems: Reporter, tiers: Record
     problems.add([...at, "demoteBelow"], `expected at most promoteAbove (${viral.promoteAbove}), found ${viral.demoteBelow}`);
   }
   const maxWait = span(p.maxWait, d.maxWait);
+  const maxResponse = p.maxResponse === undefined ? d.maxResponse : span(p.maxResponse, 0);
   checkPositive(problems, p, ["policy"], ["maxWait"], [maxWait]);
+  if (maxResponse !== null) checkPositive(problems, p, ["policy"], ["maxResponse"], [maxResponse]);
   checkPositive(problems, v, at, ["demoteAfter", "smoothing"], [viral.demoteAfter, viral.smoothing]);
-  return { maxWait, viral };
+  return { maxWait, maxResponse, viral };
 }
 
 const FIGURES = ["views", "expectedViews", "subscribers", "revenuePerView"] as const;

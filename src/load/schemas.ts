@@ -182,6 +182,7 @@ export const policySchema = {
   description: "Settings of the value policy.",
   properties: {
     maxWait: span("No-starvation bound: a waiting title outranks every title without a deadline that arrives this much later (default 12h)."),
+    maxResponse: span("Longest an encode may hold its slots (by the cost model, on one slot) for titles without a deadline: longer renditions are cut into more chunks, down to 30 s of video, so high-value work finds a slot within about this long (default: not set, encodes are cut by title length only)."),
     viral: viralSchema,
   },
 };

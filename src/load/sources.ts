@@ -11,7 +11,7 @@ import type { RecipeBook, Title, Workload } from "../model";
 import { analyseFiles, type AnalyseOptions } from "../content/analyse";
 import { normaliseNeeds, type SourceFacts } from "../content/normalise";
 import type { Analysis } from "../content/types";
-import { chunksOf } from "../pipeline/expand";
+import { mayBeChunked } from "../pipeline/expand";
 import { ExternalError, InputError } from "../util/errors";
 import { fpsText } from "../util/format";
 import { formatDuration } from "../util/time";
@@ -128,7 +128,8 @@ export function mergeMeasured(title: Title, written: ReadonlySet<string>, a: Ana
     // The file decides: a source without an audio track ships video-only packages.
     ...(a.probe.audio === null ? { audio: false } : {}),
   };
-  const needs = normaliseNeeds(a.probe, chunksOf(content.duration).length > 1);
+  // Whether a rendition will be cut depends on its encode's cost: any title that may be is treated as cut.
+  const needs = normaliseNeeds(a.probe, mayBeChunked(content.duration));
   const merged: Title = { ...title, content };
   if (needs.length > 0) merged.normalise = needs.map((n) => n.reason);
   return { title: merged, facts: { content, probe: a.probe, needs }, warnings };

@@ -19,7 +19,7 @@ export function workloadToYaml(w: Workload): string {
     tiers: { ...w.tiers },
     ...(Object.keys(w.pipelines).length > 0 ? { pipelines: writePipelines(w.pipelines) } : {}),
     titles: w.titles.map(writeTitle),
-    policy: { maxWait: w.policy.maxWait, viral: { ...w.policy.viral } },
+    policy: { maxWait: w.policy.maxWait, ...(w.policy.maxResponse === null ? {} : { maxResponse: w.policy.maxResponse }), viral: { ...w.policy.viral } },
     ...(w.events.length > 0 ? { events: w.events.map((e) => ({ ...e })) } : {}),
   };
   // lineWidth 0: never fold long strings (paths, reasons) across lines.

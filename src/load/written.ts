@@ -51,7 +51,7 @@ export interface WrittenWorkload {
   tiers?: Record<string, number>;
   pipelines?: Record<string, WrittenStage[]>;
   titles: WrittenTitle[];
-  policy?: { maxWait?: WrittenTime; viral?: Partial<WrittenViral> };
+  policy?: { maxWait?: WrittenTime; maxResponse?: WrittenTime; viral?: Partial<WrittenViral> };
   events?: WrittenEvent[];
 }
 

@@ -6,17 +6,21 @@ import { hasAudio, titleAudio } from "../recipes/delivery";
 import { select } from "../recipes/select";
 import { InputError } from "../util/errors";
 import { LIMITS, grouped } from "../util/limits";
-import { DEFAULT_PIPELINE, chunksOf, utilityPool } from "./expand";
+import { type CostModel, defaultCostModel } from "../cost/model";
+import type { Recipe, Rendition } from "../model";
+import { DEFAULT_PIPELINE, renditionChunks, utilityPool } from "./expand";
 
 /** Tasks of one rendition: one encode, or one per chunk and their join. */
 const renditionTasks = (chunks: number): number => (chunks > 1 ? chunks + 1 : 1);
 
-/** The number of tasks `expandTitle` makes for this title (test/pipeline/count.test.ts holds them equal). */
-export function countTasks(title: Title, workload: Workload, book: RecipeBook): number {
+/** The number of tasks `expandTitle` makes for this title with `cost` (test/load/limits.test.ts holds them equal). */
+export function countTasks(title: Title, workload: Workload, book: RecipeBook, cost: CostModel = defaultCostModel): number {
   const stages: PipelineStage[] = (title.pipeline ? workload.pipelines[title.pipeline] : undefined) ?? DEFAULT_PIPELINE;
-  const chunks = chunksOf(title.content.duration).length;
   const selections = title.deliverables.map((d) => select(book, d, title));
-  const encodes = selections.reduce((n, s) => n + s.ladder.length * renditionTasks(chunks), 0);
+  const { content } = title;
+  const chunksOfRung = (r: Recipe, rendition: Rendition) =>
+    renditionChunks(title, cost.encodeWork({ codec: r.codec, preset: r.preset, bitDepth: r.bitDepth, rendition, content, seconds: content.duration }), workload.policy.maxResponse);
+  const encodes = selections.reduce((n, s) => n + s.ladder.reduce((m, rung) => m + renditionTasks(chunksOfRung(s.recipe, rung)), 0), 0);
   const audio = hasAudio(title) ? titleAudio(selections.map((s) => s.recipe)).length : 0;
   const normalise = (title.normalise ?? []).length > 0 ? 1 : 0;
   return stages.reduce((n, s) => n + (s.kind === "encode" ? encodes + audio : s.kind === "package" ? title.deliverables.length : 1), normalise);
@@ -39,11 +43,11 @@ export function poolsUsed(workload: Workload, book: RecipeBook): string[] {
 }
 
 /** Refuses (an input error, exit 2) a workload that expands into more than LIMITS.tasks tasks. */
-export function checkTaskLimit(workload: Workload, book: RecipeBook): void {
+export function checkTaskLimit(workload: Workload, book: RecipeBook, cost: CostModel = defaultCostModel): void {
   let total = 0;
   let largest = { id: "", tasks: 0 };
   for (const t of workload.titles) {
-    const n = countTasks(t, workload, book);
+    const n = countTasks(t, workload, book, cost);
     total += n;
     if (n > largest.tasks) largest = { id: t.id, tasks: n };
   }

@@ -5,7 +5,7 @@
 import type { Capacity, PipelineStage, RecipeBook, Recipe, Rendition, Task, Title, Workload } from "../model";
 import { amdahl, type CostModel, defaultCostModel } from "../cost/model";
 import { select } from "../recipes/select";
-import { audioProfiles, hasAudio, titleAudio } from "../recipes/delivery";
+import { audioProfiles, hasAudio, segmentSeconds, titleAudio } from "../recipes/delivery";
 import { InputError, InternalError } from "../util/errors";
 
 /**
@@ -69,6 +69,8 @@ interface Ctx {
   deliverables: DeliverablePlan[];
   /** Id of the pipeline's encode stage, so a package stage right after it can wait per deliverable. */
   encodeStage: string | undefined;
+  /** The policy's maxResponse: no encode chunk longer than this on one slot (null: length only). */
+  maxResponse: number | null;
 }
 
 function baseTask(ctx: Ctx, id: string, kind: Task["kind"], after: string[]): Task {
@@ -87,6 +89,7 @@ function baseTask(ctx: Ctx, id: string, kind: Task["kind"], after: string[]): Ta
     deliverable: null,
     rendition: null,
     chunk: null,
+    chunks: null,
     preset: null,
     recipe: null,
   };
@@ -96,28 +99,63 @@ function poolSlots(capacity: Capacity, pool: string): number {
   return capacity.pools.find((p) => p.id === pool)?.slots ?? 1;
 }
 
-/** Chunk boundaries [start, length] for a title; one chunk for short titles. */
-export function chunksOf(duration: number): number[] {
-  if (duration <= CHUNK_THRESHOLD) return [duration];
-  const n = Math.ceil(duration / CHUNK_SECONDS);
-  const len = duration / n;
-  return Array.from({ length: n }, () => len);
+/** The shortest chunk the response rule cuts: shorter, encoder start-up and GOP edges start to show. */
+export const MIN_CHUNK_SECONDS = 30;
+/**
+ * Slot-seconds each chunk of a cut rendition costs beyond its share of the encode: ffmpeg's start,
+ * the seek into the source and the encoder's set-up and look-ahead fill (a fraction of a second for
+ * x264, about a second for x265 and SVT-AV1). Cutting is not free, so the plan does not pretend it is.
+ */
+export const CHUNK_STARTUP_WORK = 1;
+
+/** Chunks a title of `duration` seconds is cut into by its length alone: long titles encode in parallel. */
+export function lengthChunks(duration: number): number {
+  return duration <= CHUNK_THRESHOLD ? 1 : Math.ceil(duration / CHUNK_SECONDS);
+}
+
+/**
+ * Chunks of one rendition: by the title's length, and more where the rendition's encode would hold
+ * a slot longer than `maxResponse` (its work on one slot, by the cost model), down to chunks of
+ * MIN_CHUNK_SECONDS. A title with explicit `work:` is one job as stated, and a deadline title is
+ * served first anyway: only their length cuts them.
+ */
+export function renditionChunks(title: Title, work: number, maxResponse: number | null): number {
+  const byLength = lengthChunks(title.content.duration);
+  if (maxResponse === null) return byLength;
+  // Deadline titles run at their planned width, already short, and their projections and
+  // downgrades are planned on their length's chunks (measured: cutting them too made premium-rush
+  // 12 → 25 late titles over seeds 1–10).
+  if (title.work !== null || title.deadline !== null) return byLength;
+  const byResponse = Math.min(Math.ceil(work / maxResponse), Math.floor(title.content.duration / MIN_CHUNK_SECONDS));
+  return Math.max(byLength, byResponse, 1);
+}
+
+/** Whether some rendition of a title this long may be cut into chunks (a source is then sought into). */
+export const mayBeChunked = (duration: number): boolean => duration >= 2 * MIN_CHUNK_SECONDS;
+
+/**
+ * The lengths of `n` chunks of a title `duration` seconds long (by its length when n is not
+ * given), about equal, each boundary on a multiple of `segment` seconds: every chunk starts with a
+ * keyframe, and the package's segments start on keyframes, so a boundary off the segment grid
+ * made a segment longer than its target (a 45-minute title in 12 chunks of 225 s failed its
+ * package check on 2-s segments). Chunks are at least 20 s, segments at most 10 s: no boundary
+ * rounds onto another.
+ */
+export function chunksOf(duration: number, n = lengthChunks(duration), segment = 0): number[] {
+  if (n <= 1) return [duration];
+  const at = (k: number) => (segment > 0 ? Math.round((k * duration) / n / segment) * segment : (k * duration) / n);
+  return Array.from({ length: n }, (_, k) => (k === n - 1 ? duration : at(k + 1)) - at(k));
 }
 
 function expandRendition(ctx: Ctx, recipe: Recipe, rendition: Rendition, after: string[]): RenditionTasks {
-  const chunks = chunksOf(ctx.title.content.duration);
   const { cost } = ctx;
+  const spec = { codec: recipe.codec, preset: recipe.preset, bitDepth: recipe.bitDepth, rendition, content: ctx.title.content };
+  const whole = cost.encodeWork({ ...spec, seconds: ctx.title.content.duration });
+  const chunks = chunksOf(ctx.title.content.duration, renditionChunks(ctx.title, whole, ctx.maxResponse), segmentSeconds(recipe));
   const slots = Math.min(cost.encodeSlots(rendition), poolSlots(ctx.capacity, recipe.pool));
   const stem = `encode/${recipe.deliverable}/${rendition.name}`;
   const encodes = chunks.map((seconds, i) => {
-    const work = cost.encodeWork({
-      codec: recipe.codec,
-      preset: recipe.preset,
-      bitDepth: recipe.bitDepth,
-      rendition,
-      content: ctx.title.content,
-      seconds,
-    });
+    const work = cost.encodeWork({ ...spec, seconds }) + (chunks.length > 1 ? CHUNK_STARTUP_WORK : 0);
     const task = baseTask(ctx, chunks.length > 1 ? `${stem}/c${String(i).padStart(3, "0")}` : stem, "encode", after);
     task.pool = recipe.pool;
     task.slots = slots;
@@ -129,6 +167,7 @@ function expandRendition(ctx: Ctx, recipe: Recipe, rendition: Rendition, after: 
     task.deliverable = recipe.deliverable;
     task.rendition = rendition.name;
     task.chunk = chunks.length > 1 ? i : null;
+    task.chunks = chunks.length > 1 ? chunks.length : null;
     task.preset = recipe.preset;
     task.recipe = recipe.id;
     ctx.tasks.push(task);
@@ -139,6 +178,7 @@ function expandRendition(ctx: Ctx, recipe: Recipe, rendition: Rendition, after: 
   join.duration = ctx.cost.joinDuration(ctx.title.content);
   join.deliverable = recipe.deliverable;
   join.rendition = rendition.name;
+  join.chunks = chunks.length;
   ctx.tasks.push(join);
   return { rendition, encodes, join: join.id };
 }
@@ -279,6 +319,7 @@ export function expandTitle(title: Title, workload: Workload, book: RecipeBook, 
     tasks: [],
     deliverables: [],
     encodeStage: stages.find((s) => s.kind === "encode")?.id,
+    maxResponse: workload.policy.maxResponse,
   };
   const exits = new Map<string, string[]>();
   const normalise = normaliseTask(ctx);

@@ -44,7 +44,7 @@ export interface PlanOptions {
 }
 
 export function expandAll(workload: Workload, book: RecipeBook, cost: CostModel = defaultCostModel): TitlePipeline[] {
-  checkTaskLimit(workload, book);
+  checkTaskLimit(workload, book, cost);
   const pipelines = workload.titles.map((t) => expandTitle(t, workload, book, cost));
   checkScratch(workload, pipelines);
   return pipelines;
@@ -156,6 +156,7 @@ function planTasks(state: SimState, commands: PlanOptions["commands"]): PlanTask
       if (t.task.deliverable !== null) task.deliverable = t.task.deliverable;
       if (t.task.rendition !== null) task.rendition = t.task.rendition;
       if (t.task.chunk !== null) task.chunk = t.task.chunk;
+      if (t.task.chunks !== null) task.chunks = t.task.chunks;
       if (t.task.preset !== null) task.preset = t.task.preset;
       if (t.task.recipe !== null) task.recipe = t.task.recipe;
       if (t.task.kind === "encode") task.predicted = round(t.predicted);

@@ -159,6 +159,7 @@ const planTaskSchema = {
     deliverable: { type: "string" },
     rendition: { type: "string" },
     chunk: { type: "integer", minimum: 0 },
+    chunks: { type: "integer", minimum: 2, description: "Encode chunks and their join: how many chunks the rendition is cut into." },
     preset: { type: "string" },
     recipe: { type: "string", description: "Encode tasks: the recipe chosen for the title's content class (deliverable/class)." },
     reason: { type: "string", description: "Why the task exists (normalise: the source traits it fixes)." },

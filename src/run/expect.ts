@@ -5,9 +5,8 @@ import { chunkOf, type EncodeLookup } from "../encode/commands";
 import { audioPath, mezzaninePath, outputSize, pixelFormat, renditionPath } from "../encode/argv";
 import { mezzaninePixelFormat, type SourceFacts } from "../content/normalise";
 import type { Task } from "../model";
-import { chunksOf } from "../pipeline/expand";
 import type { Recipe } from "../model";
-import { audioProfileNamed } from "../recipes/delivery";
+import { audioProfileNamed, segmentSeconds } from "../recipes/delivery";
 import { type OutputExpectation, verifyOutput, type Verdict } from "./verify";
 import { type AudioExpectation, verifyAudio } from "./verifyAudio";
 
@@ -49,8 +48,8 @@ export function expectedOutput(task: Task, sourceTitle: string, facts: SourceFac
   const { recipe, rendition } = found;
   const size = outputSize(content, probe, rendition);
   // A join holds the whole title; an encode of a chunked title holds its chunk (cut as the pipeline cut it).
-  const chunk = task.kind === "encode" && task.chunk !== null ? chunkOf(content.duration, task.chunk) : null;
-  const whole = task.kind === "join" || chunksOf(content.duration).length <= 1 || chunk === null;
+  const chunk = task.kind === "encode" && task.chunk !== null ? chunkOf(content.duration, task.chunk, task.chunks ?? 1, segmentSeconds(recipe)) : null;
+  const whole = task.kind === "join" || chunk === null || (task.chunks ?? 1) <= 1;
   return {
     path: renditionPath(workDir, sourceTitle, recipe.deliverable, rendition.name, chunk?.index ?? null),
     expect: {
@@ -61,7 +60,7 @@ export function expectedOutput(task: Task, sourceTitle: string, facts: SourceFac
       durationSeconds: whole ? content.duration : chunk.seconds,
       fps: content.fps,
       // A join is the sum of its chunks, each cut at a frame edge: one frame of slack per chunk.
-      toleranceFrames: task.kind === "join" ? chunksOf(content.duration).length : 1,
+      toleranceFrames: task.kind === "join" ? (task.chunks ?? 1) : 1,
     },
   };
 }

@@ -108,7 +108,7 @@ describe("encodeArgv", () => {
   });
 
   it("encodes a chunk from its start for its length, into its own file", () => {
-    const c = chunkOf(3600, 2);
+    const c = chunkOf(3600, 2, 15, 2);
     expect(c).toEqual({ index: 2, start: 480, seconds: 240 });
     const argv = encodeArgv(facts({ duration: 3600 }), job(recipe("h264-sdr/generic"), "720p", { chunk: c }), "out");
     expect(argv.slice(5, 15)).toEqual(["-ss", "480.000", "-t", "240.000", "-threads", "4", "-format_whitelist", "mov,matroska,mpegts,mpeg,avi,mxf,flv,yuv4mpegpipe,h264,hevc,ivf", "-i", "/media/ep.mov"]);
@@ -238,7 +238,7 @@ describe("taskCommands: the argv of a plan's task, from its final fields", () =>
   const task = (over: Partial<Task>): Task =>
     ({
       ...expandTitle(aTitle({ id: "ep" }), aWorkload(), book).tasks[0]!,
-      id: "x", kind: "encode", slots: 2, deliverable: "h264-sdr", rendition: "720p", chunk: 1, preset: "veryfast", recipe: "h264-sdr/generic", ...over,
+      id: "x", kind: "encode", slots: 2, deliverable: "h264-sdr", rendition: "720p", chunk: 1, chunks: 15, preset: "veryfast", recipe: "h264-sdr/generic", ...over,
     });
 
   it("builds normalise, encode and join commands; none for other kinds or titles without a source", () => {

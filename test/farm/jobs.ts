@@ -104,7 +104,7 @@ export function encodeJobs(): Built[] {
           for (const [k, rendition] of recipe.ladder.entries()) {
             const { label, facts: f } = SOURCES[(k + slots) % SOURCES.length]!;
             const work = WORK_DIRS[(k + slots + preset.length) % WORK_DIRS.length]!;
-            for (const chunk of [null, chunkOf(f.content.duration, 1)]) {
+            for (const chunk of [null, chunkOf(f.content.duration, 1, 2, 2)]) {
               const argv = encodeArgv(f, { title: TITLE, recipe, rendition, preset, chunk, slots }, work);
               out.push(built(`${recipe.id} ${recipe.encoder} preset ${preset} slots ${slots} ${rendition.name} ${label}${chunk ? " chunk 1" : ""} in ${work}`, argv, { slots }));
             }

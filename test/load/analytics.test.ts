@@ -20,6 +20,7 @@ describe("workload policy:", () => {
     expect(load("").policy).toEqual(DEFAULT_POLICY_CONFIG);
     expect(DEFAULT_POLICY_CONFIG).toEqual({
       maxWait: 12 * 3600,
+      maxResponse: null,
       viral: { promoteAbove: 20_000, demoteBelow: 5_000, demoteAfter: 2 * 3600, smoothing: 15 * 60, promoteTo: "premium" },
     });
   });
@@ -27,7 +28,7 @@ describe("workload policy:", () => {
   it("reads durations and numbers, keeping defaults for keys left out", () => {
     expect(load("policy:\n  maxWait: 6h\n").policy).toEqual({ ...DEFAULT_POLICY_CONFIG, maxWait: 6 * 3600 });
     const p = load("policy:\n  maxWait: 3600\n  viral: { promoteAbove: 1000, demoteBelow: 1000, demoteAfter: 1h30m, smoothing: 60, promoteTo: partner }\n").policy;
-    expect(p).toEqual({ maxWait: 3600, viral: { promoteAbove: 1000, demoteBelow: 1000, demoteAfter: 5400, smoothing: 60, promoteTo: "partner" } });
+    expect(p).toEqual({ maxWait: 3600, maxResponse: null, viral: { promoteAbove: 1000, demoteBelow: 1000, demoteAfter: 5400, smoothing: 60, promoteTo: "partner" } });
   });
 
   it("accepts a custom tier from `tiers` as promoteTo", () => {
@@ -56,7 +57,7 @@ describe("workload policy:", () => {
 
   it("rejects unknown keys under policy and viral at the key", () => {
     expect(workloadProblems(`${BASE_WORKLOAD}policy:\n  maxwait: 6h\n  viral:\n    promoteAt: 6\n`)).toEqual([
-      'w.yaml:12:3 policy.maxwait: expected one of the keys maxWait, viral, found unknown key "maxwait"',
+      'w.yaml:12:3 policy.maxwait: expected one of the keys maxWait, maxResponse, viral, found unknown key "maxwait"',
       'w.yaml:14:5 policy.viral.promoteAt: expected one of the keys promoteAbove, demoteBelow, demoteAfter, smoothing, promoteTo, found unknown key "promoteAt"',
     ]);
   });

@@ -76,7 +76,7 @@ describe("workloadToYaml: policy and analytics events", () => {
     const w = everything();
     return {
       ...w,
-      policy: { maxWait: 5400.5, viral: { promoteAbove: 1500, demoteBelow: 1500, demoteAfter: 600, smoothing: 1, promoteTo: "archive" } },
+      policy: { maxWait: 5400.5, maxResponse: 900, viral: { promoteAbove: 1500, demoteBelow: 1500, demoteAfter: 600, smoothing: 1, promoteTo: "archive" } },
       events: [
         { at: 0, title: "ep-101", views: 0 },
         { at: 0, title: "101", expectedViews: 5, subscribers: 0, revenuePerView: 0.0005 },
@@ -96,7 +96,7 @@ describe("workloadToYaml: policy and analytics events", () => {
 
   it("writes the policy and events as a person would, and no events key when there are none", () => {
     const text = workloadToYaml(withAnalytics());
-    expect(text).toContain("policy:\n  maxWait: 5400.5\n  viral:\n    promoteAbove: 1500\n");
+    expect(text).toContain("policy:\n  maxWait: 5400.5\n  maxResponse: 900\n  viral:\n    promoteAbove: 1500\n");
     expect(text).toContain('  - at: 0\n    title: "101"\n    expectedViews: 5\n');
     expect(workloadToYaml(everything())).not.toContain("events:");
   });

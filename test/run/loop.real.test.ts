@@ -76,6 +76,26 @@ describe("a title long enough to be cut into chunks", () => {
   });
 });
 
+describe("a title cut for a bounded response (policy.maxResponse)", () => {
+  it("encodes each rendition in its own number of chunks, joins each whole and publishes it", () => {
+    // 90 s of a tiny pattern under a 1 s bound: every rendition is cut, into 45-s or 30-s chunks.
+    const dir = tempDir();
+    const made = spawnSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=128x72:rate=4", "-t", "90", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", join(dir, "cut.mp4")]);
+    expect(made.status).toBe(0);
+    writeFileSync(join(dir, "w.yaml"), `${workloadYaml([{ id: "cut", tier: "ugc", source: join(dir, "cut.mp4") }])}policy:\n  maxResponse: 1s\n`);
+    const plan = run(dir, "out");
+    const encodes = plan.tasks.filter((t) => t.kind === "encode");
+    // Each rendition in as many chunks as its cost needs (at least two here), numbered in order.
+    for (const rung of new Set(encodes.map((t) => t.rendition))) {
+      const mine = encodes.filter((t) => t.rendition === rung);
+      expect(mine.length).toBeGreaterThanOrEqual(2);
+      expect(mine.map((t) => [t.chunk, t.chunks])).toEqual(mine.map((_, i) => [i, mine.length]));
+    }
+    for (const j of plan.tasks.filter((t) => t.kind === "join")) expect(j.output).toMatchObject({ frames: 360 });
+    expect(decodedFrames(join(dir, "out/published/cut/h264-sdr/240p.m3u8"))).toBe(360);
+  });
+});
+
 describe("a release whose top rung is deferred past its deadline", () => {
   it("is published on time without it, then republished with it when the follow-up has encoded it", () => {
     // A recipe library whose only downgrade defers the 360p rung; one slot and a deadline 61 s out

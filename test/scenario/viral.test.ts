@@ -70,8 +70,8 @@ describe("the shipped viral scenario, seed 42", () => {
     expect(fastest).toBeGreaterThan(DEFAULT_POLICY_CONFIG.viral.promoteAbove);
   });
 
-  it("carries the default policy into the workload", () => {
-    expect(w.policy).toEqual(DEFAULT_POLICY_CONFIG);
+  it("carries the default policy into the workload, with its own maxResponse (it has no deadlines)", () => {
+    expect(w.policy).toEqual({ ...DEFAULT_POLICY_CONFIG, maxResponse: 600 });
   });
 
   it("round-trips through the YAML that --workload-out writes and vps plan reads", () => {
@@ -160,7 +160,7 @@ describe("a scenario's policy:", () => {
   it("passes into the generated workload", () => {
     const top = "tiers: { viral: 12 }\npolicy:\n  maxWait: 6h\n  viral: { promoteAbove: 1000, demoteBelow: 100, smoothing: 5m, promoteTo: viral }\n";
     const s = loadScenarioText("s.yaml", scenarioYaml(VIRAL, top));
-    const expected = { maxWait: 6 * 3600, viral: { ...DEFAULT_POLICY_CONFIG.viral, promoteAbove: 1000, demoteBelow: 100, smoothing: 300, promoteTo: "viral" } };
+    const expected = { maxWait: 6 * 3600, maxResponse: null, viral: { ...DEFAULT_POLICY_CONFIG.viral, promoteAbove: 1000, demoteBelow: 100, smoothing: 300, promoteTo: "viral" } };
     expect(s.policy).toEqual(expected);
     const w = generateWorkload(s, 3);
     expect(w.policy).toEqual(expected);
