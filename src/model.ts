@@ -393,6 +393,11 @@ export interface PlanMetrics {
   peakScratchGiB: number;
   /** Per tier (the tier of arrival): the longest and mean time titles waited with ready work. */
   waits: Record<string, { max: Seconds; mean: Seconds }>;
+  /**
+   * Per tier (of arrival): from a title's arrival to its first task starting, the farm's response
+   * to new work (bounded by `policy.maxResponse` where long encodes are cut).
+   */
+  timeToFirstSlot?: Record<string, { p95: Seconds; max: Seconds }>;
   /** From each value change to the first dispatch decision that ordered with it. */
   valueChangeDelay: { changes: number; mean: Seconds; max: Seconds };
   promotions: number;

@@ -35,6 +35,18 @@ export function turnaroundByTier(titles: readonly PlanTitle[]): PlanMetrics["tur
   return out;
 }
 
+/** Per tier of arrival: p95 and max of arrival → the title's first task start. */
+export function firstSlotByTier(titles: readonly PlanTitle[], tasks: readonly PlanTask[]): NonNullable<PlanMetrics["timeToFirstSlot"]> {
+  const first = new Map<string, number>();
+  for (const t of tasks) first.set(t.title, Math.min(first.get(t.title) ?? Infinity, t.start));
+  const out: NonNullable<PlanMetrics["timeToFirstSlot"]> = {};
+  for (const [tier, list] of groupByTier(titles, (t) => (first.has(t.id) ? first.get(t.id)! - t.arrival : null))) {
+    list.sort((a, b) => a - b);
+    out[tier] = { p95: round(percentile(list, 0.95)), max: round(list[list.length - 1]!) };
+  }
+  return out;
+}
+
 /** Per tier of arrival: the longest and the mean time titles waited with work ready. */
 export function waitsByTier(titles: readonly PlanTitle[]): PlanMetrics["waits"] {
   const out: PlanMetrics["waits"] = {};
@@ -95,6 +107,7 @@ export function computeMetrics(m: MetricsInput): PlanMetrics {
     peakRunning,
     peakScratchGiB: round(m.peakScratchGiB, 6),
     waits: waitsByTier(m.titles),
+    timeToFirstSlot: firstSlotByTier(m.titles, m.tasks),
     valueChangeDelay: {
       changes: m.valueChangeDelays.length,
       mean: round(m.valueChangeDelays.reduce((s, x) => s + x, 0) / Math.max(1, m.valueChangeDelays.length)),

@@ -253,6 +253,15 @@ export const planSchema = {
         ),
         peakRunning: perPool({ type: "integer", minimum: 0 }, "Per pool: most slots held at once."),
         peakScratchGiB: { type: "number", minimum: 0 },
+        timeToFirstSlot: perPool(
+          {
+            type: "object",
+            additionalProperties: false,
+            required: ["p95", "max"],
+            properties: { p95: { type: "number", minimum: 0 }, max: { type: "number", minimum: 0 } },
+          },
+          "Per tier (of arrival): arrival → the title's first task start (absent in plans written before it was measured).",
+        ),
         waits: perPool(
           {
             type: "object",
