@@ -22,11 +22,14 @@ const silent = (stream: NodeJS.WriteStream): StepProgress => ({
   stop: () => undefined,
 });
 
+/** Seconds left if what is left goes at the pace of what is done (`done` > 0). */
+export const etaSeconds = (elapsed: number, done: number, total: number): number => (elapsed * (total - done)) / done;
+
 /** "label ████░░░░ 2/5 files · 41s · ETA 1m02s · detail"; no ETA until a step has set a pace. */
 export function progressText(label: string, unit: string, p: { value: number; total: number; progress: number }, elapsedSeconds: number, detail: string): string {
   const width = 16;
   const filled = Math.round(Math.min(1, Math.max(0, p.progress)) * width);
-  const eta = p.value > 0 ? ` · ETA ${formatDuration((elapsedSeconds / p.value) * (p.total - p.value))}` : "";
+  const eta = p.value > 0 ? ` · ETA ${formatDuration(etaSeconds(elapsedSeconds, p.value, p.total))}` : "";
   return `${label} ${"█".repeat(filled)}${"░".repeat(width - filled)} ${p.value}/${p.total} ${unit} · ${formatDuration(elapsedSeconds)}${eta}${detail === "" ? "" : ` · ${detail}`}`;
 }
 

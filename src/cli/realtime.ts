@@ -3,6 +3,7 @@
 // tests drive it without waiting.
 import type { Progress, Simulator } from "../sched/simulator";
 import { formatDuration } from "../util/time";
+import { etaSeconds } from "./progress";
 
 export interface Clock {
   /** Milliseconds, monotonic. */
@@ -48,7 +49,7 @@ function etaText(s: PacedSnapshot): string {
   if (s.final) return `done in ${formatDuration(s.wallSeconds)}`;
   const done = s.sims.reduce((n, x) => n + x.progress.tasksDone, 0);
   const all = s.sims.reduce((n, x) => n + x.progress.tasks, 0);
-  return done === 0 ? "ETA —" : `ETA ${formatDuration((s.wallSeconds * (all - done)) / done)}`;
+  return done === 0 ? "ETA —" : `ETA ${formatDuration(etaSeconds(s.wallSeconds, done, all))}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import { InputError } from "../util/errors";
 import { LIMITS, grouped } from "../util/limits";
 import { type CostModel, defaultCostModel } from "../cost/model";
 import type { Recipe, Rendition } from "../model";
-import { DEFAULT_PIPELINE, renditionChunks, utilityPool } from "./expand";
+import { chunksOfRendition, DEFAULT_PIPELINE, utilityPool } from "./expand";
 
 /** Tasks of one rendition: one encode, or one per chunk and their join. */
 const renditionTasks = (chunks: number): number => (chunks > 1 ? chunks + 1 : 1);
@@ -17,10 +17,8 @@ const renditionTasks = (chunks: number): number => (chunks > 1 ? chunks + 1 : 1)
 export function countTasks(title: Title, workload: Workload, book: RecipeBook, cost: CostModel = defaultCostModel): number {
   const stages: PipelineStage[] = (title.pipeline ? workload.pipelines[title.pipeline] : undefined) ?? DEFAULT_PIPELINE;
   const selections = title.deliverables.map((d) => select(book, d, title));
-  const { content } = title;
-  const chunksOfRung = (r: Recipe, rendition: Rendition) =>
-    renditionChunks(title, cost.encodeWork({ codec: r.codec, preset: r.preset, bitDepth: r.bitDepth, rendition, content, seconds: content.duration }), workload.policy.maxResponse);
-  const encodes = selections.reduce((n, s) => n + s.ladder.reduce((m, rung) => m + renditionTasks(chunksOfRung(s.recipe, rung)), 0), 0);
+  const chunks = (r: Recipe, rendition: Rendition) => chunksOfRendition(title, r, rendition, cost, workload.policy.maxResponse);
+  const encodes = selections.reduce((n, s) => n + s.ladder.reduce((m, rung) => m + renditionTasks(chunks(s.recipe, rung)), 0), 0);
   const audio = hasAudio(title) ? titleAudio(selections.map((s) => s.recipe)).length : 0;
   const normalise = (title.normalise ?? []).length > 0 ? 1 : 0;
   return stages.reduce((n, s) => n + (s.kind === "encode" ? encodes + audio : s.kind === "package" ? title.deliverables.length : 1), normalise);

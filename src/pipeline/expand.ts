@@ -127,7 +127,13 @@ export function renditionChunks(title: Title, work: number, maxResponse: number 
   // 12 → 25 late titles over seeds 1–10).
   if (title.work !== null || title.deadline !== null) return byLength;
   const byResponse = Math.min(Math.ceil(work / maxResponse), Math.floor(title.content.duration / MIN_CHUNK_SECONDS));
-  return Math.max(byLength, byResponse, 1);
+  return Math.max(byLength, byResponse);
+}
+
+/** Chunks `recipe`'s `rendition` of `title` is cut into: its whole encode's work by `cost`, then renditionChunks. */
+export function chunksOfRendition(title: Title, recipe: Recipe, rendition: Rendition, cost: CostModel, maxResponse: number | null): number {
+  const work = cost.encodeWork({ codec: recipe.codec, preset: recipe.preset, bitDepth: recipe.bitDepth, rendition, content: title.content, seconds: title.content.duration });
+  return renditionChunks(title, work, maxResponse);
 }
 
 /** Whether some rendition of a title this long may be cut into chunks (a source is then sought into). */
@@ -150,8 +156,7 @@ export function chunksOf(duration: number, n = lengthChunks(duration), segment =
 function expandRendition(ctx: Ctx, recipe: Recipe, rendition: Rendition, after: string[]): RenditionTasks {
   const { cost } = ctx;
   const spec = { codec: recipe.codec, preset: recipe.preset, bitDepth: recipe.bitDepth, rendition, content: ctx.title.content };
-  const whole = cost.encodeWork({ ...spec, seconds: ctx.title.content.duration });
-  const chunks = chunksOf(ctx.title.content.duration, renditionChunks(ctx.title, whole, ctx.maxResponse), segmentSeconds(recipe));
+  const chunks = chunksOf(ctx.title.content.duration, chunksOfRendition(ctx.title, recipe, rendition, cost, ctx.maxResponse), segmentSeconds(recipe));
   const slots = Math.min(cost.encodeSlots(rendition), poolSlots(ctx.capacity, recipe.pool));
   const stem = `encode/${recipe.deliverable}/${rendition.name}`;
   const encodes = chunks.map((seconds, i) => {

@@ -202,6 +202,14 @@ const planTaskSchema = {
 
 const perPool = (item: object, description: string) => ({ type: "object", additionalProperties: item, description });
 
+/** An object of these figures, each a non-negative number of seconds, all required. */
+const secondsFigures = (keys: readonly string[]) => ({
+  type: "object",
+  additionalProperties: false,
+  required: [...keys],
+  properties: Object.fromEntries(keys.map((k) => [k, { type: "number", minimum: 0 }])),
+});
+
 export const planSchema = {
   $schema: DRAFT,
   title: "vps plan",
@@ -253,24 +261,8 @@ export const planSchema = {
         ),
         peakRunning: perPool({ type: "integer", minimum: 0 }, "Per pool: most slots held at once."),
         peakScratchGiB: { type: "number", minimum: 0 },
-        timeToFirstSlot: perPool(
-          {
-            type: "object",
-            additionalProperties: false,
-            required: ["p95", "max"],
-            properties: { p95: { type: "number", minimum: 0 }, max: { type: "number", minimum: 0 } },
-          },
-          "Per tier (of arrival): arrival → the title's first task start (absent in plans written before it was measured).",
-        ),
-        waits: perPool(
-          {
-            type: "object",
-            additionalProperties: false,
-            required: ["max", "mean"],
-            properties: { max: { type: "number", minimum: 0 }, mean: { type: "number", minimum: 0 } },
-          },
-          "Per tier of arrival: seconds titles waited with work ready (longest and mean).",
-        ),
+        timeToFirstSlot: perPool(secondsFigures(["p95", "max"]), "Per tier (of arrival): arrival → the title's first task start (absent in plans written before it was measured)."),
+        waits: perPool(secondsFigures(["max", "mean"]), "Per tier of arrival: seconds titles waited with work ready (longest and mean)."),
         valueChangeDelay: {
           type: "object",
           additionalProperties: false,

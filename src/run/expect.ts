@@ -49,7 +49,7 @@ export function expectedOutput(task: Task, sourceTitle: string, facts: SourceFac
   const size = outputSize(content, probe, rendition);
   // A join holds the whole title; an encode of a chunked title holds its chunk (cut as the pipeline cut it).
   const chunk = task.kind === "encode" && task.chunk !== null ? chunkOf(content.duration, task.chunk, task.chunks ?? 1, segmentSeconds(recipe)) : null;
-  const whole = task.kind === "join" || chunk === null || (task.chunks ?? 1) <= 1;
+  const whole = task.kind === "join" || chunk === null;
   return {
     path: renditionPath(workDir, sourceTitle, recipe.deliverable, rendition.name, chunk?.index ?? null),
     expect: {

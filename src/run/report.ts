@@ -58,7 +58,7 @@ export function historyCsv(state: SimState, records: ReadonlyMap<string, TaskRec
     if (!facts || !found) continue;
     const { content, probe } = facts;
     const size = outputSize(content, probe, found.rendition);
-    const seconds = t.task.chunk === null || (t.task.chunks ?? 1) <= 1 ? content.duration : chunkOf(content.duration, t.task.chunk, t.task.chunks!, segmentSeconds(found.recipe)).seconds;
+    const seconds = t.task.chunk === null ? content.duration : chunkOf(content.duration, t.task.chunk, t.task.chunks ?? 1, segmentSeconds(found.recipe)).seconds;
     const preset = r.preset ?? t.task.preset ?? found.recipe.preset;
     const row = [source, found.recipe.codec, preset, size.width, size.height, content.fps, content.width, content.height, content.fps, seconds, found.recipe.bitDepth, content.complexity, content.contentClass, r.slots ?? t.task.slots, r.seconds];
     rows.push(row.map(csvField).join(","));
