@@ -389,6 +389,11 @@ export interface PlanMetrics {
   downgraded: number;
   /** Per tier: mean and p95 turnaround (arrival → finish). */
   turnaround: Record<string, { count: number; mean: Seconds; p95: Seconds; max: Seconds }>;
+  /**
+   * Per tier of arrival: turnaround ÷ the title's floor, the turnaround it could have had with the
+   * farm to itself (1.0 = as if it were alone). Absent in plans written before it was measured.
+   */
+  stretch?: Record<string, { mean: number; p95: number; max: number }>;
   peakRunning: Record<string, number>;
   peakScratchGiB: number;
   /** Per tier (the tier of arrival): the longest and mean time titles waited with ready work. */

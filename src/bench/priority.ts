@@ -22,16 +22,22 @@ function change(value: Plan, fifo: Plan, tier: string): number | null {
   return v === undefined || f === undefined || f === 0 ? null : round(v / f - 1);
 }
 
+/** Issue 13's target for premium mean stretch on peak-load: reported beside the bars, not one of them. */
+export const PREMIUM_STRETCH_TARGET = 1.3;
+
 export function priorityReport(workload: Workload, book: RecipeBook, seed: number) {
   const value = buildPlan(workload, book, { policy: "value", seed, trace: null });
   const fifo = buildPlan(workload, book, { policy: "fifo", seed, trace: null });
   const premiumChange = change(value, fifo, "premium");
   const premiumReduction = premiumChange === null ? null : round(-premiumChange);
   const standardCost = change(value, fifo, "standard");
+  const premiumStretch = { value: value.metrics.stretch?.premium?.mean ?? null, fifo: fifo.metrics.stretch?.premium?.mean ?? null };
   return {
     titles: workload.titles.length,
     turnaround: { value: tiers(value), fifo: tiers(fifo) },
     premiumReduction,
+    /** Premium mean turnaround ÷ its floor (the turnaround with the farm to itself): how close to the limit, not only to fifo. */
+    premiumStretch,
     costToOthers: { standard: standardCost, ugc: change(value, fifo, "ugc"), partner: change(value, fifo, "partner") },
     viral: { promotions: value.metrics.promotions, promotionDelay: value.metrics.promotionDelay, valueChangeDelay: value.metrics.valueChangeDelay },
     longestWait: { value: value.metrics.waits, fifo: fifo.metrics.waits },
@@ -40,6 +46,7 @@ export function priorityReport(workload: Workload, book: RecipeBook, seed: numbe
       premiumReductionAtLeast: 0.5,
       premiumReductionTarget: 0.8,
       standardCostAtMost: 0.2,
+      premiumStretchTarget: PREMIUM_STRETCH_TARGET,
       meets: premiumReduction !== null && premiumReduction >= 0.5 && (standardCost === null || standardCost <= 0.2),
     },
   };
@@ -63,9 +70,16 @@ export function spread(xs: readonly number[]): Spread | null {
 export interface SeedFigures {
   seed: number;
   premiumReduction: number | null;
+  /** Under value: premium mean stretch. */
+  premiumStretch: number | null;
   standardCost: number | null;
   ugcCost: number | null;
   meets: boolean;
+}
+
+/** One seed's row of the series, from that seed's report. */
+export function seedFigures(seed: number, r: ReturnType<typeof priorityReport>): SeedFigures {
+  return { seed, premiumReduction: r.premiumReduction, premiumStretch: r.premiumStretch.value, standardCost: r.costToOthers.standard, ugcCost: r.costToOthers.ugc, meets: r.bars.meets };
 }
 
 /**
@@ -77,6 +91,7 @@ export function seedSeries(runs: readonly SeedFigures[]) {
   return {
     seeds: runs.map((r) => r.seed),
     premiumReduction: figures((r) => r.premiumReduction),
+    premiumStretch: figures((r) => r.premiumStretch),
     standardCost: figures((r) => r.standardCost),
     ugcCost: figures((r) => r.ugcCost),
     seedsMeetingBars: runs.filter((r) => r.meets).length,

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { bullmqWorker } from "../bench/farmScale";
 import { type FarmFlags, farmBenchCommand } from "./benchFarm";
-import { priorityReport, type SeedFigures, seedSeries, type Spread } from "../bench/priority";
+import { PREMIUM_STRETCH_TARGET, priorityReport, type SeedFigures, seedFigures, seedSeries, type Spread } from "../bench/priority";
 import { formatCostBench, runCostBench } from "../bench/cost";
 import { allocationBench, type AllocationReport } from "../bench/allocation";
 import { deadlinesReport, formatDeadlinesBench } from "../bench/deadlines";
@@ -161,23 +161,25 @@ function prioritySeeds(flags: BenchFlags, seeds: readonly number[]) {
   const runs = seeds.map((seed): SeedFigures => {
     const r = priorityReport(generateWorkload(scenario, seed), book, seed);
     progress.step();
-    return { seed, premiumReduction: r.premiumReduction, standardCost: r.costToOthers.standard, ugcCost: r.costToOthers.ugc, meets: r.bars.meets };
+    return seedFigures(seed, r);
   });
   progress.stop();
-  return { bench: "priority", scenario: flags.scenario, ...seedSeries(runs), bars: { premiumReductionAtLeast: 0.5, premiumReductionTarget: 0.8, standardCostAtMost: 0.2 } };
+  return { bench: "priority", scenario: flags.scenario, ...seedSeries(runs), bars: { premiumReductionAtLeast: 0.5, premiumReductionTarget: 0.8, standardCostAtMost: 0.2, premiumStretchTarget: PREMIUM_STRETCH_TARGET } };
 }
 
 function printPrioritySeeds(r: ReturnType<typeof prioritySeeds>): void {
   const pct = (x: number | null | undefined) => (x == null ? "—" : `${x > 0 ? "+" : ""}${(x * 100).toFixed(1)}%`);
-  const rows = r.runs.map((x) => [x.seed, pct(x.premiumReduction === null ? null : -x.premiumReduction), pct(x.standardCost), pct(x.ugcCost), x.meets ? "met" : "NOT met"]);
+  const times = (x: number | null | undefined) => (x == null ? "—" : `${x.toFixed(2)}×`);
+  const rows = r.runs.map((x) => [x.seed, pct(x.premiumReduction === null ? null : -x.premiumReduction), times(x.premiumStretch), pct(x.standardCost), pct(x.ugcCost), x.meets ? "met" : "NOT met"]);
   const line = (name: string, s: Spread | null) => `  ${name}: min ${pct(s?.min)}, median ${pct(s?.median)}, max ${pct(s?.max)}`;
   const share = (x: number | undefined) => (x === undefined ? "—" : `${(x * 100).toFixed(1)}%`);
   const reduction = r.premiumReduction;
   process.stdout.write(
     [
       `bench priority — scenario ${r.scenario}, ${r.seeds.length} seeds: value against fifo, mean turnaround per tier`,
-      renderTable(["seed", "premium", "standard", "ugc", "bars (premium ≤ −50%, standard ≤ +20%)"], rows, terminalWidth()),
+      renderTable(["seed", "premium", { head: "premium stretch", drop: 1 }, "standard", "ugc", "bars (premium ≤ −50%, standard ≤ +20%)"], rows, terminalWidth()),
       `  premium reduction: min ${share(reduction?.min)}, median ${share(reduction?.median)}, max ${share(reduction?.max)} (bar 50% at every seed, target 80%)`,
+      `  premium stretch (turnaround ÷ alone on the farm): min ${times(r.premiumStretch?.min)}, median ${times(r.premiumStretch?.median)}, max ${times(r.premiumStretch?.max)} (target ${times(r.bars.premiumStretchTarget)})`,
       line("standard", r.standardCost),
       line("ugc", r.ugcCost),
       `bars met at ${r.seedsMeetingBars} of ${r.seeds.length} seeds${r.seedsBelowBars.length > 0 ? ` (not at ${r.seedsBelowBars.join(", ")})` : ""}`,
@@ -196,6 +198,8 @@ function printPriority(r: ReturnType<typeof priority>): void {
   }
   const reduction = r.premiumReduction === null ? "—" : `${(r.premiumReduction * 100).toFixed(0)}%`;
   lines.push(`premium mean turnaround ${reduction} lower than fifo (bar 50%, target 80%); standard ${pct(r.costToOthers.standard)}, ugc ${pct(r.costToOthers.ugc)} (bar for standard: at most +20%)`);
+  const times = (x: number | null) => (x === null ? "—" : `${x.toFixed(2)}×`);
+  lines.push(`premium stretch (turnaround ÷ alone on the farm) ${times(r.premiumStretch.value)} (fifo ${times(r.premiumStretch.fifo)}, target ${times(r.bars.premiumStretchTarget)})`);
   lines.push(`viral: ${r.viral.promotions} promoted, ${mins(r.viral.promotionDelay.mean)} mean from the first report above the threshold; value change → dispatch max ${r.viral.valueChangeDelay.max} s`);
   lines.push(`longest ugc wait ${mins(r.longestUgcWait.value)} (fifo ${mins(r.longestUgcWait.fifo)}, bound ${mins(r.longestUgcWait.bound)}); bars ${r.bars.meets ? "met" : "NOT met"}`);
   process.stdout.write(lines.join("\n") + "\n");

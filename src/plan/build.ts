@@ -16,6 +16,7 @@ import type { Truth } from "../sched/truth";
 import { InputError } from "../util/errors";
 import { computeMetrics, round } from "./metrics";
 import { predictionMetrics } from "./prediction";
+import { titleStretch } from "./stretch";
 
 export interface PlanOptions {
   policy: PolicyName;
@@ -191,6 +192,7 @@ export function assemblePlan(workload: Workload, state: SimState, options: PlanO
       valueChangeDelays: state.valueChangeDelays,
       promotionDelays: state.promotionDelays,
       prediction: predictionMetrics(state),
+      stretch: titleStretch(state),
       ladders: options.ladders,
     }),
     warnings: [...(options.warnings ?? []), ...ignoredEventWarnings(state)],

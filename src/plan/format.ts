@@ -71,8 +71,11 @@ export function poolsTable(plan: Plan, width = UNLIMITED): string {
 }
 
 export function turnaroundTable(metrics: PlanMetrics, width = UNLIMITED): string {
-  const rows = Object.entries(metrics.turnaround).map(([tier, s]) => [tier, s.count, dur(s.mean), dur(s.p95), dur(s.max), dur(metrics.waits[tier]?.max ?? null)]);
-  return renderTable(["tier", "titles", "mean turnaround", { head: "p95", drop: 2 }, { head: "max", drop: 1 }, "longest wait"], rows, width);
+  // Stretch: turnaround ÷ the title's turnaround with the farm to itself (plans before it have none).
+  const stretch = (tier: string) => (metrics.stretch?.[tier] === undefined ? "—" : `${metrics.stretch[tier]!.mean.toFixed(2)}×`);
+  const rows = Object.entries(metrics.turnaround).map(([tier, s]) => [tier, s.count, dur(s.mean), dur(s.p95), dur(s.max), stretch(tier), dur(metrics.waits[tier]?.max ?? null)]);
+  const heads = ["tier", "titles", "mean turnaround", { head: "p95", drop: 2 }, { head: "max", drop: 1 }, { head: "mean stretch", drop: 3 }, "longest wait"];
+  return renderTable(heads, rows, width);
 }
 
 export function tierChangesTable(plan: Plan, width = UNLIMITED): string {

@@ -47,6 +47,16 @@ export function firstSlotByTier(titles: readonly PlanTitle[], tasks: readonly Pl
   return out;
 }
 
+/** Per tier of arrival: mean, p95 and max stretch (turnaround ÷ the title's floor, src/plan/stretch.ts). */
+export function stretchByTier(titles: readonly PlanTitle[], stretch: ReadonlyMap<string, number>): NonNullable<PlanMetrics["stretch"]> {
+  const out: NonNullable<PlanMetrics["stretch"]> = {};
+  for (const [tier, list] of groupByTier(titles, (t) => stretch.get(t.id) ?? null)) {
+    list.sort((a, b) => a - b);
+    out[tier] = { mean: round(meanOf(list)), p95: round(percentile(list, 0.95)), max: round(list[list.length - 1]!) };
+  }
+  return out;
+}
+
 /** Per tier of arrival: the longest and the mean time titles waited with work ready. */
 export function waitsByTier(titles: readonly PlanTitle[]): PlanMetrics["waits"] {
   const out: PlanMetrics["waits"] = {};
@@ -76,6 +86,8 @@ export interface MetricsInput {
   valueChangeDelays: readonly number[];
   promotionDelays: readonly number[];
   prediction: PredictionMetrics;
+  /** Per published title: its stretch (src/plan/stretch.ts). */
+  stretch: ReadonlyMap<string, number>;
   ladders?: LadderSummary;
 }
 
@@ -104,6 +116,7 @@ export function computeMetrics(m: MetricsInput): PlanMetrics {
     late: withDeadline.length - onTime,
     downgraded: m.titles.filter((t) => t.downgrades.length > 0).length,
     turnaround: turnaroundByTier(m.titles),
+    stretch: stretchByTier(m.titles, m.stretch),
     peakRunning,
     peakScratchGiB: round(m.peakScratchGiB, 6),
     waits: waitsByTier(m.titles),

@@ -259,6 +259,15 @@ export const planSchema = {
           },
           "Per tier: arrival → finish.",
         ),
+        stretch: perPool(
+          {
+            type: "object",
+            additionalProperties: false,
+            required: ["mean", "p95", "max"],
+            properties: { mean: { type: "number", minimum: 1 }, p95: { type: "number", minimum: 1 }, max: { type: "number", minimum: 1 } },
+          },
+          "Per tier of arrival: turnaround ÷ the title's floor, its turnaround with the farm to itself (critical path at the widest useful width, its work over the pools' slots); 1.0 = as if alone. Absent in plans written before it was measured.",
+        ),
         peakRunning: perPool({ type: "integer", minimum: 0 }, "Per pool: most slots held at once."),
         peakScratchGiB: { type: "number", minimum: 0 },
         timeToFirstSlot: perPool(secondsFigures(["p95", "max"]), "Per tier (of arrival): arrival → the title's first task start (absent in plans written before it was measured)."),

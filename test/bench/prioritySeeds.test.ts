@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseSeeds } from "../../src/cli/options";
 import { loadRecipeDir } from "../../src/load/recipes";
-import { priorityReport, type SeedFigures, seedSeries, spread } from "../../src/bench/priority";
+import { priorityReport, type SeedFigures, seedFigures, seedSeries, spread } from "../../src/bench/priority";
 import { generateWorkload } from "../../src/scenario/generate";
 import { loadScenarioFile } from "../../src/scenario/load";
 
@@ -32,14 +32,14 @@ describe("bench priority over seeds", () => {
   it("reports each seed's figures as the one-seed bench does, and names the seeds below the bars", () => {
     const scenario = loadScenarioFile(at("../../scenarios/peak-load.yaml"));
     const book = loadRecipeDir(at("../../recipes"));
-    const runs: SeedFigures[] = [3, 4].map((seed) => {
-      const r = priorityReport(generateWorkload(scenario, seed), book, seed);
-      return { seed, premiumReduction: r.premiumReduction, standardCost: r.costToOthers.standard, ugcCost: r.costToOthers.ugc, meets: r.bars.meets };
-    });
+    const runs: SeedFigures[] = [3, 4].map((seed) => seedFigures(seed, priorityReport(generateWorkload(scenario, seed), book, seed)));
     const series = seedSeries(runs);
     expect(series.seeds).toEqual([3, 4]);
     expect(series.premiumReduction!.min).toBe(Math.min(runs[0]!.premiumReduction!, runs[1]!.premiumReduction!));
     expect(series.premiumReduction!.max).toBe(Math.max(runs[0]!.premiumReduction!, runs[1]!.premiumReduction!));
+    // Stretch is turnaround over a lower bound: never below 1.
+    for (const r of runs) expect(r.premiumStretch!).toBeGreaterThanOrEqual(1);
+    expect(series.premiumStretch!.min).toBe(Math.min(runs[0]!.premiumStretch!, runs[1]!.premiumStretch!));
     expect(series.seedsBelowBars).toEqual(runs.filter((r) => !r.meets).map((r) => r.seed));
     expect(series.seedsMeetingBars + series.seedsBelowBars.length).toBe(2);
   });

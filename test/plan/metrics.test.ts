@@ -28,6 +28,7 @@ test("a feed of 300,000 value changes does not overflow the stack, and the large
     peakScratchGiB: 0,
     valueChangeDelays: delays,
     promotionDelays: delays,
+    stretch: new Map(),
     prediction: { encodes: 0, firstEstimate: { median: 0, p90: 0 }, atStart: { median: 0, p90: 0 }, perTitle: { median: 0, p90: 0 }, batchTotal: 0 },
   });
   expect(m.valueChangeDelay).toEqual({ changes: 300_000, mean: 0, max: 7 });

@@ -5,6 +5,7 @@ import { describe, expect, test } from "vitest";
 import { encodeMemoryGiB, encodeParallelFraction, encodeSlots } from "../../src/cost/model";
 import type { Plan, Title, Workload } from "../../src/model";
 import { assemblePlan, buildPlan, createSimulator, expandAll, type PlanOptions } from "../../src/plan/build";
+import { titleStretch } from "../../src/plan/stretch";
 import { verifyPlan } from "../../src/plan/verify";
 import { type Allocation, memoryWidth, widestUseful } from "../../src/sched/allocate";
 import { holdsScratch } from "../../src/pipeline/expand";
@@ -157,6 +158,19 @@ function peakMemory(w: Workload, options: Omit<PlanOptions, "trace">): { plan: P
 }
 
 describe("under every allocation, with and without backfill and a hidden true cost", () => {
+  test("stretch is at least 1: no title finishes sooner than its floor", () => {
+    fc.assert(
+      fc.property(runArb, ({ w, allocation, backfill, truth, policy }) => {
+        const sim = createSimulator(w, book, { policy, seed: null, trace: null, allocation, backfill, truth });
+        sim.run();
+        for (const [id, s] of titleStretch(sim.state)) expect(s, id).toBeGreaterThanOrEqual(1 - 1e-9);
+        const plan = assemblePlan(w, sim.state, { policy, seed: null, trace: null, allocation, backfill, truth });
+        for (const figures of Object.values(plan.metrics.stretch ?? {})) expect(figures.mean).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: runs(40) },
+    );
+  });
+
   test("slots and memory are never exceeded, dependencies are respected, every title finishes", () => {
     fc.assert(
       fc.property(runArb, ({ w, allocation, backfill, truth, policy }) => {
